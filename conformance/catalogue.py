@@ -1,0 +1,86 @@
+"""The requirement catalogue: loads conformance/requirements/*.toml and validates it.
+
+Each file is one spec area: top-level ``spec``, ``area`` and ``interface``, then
+``[[requirement]]`` tables with ``id``, ``level``, ``section``, ``summary``, ``quote`` and
+optionally ``note`` (why a check accepts what it accepts) and ``spec`` (when the sentence comes
+from another text, such as the CGI RFC that PEP 3333 adopts).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+REQUIREMENTS_DIR = Path(__file__).parent / "requirements"
+LEVELS = ("MUST", "SHOULD", "MAY")
+_FIELDS = {"id", "level", "section", "summary", "quote", "note", "spec"}
+
+
+class CatalogueError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    level: str
+    spec: str
+    section: str
+    summary: str
+    quote: str
+    area: str
+    interface: str
+    note: str = ""
+
+    @property
+    def informational(self) -> bool:
+        """MAY items are reported, never failed."""
+        return self.level == "MAY"
+
+    def heading(self) -> str:
+        return f"{self.id} {self.level} ({self.spec}, §{self.section}): {self.summary}"
+
+
+def load(directory: Path = REQUIREMENTS_DIR) -> dict[str, Requirement]:
+    catalogue: dict[str, Requirement] = {}
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise CatalogueError(f"{path.name}: not valid TOML ({error})") from None
+        for entry in data.get("requirement", []):
+            unknown = set(entry) - _FIELDS
+            missing = {"id", "level", "section", "summary", "quote"} - set(entry)
+            if unknown or missing:
+                raise CatalogueError(
+                    f"{path.name}: requirement {entry.get('id', '?')} has "
+                    f"unknown fields {sorted(unknown)} / lacks {sorted(missing)}"
+                )
+            if entry["level"] not in LEVELS:
+                raise CatalogueError(f"{path.name}: {entry['id']} has level {entry['level']!r}; use one of {LEVELS}")
+            if entry["id"] in catalogue:
+                raise CatalogueError(f"{path.name}: requirement {entry['id']} is defined twice")
+            catalogue[entry["id"]] = Requirement(
+                id=entry["id"],
+                level=entry["level"],
+                spec=entry.get("spec", data["spec"]),
+                section=entry["section"],
+                summary=entry["summary"],
+                quote=entry["quote"],
+                area=data["area"],
+                interface=data["interface"],
+                note=entry.get("note", ""),
+            )
+    return catalogue
+
+
+@cache
+def catalogue() -> dict[str, Requirement]:
+    return load()

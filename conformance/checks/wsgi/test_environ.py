@@ -1,0 +1,236 @@
+"""PEP 3333, environ: the CGI variables, the HTTP_ variables and the wsgi.* keys.
+
+Every check sends a request to the WSGI probe app's /environ scenario, which answers with the
+environ it was called with (values of their exact types), and compares it with what the request
+said.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.clients.raw import RawClient
+from conformance.launcher import ServerProcess
+from conformance.probe_data import revive, type_name
+from conformance.probing import fetch_environ
+from conformance.verify import verify
+
+WSGI_KEYS = ("wsgi.version", "wsgi.url_scheme", "wsgi.input", "wsgi.errors",
+             "wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once")
+
+
+def is_cgi_variable(key: str) -> bool:
+    """CGI-style keys: upper-case names without a dot (wsgiref.validate draws the same line)."""
+    return "." not in key and key.upper() == key
+
+
+@pytest.mark.requirement("WSGI-ENV-001")
+def test_environ_is_a_builtin_dict(wsgi: RawClient) -> None:
+    """GET /environ; the app reports the exact type of its environ."""
+    response = wsgi.request("GET", "/environ")
+    environ_type = response.json()["environ_type"]
+    verify(environ_type == "builtins.dict", sent="GET /environ",
+           expected="environ of type builtins.dict", got=environ_type)
+
+
+@pytest.mark.requirement("WSGI-ENV-002")
+def test_cgi_variables_with_a_value_are_present(wsgi: RawClient) -> None:
+    """A POST whose every CGI variable has a non-empty value: all of them must be there."""
+    environ, _ = fetch_environ(wsgi, "/environ/path?q=1", [("Content-Type", "text/plain")],
+                               method="POST", body=b"hello")
+    required = ("REQUEST_METHOD", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH",
+                "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL")
+    missing = [key for key in required if key not in environ]
+    verify(not missing, sent="POST /environ/path?q=1 with Content-Type: text/plain and a 5-byte body",
+           expected=f"all of {', '.join(required)} present", got=f"missing: {', '.join(missing)}")
+
+
+@pytest.mark.requirement("WSGI-ENV-010")
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def test_request_method_is_the_method_sent(wsgi: RawClient, method: str) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ", method=method, body=b"x" if method in ("POST", "PUT", "PATCH") else b"")
+    verify(environ.get("REQUEST_METHOD") == method, sent=f"{method} /environ",
+           expected=f"REQUEST_METHOD == {method!r}", got=f"REQUEST_METHOD = {environ.get('REQUEST_METHOD')!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-020")
+@pytest.mark.parametrize("path", ["/environ", "/environ/a/b", "/environ/"])
+def test_script_name_and_path_info_split_the_path(wsgi: RawClient, path: str) -> None:
+    """The probe is mounted at the server root: SCRIPT_NAME is empty, PATH_INFO is the whole path."""
+    environ, _ = fetch_environ(wsgi, path)
+    script_name, path_info = environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", "")
+    verify(script_name == "" and script_name + path_info == path, sent=f"GET {path}",
+           expected=f"SCRIPT_NAME '' (or absent) and SCRIPT_NAME + PATH_INFO == {path!r}",
+           got=f"SCRIPT_NAME {script_name!r}, PATH_INFO {path_info!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-031")
+def test_path_info_is_percent_decoded(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, b"/environ/a%20b%41+c")
+    verify(environ.get("PATH_INFO") == "/environ/a bA+c", sent="GET /environ/a%20b%41+c",
+           expected="PATH_INFO '/environ/a bA+c' (escapes decoded, '+' kept)",
+           got=f"PATH_INFO {environ.get('PATH_INFO')!r}")
+
+
+@pytest.mark.requirement("WSGI-STR-004")
+@pytest.mark.parametrize(
+    ("target", "octets"),
+    [(b"/environ/caf%C3%A9", b"/environ/caf\xc3\xa9"), (b"/environ/%FF%00x", b"/environ/\xff\x00x")],
+    ids=["utf8", "invalid-utf8"],
+)
+def test_non_ascii_path_bytes_arrive_as_latin1(wsgi: RawClient, target: bytes, octets: bytes) -> None:
+    """PATH_INFO.encode('latin-1') must give back exactly the decoded octets, even invalid UTF-8."""
+    environ, _ = fetch_environ(wsgi, target)
+    path_info = environ.get("PATH_INFO", "")
+    try:
+        round_trip = path_info.encode("latin-1")
+    except UnicodeEncodeError:
+        round_trip = None
+    verify(round_trip == octets, sent=f"GET {target.decode()}",
+           expected=f"PATH_INFO == {octets.decode('latin-1')!r} (the bytes {octets!r} as latin-1)",
+           got=f"PATH_INFO {path_info!r}")
+
+
+@pytest.mark.requirement("WSGI-STR-002")
+def test_no_environ_string_holds_characters_above_u00ff(wsgi: RawClient) -> None:
+    """UTF-8 sent percent-encoded in the path and raw (as obs-text) in a header value.
+
+    A request target must be ASCII on the wire, so only the header carries raw octets; a server
+    may refuse obs-text with a 400 (RFC 9110 does not oblige it to accept), which this check accepts.
+    """
+    snowman = "\u2603".encode()
+    target = b"/environ/%E2%98%83"
+    response = wsgi.request("GET", target, [(b"X-Snow", snowman)])
+    if response.status == 400:
+        pytest.skip("not applicable: the server refused obs-text in a header value with 400")
+    environ = {k: revive(v) for k, v in response.json()["environ"].items()}
+    wide = {key: value for key, value in environ.items()
+            if isinstance(value, str) and any(ord(ch) > 0xFF for ch in value)}
+    verify(not wide, sent=f"GET {target.decode()} with X-Snow: {snowman!r}",
+           expected="every str in environ within U+0000..U+00FF", got=f"wider characters in {wide}")
+
+
+@pytest.mark.requirement("WSGI-ENV-041")
+@pytest.mark.parametrize(
+    ("target", "query"),
+    [(b"/environ?x=1&y=%20+z", "x=1&y=%20+z"), (b"/environ?a?b=c", "a?b=c"), (b"/environ", "")],
+    ids=["encoded", "second-question-mark", "none"],
+)
+def test_query_string_is_exactly_what_follows_the_question_mark(wsgi: RawClient, target: bytes, query: str) -> None:
+    environ, _ = fetch_environ(wsgi, target)
+    got = environ.get("QUERY_STRING", "")
+    verify(got == query and environ.get("PATH_INFO") == "/environ", sent=f"GET {target.decode()}",
+           expected=f"QUERY_STRING {query!r}" + (" (or absent)" if not query else "") + ", PATH_INFO '/environ'",
+           got=f"QUERY_STRING {environ.get('QUERY_STRING', '<absent>')!r}, PATH_INFO {environ.get('PATH_INFO')!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-070")
+@pytest.mark.parametrize("http_version", ["1.1", "1.0"])
+def test_server_name_and_port_are_non_empty_strings(wsgi: RawClient, http_version: str) -> None:
+    """HTTP/1.0 without a Host header too: the server must still fill both in."""
+    environ, _ = fetch_environ(wsgi, "/environ", http_version=http_version)
+    values = {key: environ.get(key) for key in ("SERVER_NAME", "SERVER_PORT")}
+    ok = all(type(v) is str and v for v in values.values())
+    verify(ok, sent=f"GET /environ HTTP/{http_version}" + (" (no Host header)" if http_version == "1.0" else ""),
+           expected="SERVER_NAME and SERVER_PORT present as non-empty str",
+           got=", ".join(f"{k} {v!r} ({type_name(v)})" for k, v in values.items()))
+
+
+@pytest.mark.requirement("WSGI-ENV-071")
+def test_server_port_is_the_port_the_request_came_in_on(wsgi: RawClient, wsgi_server: ServerProcess) -> None:
+    """The Host header names another port; SERVER_PORT must still be the listening port."""
+    environ, _ = fetch_environ(wsgi, "/environ", [("Host", "example.test:9999")])
+    verify(environ.get("SERVER_PORT") == str(wsgi_server.port),
+           sent=f"GET /environ to port {wsgi_server.port} with Host: example.test:9999",
+           expected=f"SERVER_PORT {str(wsgi_server.port)!r} (a str)",
+           got=f"SERVER_PORT {environ.get('SERVER_PORT')!r} ({type_name(environ.get('SERVER_PORT'))})")
+
+
+@pytest.mark.requirement("WSGI-ENV-080")
+@pytest.mark.parametrize("http_version", ["1.0", "1.1"])
+def test_server_protocol_is_the_protocol_of_the_request(wsgi: RawClient, http_version: str) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ", http_version=http_version)
+    verify(environ.get("SERVER_PROTOCOL") == f"HTTP/{http_version}", sent=f"GET /environ HTTP/{http_version}",
+           expected=f"SERVER_PROTOCOL 'HTTP/{http_version}'", got=f"SERVER_PROTOCOL {environ.get('SERVER_PROTOCOL')!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-095")
+def test_cgi_variables_are_native_strings(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ?q=1", [("X-Probe", "1")], method="POST", body=b"abc")
+    wrong = {k: type_name(v) for k, v in environ.items() if is_cgi_variable(k) and type(v) is not str}
+    verify(not wrong, sent="POST /environ?q=1 with X-Probe: 1 and a body",
+           expected="every CGI variable (upper-case key without a dot) of type str",
+           got=", ".join(f"{k} is {t}" for k, t in wrong.items()))
+
+
+@pytest.mark.requirement("WSGI-ENV-096")
+def test_content_headers_are_not_http_variables(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ", [("Content-Type", "text/plain")], method="POST", body=b"hello")
+    leaked = [k for k in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH") if k in environ]
+    verify(not leaked and environ.get("CONTENT_TYPE") == "text/plain" and environ.get("CONTENT_LENGTH") == "5",
+           sent="POST /environ with Content-Type: text/plain and Content-Length: 5",
+           expected="CONTENT_TYPE 'text/plain', CONTENT_LENGTH '5', no HTTP_CONTENT_TYPE or HTTP_CONTENT_LENGTH",
+           got=f"CONTENT_TYPE {environ.get('CONTENT_TYPE')!r}, CONTENT_LENGTH {environ.get('CONTENT_LENGTH')!r}, "
+               f"also present: {leaked or 'none'}")
+
+
+@pytest.mark.requirement("WSGI-HV-001")
+def test_http_variables_follow_the_request_headers(wsgi: RawClient) -> None:
+    """One request with X-Probe-A, one without: the variable comes and goes with the header."""
+    with_header, _ = fetch_environ(wsgi, "/environ", [("X-Probe-A", "value 1")])
+    without_header, _ = fetch_environ(wsgi, "/environ")
+    verify(with_header.get("HTTP_X_PROBE_A") == "value 1" and "HTTP_X_PROBE_A" not in without_header,
+           sent="GET /environ with X-Probe-A: value 1, then GET /environ without it",
+           expected="HTTP_X_PROBE_A 'value 1', then no HTTP_X_PROBE_A",
+           got=f"{with_header.get('HTTP_X_PROBE_A', '<absent>')!r}, then "
+               f"{without_header.get('HTTP_X_PROBE_A', '<absent>')!r}")
+
+
+@pytest.mark.requirement("WSGI-HV-002")
+def test_header_names_map_to_upper_case_with_underscores(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ", [("x-MiXeD-cAsE", "v")])
+    found = {k: v for k, v in environ.items() if k.upper().startswith("HTTP_X_MIXED")}
+    verify(found == {"HTTP_X_MIXED_CASE": "v"}, sent="GET /environ with x-MiXeD-cAsE: v",
+           expected="HTTP_X_MIXED_CASE 'v'", got=found or "no such variable")
+
+
+@pytest.mark.requirement("WSGI-KEY-001")
+@pytest.mark.parametrize("method", ["GET", "POST", "HEAD"])
+def test_wsgi_variables_are_present(wsgi: RawClient, method: str) -> None:
+    if method == "HEAD":  # a HEAD answer has no body to carry the environ: ask with GET, check HEAD works
+        head = wsgi.request("HEAD", "/environ")
+        verify(head.status == 200 and head.body == b"", sent="HEAD /environ",
+               expected="status 200 and no body", got=f"status {head.status}, {len(head.body)} body bytes")
+    environ, _ = fetch_environ(wsgi, "/environ", method="POST" if method == "POST" else "GET",
+                               body=b"x" if method == "POST" else b"")
+    missing = [key for key in WSGI_KEYS if key not in environ]
+    verify(not missing, sent=f"{method} /environ", expected=f"all of {', '.join(WSGI_KEYS)}",
+           got=f"missing: {', '.join(missing)}")
+
+
+@pytest.mark.requirement("WSGI-KEY-002")
+def test_wsgi_version_is_the_tuple_1_0(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ")
+    version = environ.get("wsgi.version")
+    verify(type(version) is tuple and version == (1, 0), sent="GET /environ",
+           expected="wsgi.version == (1, 0), a tuple", got=f"{version!r} ({type_name(version)})")
+
+
+@pytest.mark.requirement("WSGI-KEY-003")
+def test_url_scheme_is_http_on_a_plain_listener(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ")
+    scheme = environ.get("wsgi.url_scheme")
+    verify(type(scheme) is str and scheme == "http", sent="GET /environ over plain HTTP",
+           expected="wsgi.url_scheme 'http' (a str)", got=f"{scheme!r} ({type_name(scheme)})")
+
+
+@pytest.mark.requirement("WSGI-KEY-008")
+def test_run_once_is_false_when_the_process_serves_again(wsgi: RawClient) -> None:
+    """Two requests; when one process serves both, it did not expect to run the app only once."""
+    first, response = fetch_environ(wsgi, "/environ")
+    second, second_response = fetch_environ(wsgi, "/environ")
+    pids = {response.header("X-Probe-Pid"), second_response.header("X-Probe-Pid")}
+    if len(pids) != 1:
+        pytest.skip("not applicable: the two requests were served by different processes")
+    verify(not second.get("wsgi.run_once"), sent="GET /environ twice, served by one process",
+           expected="wsgi.run_once false on the second request", got=repr(second.get("wsgi.run_once")))

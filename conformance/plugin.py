@@ -1,0 +1,320 @@
+"""The pytest plugin: options, fixtures, the requirement marker, collection of the checks, verdicts.
+
+``pytest --server=NAME`` (or ``--server-cmd=CMD --interface=wsgi|asgi``) collects the checks that
+ship in ``conformance/checks`` wherever pytest runs from; without those options pytest runs
+whatever it would run anyway (in this repository: the project's own tests).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance import catalogue as catalogue_module
+from conformance.catalogue import CatalogueError, Requirement
+from conformance.clients.raw import RawClient, WireError
+from conformance.errors import EXIT_HARNESS_ERROR, HarnessError
+from conformance.launcher import ServerProcess
+from conformance.recorder import Recorder, RecordTimeout
+from conformance.report import results
+from conformance.servers import ServerSpec, custom_server, lookup
+from conformance.session import ConformanceRun
+from conformance.verify import ConformanceFailure, shown
+
+CHECKS_DIR = Path(__file__).parent / "checks"
+DEFAULT_SERVER = "wsgiref"
+SERVER_FIXTURES = {"wsgi_server": "wsgi", "asgi_server": "asgi"}
+
+run_key = pytest.StashKey[ConformanceRun]()
+outcomes_key = pytest.StashKey[dict[str, results.CheckOutcome]]()
+started_key = pytest.StashKey[float]()
+servers_used_key = pytest.StashKey[list[ServerProcess]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "WSGI / ASGI server conformance")
+    group.addoption("--server", metavar="NAME", help="run the conformance checks against this server "
+                    "(see `conformance servers`); default when the checks are collected: wsgiref")
+    group.addoption("--server-cmd", metavar="CMD", help="run the checks against any server: a launch "
+                    "command with {port} and optionally {host}, {app} (the probe app as module:attribute) "
+                    "and {python}")
+    group.addoption("--interface", choices=("wsgi", "asgi"), help="with --server-cmd: which probe app "
+                    "the command serves")
+    group.addoption("--server-timeout", type=float, metavar="SECONDS",
+                    help="how long a server may take to answer its first request (default 20)")
+    group.addoption("--report-json", metavar="PATH", help="write the results document (JSON) here")
+    parser.addini("conformance_server_timeout", "default for --server-timeout", default="20")
+
+
+def _selected_server(config: pytest.Config) -> ServerSpec | None:
+    if config.getoption("server_cmd"):
+        return custom_server(config.getoption("server_cmd"), config.getoption("interface"))
+    if config.getoption("interface"):
+        raise HarnessError("--interface only goes with --server-cmd (a named server knows its interfaces)")
+    if config.getoption("server"):
+        return lookup(config.getoption("server"))
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "requirement(*ids): the catalogue requirements this conformance check verifies"
+    )
+    try:
+        catalogue_module.catalogue()
+        spec = _selected_server(config)
+    except (HarnessError, CatalogueError) as error:
+        raise pytest.UsageError(str(error)) from None
+    if spec is not None and config.args_source != pytest.Config.ArgsSource.ARGS:
+        config.args = [str(CHECKS_DIR)]
+    config.stash[run_key] = ConformanceRun(
+        spec or lookup(DEFAULT_SERVER), ready_timeout=_ready_timeout(config)
+    )
+    config.stash[outcomes_key] = {}
+    config.stash[started_key] = time.monotonic()
+    config.pluginmanager.register(OutcomeCollector(config), "conformance-outcomes")
+
+
+def _ready_timeout(config: pytest.Config) -> float:
+    option = config.getoption("server_timeout")
+    return float(option if option is not None else config.getini("conformance_server_timeout"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run = config.stash.get(run_key, None)
+    if run is not None:
+        run.close()
+
+
+# --- collection -----------------------------------------------------------------------------
+
+
+def _is_check(item: pytest.Item) -> bool:
+    return bool(set(SERVER_FIXTURES) & set(getattr(item, "fixturenames", ()))) or Path(
+        str(item.path)
+    ).is_relative_to(CHECKS_DIR)
+
+
+def requirement_ids(item: pytest.Item) -> list[str]:
+    return [rid for marker in item.iter_markers("requirement") for rid in marker.args]
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    known = catalogue_module.catalogue()
+    problems = []
+    for item in items:
+        if not _is_check(item):
+            continue
+        ids = requirement_ids(item)
+        if not ids:
+            problems.append(f"{item.nodeid}: a conformance check needs @pytest.mark.requirement(ID, ...)")
+        for rid in ids:
+            if rid not in known:
+                problems.append(f"{item.nodeid}: requirement {rid!r} is not in the catalogue")
+        item.user_properties.append(("requirements", " ".join(ids)))
+        for rid in ids:
+            if rid in known:
+                item.user_properties.append(("level", known[rid].level))
+    if problems:
+        raise pytest.UsageError("\n".join(problems))
+    # Checks for an interface the server does not serve are not run at all.
+    spec = config.stash[run_key].spec
+    keep, drop = [], []
+    for item in items:
+        needed = {SERVER_FIXTURES[f] for f in getattr(item, "fixturenames", ()) if f in SERVER_FIXTURES}
+        (keep if all(spec.serves(i) for i in needed) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def conformance_run(pytestconfig: pytest.Config) -> ConformanceRun:
+    return pytestconfig.stash[run_key]
+
+
+@pytest.fixture(scope="session")
+def server_spec(conformance_run: ConformanceRun) -> ServerSpec:
+    return conformance_run.spec
+
+
+def _running_server(request: pytest.FixtureRequest, run: ConformanceRun, interface: str) -> ServerProcess:
+    try:
+        server = run.server(interface)
+    except HarnessError as error:
+        pytest.exit(f"harness error: {error}", returncode=EXIT_HARNESS_ERROR)
+    request.node.stash.setdefault(servers_used_key, []).append(server)
+    return server
+
+
+@pytest.fixture
+def wsgi_server(request: pytest.FixtureRequest, conformance_run: ConformanceRun) -> ServerProcess:
+    """The running server, serving the WSGI probe app (probe_apps/wsgi_probe.py)."""
+    return _running_server(request, conformance_run, "wsgi")
+
+
+@pytest.fixture
+def asgi_server(request: pytest.FixtureRequest, conformance_run: ConformanceRun) -> ServerProcess:
+    """The running server, serving the ASGI probe app (probe_apps/asgi_probe.py)."""
+    return _running_server(request, conformance_run, "asgi")
+
+
+@pytest.fixture
+def recorder(conformance_run: ConformanceRun) -> Recorder:
+    return conformance_run.recorder
+
+
+@pytest.fixture
+def observe(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Report what the server did without judging it (a MAY, or a choice the spec leaves open)."""
+
+    def note(text: str) -> None:
+        request.node.user_properties.append(("observation", text))
+
+    return note
+
+
+@pytest.fixture
+def dedicated_server(request: pytest.FixtureRequest, conformance_run: ConformanceRun) -> Callable[..., Any]:
+    """Start a fresh instance of the server for one check: ``with dedicated_server("asgi", env) as s``."""
+
+    def start(interface: str, env: dict[str, str] | None = None) -> Any:
+        try:
+            return conformance_run.dedicated(interface, env)
+        except HarnessError as error:  # pragma: no cover - raised on enter, see below
+            pytest.exit(f"harness error: {error}", returncode=EXIT_HARNESS_ERROR)
+
+    return start
+
+
+def raw_client_for(server: ServerProcess) -> RawClient:
+    return RawClient(server.host, server.port)
+
+
+# --- outcomes -------------------------------------------------------------------------------
+
+
+def _headings(item: pytest.Item, only: str | None) -> str:
+    known = catalogue_module.catalogue()
+    ids = [only] if only else requirement_ids(item)
+    return "\n".join(known[rid].heading() for rid in ids if rid in known)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report: pytest.TestReport = yield
+    if call.when != "call" or not _is_check(item):
+        return report
+    error = call.excinfo.value if call.excinfo else None
+    if isinstance(error, ConformanceFailure):
+        report.longrepr = f"{_headings(item, error.requirement)}\n{error.render()}"
+    elif isinstance(error, (WireError, RecordTimeout)):
+        sent = _last_sent(item)
+        report.longrepr = f"{_headings(item, None)}\n{sent}got:      {error}"
+    run = item.config.stash[run_key]
+    for server in item.stash.get(servers_used_key, []):
+        if not server.alive():
+            report.outcome = "failed"
+            report.longrepr = f"{report.longrepr or _headings(item, None)}\nthe server died during this check " \
+                              f"(exit code {server.process.returncode if server.process else '?'}); " \
+                              f"the next check gets a fresh one\n{server.log_tail()}"
+            run.discard(server)
+        elif report.failed and not server.healthy():
+            report.longrepr = f"{report.longrepr}\nthe server stopped answering; the next check gets a " \
+                              f"fresh one\n{server.log_tail()}"
+            run.discard(server)
+    return report
+
+
+def _last_sent(item: pytest.Item) -> str:
+    for value in getattr(item, "funcargs", {}).values():
+        if isinstance(value, RawClient) and value.last_sent:
+            return f"sent:     {shown(value.last_sent)}\n"
+    return ""
+
+
+class OutcomeCollector:
+    """Gathers each check's phases into one outcome (a plugin object, so it knows its config)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props = dict(report.user_properties)
+        if "requirements" not in props:
+            return
+        outcomes = self.config.stash[outcomes_key]
+        outcome = outcomes.setdefault(
+            report.nodeid, results.CheckOutcome(report.nodeid, props["requirements"].split())
+        )
+        detail = ""
+        if report.skipped and isinstance(report.longrepr, tuple):
+            detail = str(report.longrepr[2]).removeprefix("Skipped: ")
+        elif report.failed:
+            detail = str(report.longrepr)
+        outcome.absorb(report.when, report.outcome, report.duration, detail)
+        if report.when == "call":
+            outcome.observations.extend(v for k, v in report.user_properties if k == "observation")
+
+
+def document(config: pytest.Config) -> dict[str, Any]:
+    run = config.stash[run_key]
+    spec = run.spec
+    interfaces = set(spec.interfaces)
+    doc = results.build(
+        catalogue_module.catalogue(),
+        list(config.stash[outcomes_key].values()),
+        server={
+            "name": spec.name,
+            "version": spec.version(),
+            "interfaces": sorted(spec.interfaces),
+            "command": spec.command,
+            "description": spec.description,
+        },
+        interfaces=interfaces,
+        duration=time.monotonic() - config.stash[started_key],
+    )
+    doc["harness"] = {
+        "launches": [
+            {"interface": s.interface, "pid": s.process.pid if s.process else None, "port": s.port,
+             "command": s.command}
+            for s in run.launches
+        ]
+    }
+    return doc
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if hasattr(config, "workerinput") or not config.stash[outcomes_key]:
+        return
+    path = config.getoption("report_json")
+    if path:
+        results.write(document(config), path)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if hasattr(config, "workerinput") or not config.stash[outcomes_key]:
+        return
+    doc = document(config)
+    server = doc["server"]
+    counts = ", ".join(f"{n} {verdict.replace('_', ' ')}" for verdict, n in doc["summary"].items() if n)
+    terminalreporter.section("conformance")
+    terminalreporter.write_line(
+        f"{server['name']} {server['version'] or ''} ({'/'.join(server['interfaces'])}): "
+        f"{len(doc['requirements'])} requirements checked: {counts}"
+    )
+    failed = [r for r in doc["requirements"] if r["verdict"] == "fail"]
+    for row in failed:
+        terminalreporter.write_line(f"  FAIL {row['id']} {row['level']}: {row['summary']}")
+
+
+def requirement(rid: str) -> Requirement:
+    return catalogue_module.catalogue()[rid]

@@ -1,0 +1,87 @@
+"""The suite's half of the recorder side channel (the probe apps' half is probe_apps/recording.py).
+
+A TCP listener on loopback, owned by the pytest process, that collects JSON-line records from
+any number of server worker processes. Records are grouped by token; a check waits for the record
+it needs with a timeout and never sleeps a fixed time.
+"""
+
+from __future__ import annotations
+
+import json
+import socketserver
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Record:
+    token: str
+    event: str
+    pid: int
+    time: float
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class RecordTimeout(AssertionError):
+    """The record a check waited for did not arrive in time."""
+
+
+class Recorder:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self._records: dict[str, list[Record]] = {}
+        self._arrived = threading.Condition()
+        recorder = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                for line in self.rfile:
+                    recorder._add(json.loads(line))
+
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        self._server = socketserver.ThreadingTCPServer((host, 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def address(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"{host}:{port}"
+
+    @staticmethod
+    def new_token() -> str:
+        return uuid.uuid4().hex
+
+    def _add(self, raw: dict[str, Any]) -> None:
+        record = Record(raw["token"], raw["event"], raw["pid"], raw["time"], raw.get("data", {}))
+        with self._arrived:
+            self._records.setdefault(record.token, []).append(record)
+            self._arrived.notify_all()
+
+    def records(self, token: str) -> list[Record]:
+        with self._arrived:
+            return list(self._records.get(token, []))
+
+    def wait_for(self, token: str, event: str, timeout: float = 5.0, count: int = 1) -> list[Record]:
+        """Wait until ``count`` records of ``event`` arrived under ``token``; return them."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                found = [r for r in self._records.get(token, []) if r.event == event]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = [r.event for r in self._records.get(token, [])]
+                    raise RecordTimeout(
+                        f"the probe app never reported {event!r} (waited {timeout:g} s; "
+                        f"records seen for this token: {seen or 'none'})"
+                    )
+                self._arrived.wait(remaining)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

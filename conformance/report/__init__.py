@@ -1,0 +1,1 @@
+"""Results: the model the checks' outcomes are gathered into, and its renderings."""

@@ -1,0 +1,1 @@
+"""Launch scripts for servers that have no command line of their own."""

@@ -1,0 +1,88 @@
+"""What the suite knows about a server: a table entry, not code.
+
+An adapter declares the interfaces it serves, the launch command exactly as its users type it
+(a template with ``{host}``, ``{port}``, ``{app}`` and ``{python}``), its capabilities, where its
+version comes from and how to install it.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import platform
+import signal
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from conformance.errors import BadServerCommand
+
+INTERFACES = ("wsgi", "asgi")
+PLACEHOLDERS = frozenset({"host", "port", "app", "python"})
+
+# What a check may ask an adapter for; a check that needs a capability the server lacks is
+# reported "not applicable".
+CAPABILITIES = frozenset({"lifespan", "websocket", "http2", "tls", "multiprocess"})
+
+
+@dataclass(frozen=True)
+class ServerSpec:
+    name: str
+    interfaces: frozenset[str]
+    command: str
+    install_hint: str
+    distribution: str | None = None  # the PyPI distribution whose version is the server's
+    module: str | None = None  # imported by the server; its absence means "not installed"
+    capabilities: frozenset[str] = frozenset()
+    description: str = ""
+    stop_signal: int = signal.SIGTERM
+    stop_grace: float = 5.0  # seconds between the stop signal and SIGKILL
+    env: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_command_template(self.command, self.name)
+        unknown = set(self.interfaces) - set(INTERFACES)
+        if unknown or not self.interfaces:
+            raise BadServerCommand(f"server {self.name!r} declares unknown interfaces {unknown}")
+        if self.capabilities - CAPABILITIES:
+            raise BadServerCommand(
+                f"server {self.name!r} declares unknown capabilities "
+                f"{sorted(self.capabilities - CAPABILITIES)}; known: {sorted(CAPABILITIES)}"
+            )
+
+    def is_installed(self) -> bool:
+        if self.module is None:
+            return True
+        return importlib.util.find_spec(self.module) is not None
+
+    def version(self) -> str | None:
+        if self.distribution is None:
+            return f"stdlib (Python {platform.python_version()})" if self.module is None else None
+        try:
+            return importlib.metadata.version(self.distribution)
+        except importlib.metadata.PackageNotFoundError:
+            return None
+
+    def serves(self, interface: str) -> bool:
+        return interface in self.interfaces
+
+
+def check_command_template(command: str, name: str = "--server-cmd") -> None:
+    """Refuse a launch command the launcher could not fill in, with one sentence saying why."""
+    try:
+        fields = {f for _, f, _, _ in string.Formatter().parse(command) if f is not None}
+    except ValueError as error:
+        raise BadServerCommand(f"{name}: the command {command!r} is not a valid template ({error}); "
+                               "write literal braces as {{ and }}") from None
+    unknown = fields - PLACEHOLDERS
+    if unknown:
+        raise BadServerCommand(
+            f"{name}: the command uses unknown placeholder(s) "
+            f"{', '.join('{' + f + '}' for f in sorted(unknown))}; "
+            f"known: {', '.join('{' + p + '}' for p in sorted(PLACEHOLDERS))}"
+        )
+    if "port" not in fields:
+        raise BadServerCommand(
+            f"{name}: the command has no {{port}} placeholder, so the suite cannot tell the server "
+            f"which port to listen on; add one, e.g. --bind 127.0.0.1:{{port}}"
+        )

@@ -1,0 +1,84 @@
+"""One conformance run: the server under test, its running instances and the recorder.
+
+Rules:
+- A server is started once per run (once per xdist worker) and per interface, lazily, when the
+  first check that needs it runs; a check that finds it dead gets a fresh one.
+- Dedicated instances (for checks that must stop a server, or start it differently) are started
+  and stopped by the check itself through ``dedicated()``.
+- At the end every instance's process group is stopped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+
+from conformance.launcher import ServerProcess
+from conformance.recorder import Recorder
+from conformance.servers import ServerSpec
+
+
+class ConformanceRun:
+    def __init__(self, spec: ServerSpec, *, ready_timeout: float) -> None:
+        self.spec = spec
+        self.ready_timeout = ready_timeout
+        self._recorder: Recorder | None = None
+        self._running: dict[str, ServerProcess] = {}
+        self._all: list[ServerProcess] = []
+        self.log_dir = tempfile.mkdtemp(prefix=f"conformance-{spec.name}-")
+
+    @property
+    def recorder(self) -> Recorder:
+        if self._recorder is None:
+            self._recorder = Recorder()
+        return self._recorder
+
+    def _launch(self, interface: str, env: Mapping[str, str] | None = None) -> ServerProcess:
+        server = ServerProcess(
+            self.spec,
+            interface,
+            ready_timeout=self.ready_timeout,
+            env={"CONFORMANCE_RECORDER": self.recorder.address, **(env or {})},
+            log_dir=self.log_dir,
+        )
+        self._all.append(server)
+        server.start()
+        return server
+
+    def server(self, interface: str) -> ServerProcess:
+        """The shared instance for ``interface``, started (or restarted) if needed."""
+        current = self._running.get(interface)
+        if current is None or not current.alive():
+            if current is not None:
+                current.stop()
+            self._running[interface] = self._launch(interface)
+        return self._running[interface]
+
+    def discard(self, server: ServerProcess) -> None:
+        """Stop an instance that misbehaved; the next check gets a fresh one."""
+        server.stop()
+        for interface, running in list(self._running.items()):
+            if running is server:
+                del self._running[interface]
+
+    @contextlib.contextmanager
+    def dedicated(self, interface: str, env: Mapping[str, str] | None = None) -> Iterator[ServerProcess]:
+        server = self._launch(interface, env)
+        try:
+            yield server
+        finally:
+            server.stop()
+
+    @property
+    def launches(self) -> list[ServerProcess]:
+        return list(self._all)
+
+    def close(self) -> None:
+        for server in self._all:
+            server.stop()
+        self._running.clear()
+        if self._recorder is not None:
+            self._recorder.close()
+        shutil.rmtree(self.log_dir, ignore_errors=True)
