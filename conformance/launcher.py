@@ -202,11 +202,15 @@ class ServerProcess:
         return "\n".join([header, *tail]) if tail else "(the server printed nothing)"
 
     def stop(self) -> None:
-        """Signal the whole group, wait for it to be gone, SIGKILL whatever is left."""
+        """Stop the server as its users do (the stop signal to its main process), wait for the
+        whole group to be gone, then SIGKILL whatever is left of the group."""
         if self.process is None:
             return
         pgid = self.process.pid  # the leader of its own session: pgid == pid
-        self._signal_group(pgid, self.spec.stop_signal)
+        if self.process.poll() is None:
+            self.process.send_signal(self.spec.stop_signal)
+        else:  # the main process is gone already: whatever is left gets the signal directly
+            self._signal_group(pgid, self.spec.stop_signal)
         if not self._wait_group_gone(pgid, self.spec.stop_grace):
             self._signal_group(pgid, signal.SIGKILL)
             self._wait_group_gone(pgid, 5.0)

@@ -7,6 +7,7 @@ whatever it would run anyway (in this repository: the project's own tests).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -166,7 +167,7 @@ def asgi_server(request: pytest.FixtureRequest, conformance_run: ConformanceRun)
     return _running_server(request, conformance_run, "asgi")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def recorder(conformance_run: ConformanceRun) -> Recorder:
     return conformance_run.recorder
 
@@ -181,14 +182,19 @@ def observe(request: pytest.FixtureRequest) -> Callable[[str], None]:
     return note
 
 
-@pytest.fixture
-def dedicated_server(request: pytest.FixtureRequest, conformance_run: ConformanceRun) -> Callable[..., Any]:
-    """Start a fresh instance of the server for one check: ``with dedicated_server("asgi", env) as s``."""
+@pytest.fixture(scope="session")
+def dedicated_server(conformance_run: ConformanceRun) -> Callable[..., Any]:
+    """Start a fresh instance of the server: ``with dedicated_server("asgi", env) as server:``.
 
-    def start(interface: str, env: dict[str, str] | None = None) -> Any:
+    For checks that must stop a server or start it differently; the shared one stays untouched.
+    """
+
+    @contextlib.contextmanager
+    def start(interface: str, env: dict[str, str] | None = None) -> Iterator[ServerProcess]:
         try:
-            return conformance_run.dedicated(interface, env)
-        except HarnessError as error:  # pragma: no cover - raised on enter, see below
+            with conformance_run.dedicated(interface, env) as server:
+                yield server
+        except HarnessError as error:
             pytest.exit(f"harness error: {error}", returncode=EXIT_HARNESS_ERROR)
 
     return start

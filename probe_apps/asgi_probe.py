@@ -1,7 +1,8 @@
 """The ASGI probe app: one scenario per path, parameters in the query string.
 
 Scenarios (each does one thing; the first path segment picks it):
-  lifespan scope   startup and shutdown go to the recorder under the token "lifespan:<instance>";
+  lifespan scope   every lifespan event goes to the recorder under the token "lifespan:<instance>",
+                   and so does any request served before startup completed;
                    CONFORMANCE_LIFESPAN_DELAY (seconds) delays each `complete`, so a check can
                    tell whether the server waited for it
   /ready           200, for the launcher's readiness probe
@@ -37,8 +38,9 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 LIFESPAN_DELAY_ENV = "CONFORMANCE_LIFESPAN_DELAY"
 
-# Set just before the probe sends lifespan.startup.complete: a request that finds it False was
-# served before startup completed.
+# Set when lifespan.startup arrives, and just before the probe sends lifespan.startup.complete: a
+# request that finds the first True and the second False was served before startup completed.
+lifespan_started = False
 startup_complete_sent = False
 
 
@@ -46,24 +48,26 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         await lifespan(scope, receive, send)
     elif scope["type"] == "http":
+        if lifespan_started and not startup_complete_sent:
+            record(instance_token("lifespan"), "http.served-before-startup-complete", path=scope.get("path"))
         path = scope.get("path", "")
         first_segment = "/" + path.lstrip("/").split("/", 1)[0]
         await SCENARIOS.get(first_segment, not_found)(scope, receive, send)
 
 
 async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
-    global startup_complete_sent
+    global lifespan_started, startup_complete_sent
     token = instance_token("lifespan")
     delay = float(os.environ.get(LIFESPAN_DELAY_ENV, "0") or 0)
     while True:
         message = await receive()
+        record(token, str(message.get("type")), scope=describe(scope), message=describe(message))
         if message["type"] == "lifespan.startup":
-            record(token, "lifespan.startup", scope=describe(scope), message=describe(message))
+            lifespan_started = True
             await asyncio.sleep(delay)
             startup_complete_sent = True
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
-            record(token, "lifespan.shutdown", message=describe(message))
             await asyncio.sleep(delay)
             record(token, "lifespan.shutdown.complete")
             await send({"type": "lifespan.shutdown.complete"})

@@ -1,0 +1,74 @@
+"""ASGI HTTP request and response bodies (www.rst, "Request", "Response Body").
+
+The probe's /echo scenario answers with every http.request event it received (types, more_body,
+body sizes) and the body they add up to; /stream sends its response in several body events.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conformance.clients.raw import RawClient, build_request, chunked
+from conformance.probe_data import revive
+from conformance.verify import shown, verify
+
+
+def echoed(response_json: dict) -> tuple[list[dict], bytes]:
+    events = [{k: (revive(v) if isinstance(v, dict) else v) for k, v in e.items()} for e in response_json["events"]]
+    return events, revive(response_json["body"])
+
+
+def body_events_are_well_formed(events: list[dict]) -> bool:
+    """All http.request, body bytes, more_body true on all but the last, false (or missing) last."""
+    if not events or any(e.get("type") != "http.request" or e["body_type"] != "bytes" for e in events):
+        return False
+    return all(e.get("more_body") is True for e in events[:-1]) and not events[-1].get("more_body", False)
+
+
+@pytest.mark.requirement("ASGI-HTTP-REQ-002")
+def test_a_bodyless_request_gets_one_empty_request_event(asgi: RawClient) -> None:
+    response = asgi.request("GET", "/echo")
+    events, body = echoed(response.json())
+    verify(len(events) == 1 and body_events_are_well_formed(events) and body == b"",
+           sent="GET /echo (no body)",
+           expected="exactly one http.request event, body b'' (or missing), more_body false (or missing)",
+           got=repr(events))
+
+
+@pytest.mark.requirement("ASGI-HTTP-REQ-005")
+@pytest.mark.parametrize("size", [5, 256 * 1024], ids=["small", "256k"])
+def test_body_events_concatenate_to_the_body_sent(asgi: RawClient, size: int) -> None:
+    body = os.urandom(size)
+    response = asgi.request("POST", "/echo", [("Content-Type", "application/octet-stream")], body)
+    events, received = echoed(response.json())
+    verify(received == body and body_events_are_well_formed(events),
+           sent=f"POST /echo with {size} random bytes (Content-Length)",
+           expected="http.request events with bytes bodies that join to the body sent, more_body true "
+                    "on all but the last",
+           got=f"{len(received)} bytes ({'equal' if received == body else 'different'}) in events "
+               f"{[(e.get('type'), e['body_len'], e.get('more_body')) for e in events][:10]}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-REQ-007")
+def test_a_chunked_request_body_is_dechunked(asgi: RawClient) -> None:
+    body = b"hello, chunked world" * 50
+    raw = build_request("POST", "/echo", [("Transfer-Encoding", "chunked")], chunked(body, 97),
+                        host="127.0.0.1", content_length=False)
+    response = asgi.exchange(raw, method="POST")
+    events, received = echoed(response.json())
+    verify(received == body and body_events_are_well_formed(events),
+           sent=f"POST /echo with Transfer-Encoding: chunked, {len(body)} bytes in chunks of 97",
+           expected=f"the app receives just the {len(body)} decoded bytes", got=shown(received, 80))
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-012")
+@pytest.mark.parametrize(("chunks", "size"), [(5, 1000), (50, 7)])
+def test_a_response_sent_in_parts_arrives_complete(asgi: RawClient, chunks: int, size: int) -> None:
+    response = asgi.request("GET", f"/stream?chunks={chunks}&size={size}")
+    expected = b"".join((b"%d" % i).ljust(size, b".") for i in range(chunks))
+    verify(response.status == 200 and response.body == expected,
+           sent=f"GET /stream?chunks={chunks}&size={size}: the app sends {chunks} body events with more_body",
+           expected=f"status 200 and the {len(expected)} bytes of all events, in order",
+           got=f"status {response.status}, {len(response.body)} bytes: {shown(response.body, 60)}")

@@ -1,0 +1,212 @@
+"""ASGI HTTP connection scope (www.rst, "HTTP Connection Scope"), and the core rules on scopes.
+
+Every check sends one request to the ASGI probe app's /scope scenario, which answers with the
+scope it was called with (values of their exact types), and compares it with what was sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from conformance.clients.raw import RawClient, read_response
+from conformance.launcher import ServerProcess
+from conformance.probe_data import revive, type_name
+from conformance.probing import fetch_scope
+from conformance.verify import verify
+
+
+def header_values(scope: dict, name: bytes) -> list[bytes]:
+    return [bytes(v) for n, v in scope.get("headers", []) if bytes(n).lower() == name]
+
+
+@pytest.mark.requirement("ASGI-GEN-005")
+def test_scope_has_an_asgi_dict_with_a_version_string(asgi: RawClient) -> None:
+    scope, _, _ = fetch_scope(asgi)
+    asgi_info = scope.get("asgi")
+    version = asgi_info.get("version") if type(asgi_info) is dict else None
+    verify(type(version) is str, sent="GET /scope", expected="scope['asgi'] a dict with a str 'version'",
+           got=f"scope['asgi'] = {asgi_info!r}")
+
+
+@pytest.mark.requirement("ASGI-GEN-006")
+def test_asgi_version_is_3_0_for_a_single_callable_app(asgi: RawClient) -> None:
+    scope, _, _ = fetch_scope(asgi)
+    version = (scope.get("asgi") or {}).get("version")
+    verify(version == "3.0", sent="GET /scope (the probe is a single-callable app)",
+           expected="asgi.version '3.0'", got=repr(version))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-001")
+def test_scope_type_is_http(asgi: RawClient) -> None:
+    scope, _, _ = fetch_scope(asgi)
+    verify(scope.get("type") == "http", sent="GET /scope", expected="type 'http'", got=repr(scope.get("type")))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-003")
+def test_spec_version_is_reported(asgi: RawClient, observe: Callable[[str], None]) -> None:
+    """Informational: which HTTP spec version the server says it understands."""
+    scope, _, _ = fetch_scope(asgi)
+    spec_version = (scope.get("asgi") or {}).get("spec_version")
+    observe(f"asgi.spec_version = {spec_version!r}" + (" (missing: apps assume '2.0')" if spec_version is None else ""))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-004")
+@pytest.mark.parametrize("http_version", ["1.1", "1.0"])
+def test_http_version_is_the_version_of_the_request(asgi: RawClient, http_version: str) -> None:
+    scope, _, _ = fetch_scope(asgi, http_version=http_version)
+    verify(scope.get("http_version") == http_version, sent=f"GET /scope HTTP/{http_version}",
+           expected=f"http_version {http_version!r}", got=repr(scope.get("http_version")))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-005")
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def test_method_is_the_uppercased_method_sent(asgi: RawClient, method: str) -> None:
+    scope, _, _ = fetch_scope(asgi, method=method, body=b"x" if method in ("POST", "PUT", "PATCH") else b"")
+    got = scope.get("method")
+    verify(type(got) is str and got == method, sent=f"{method} /scope",
+           expected=f"method {method!r} (a str)", got=f"{got!r} ({type_name(got)})")
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-006")
+def test_scheme_is_http_or_absent_on_a_plain_listener(asgi: RawClient) -> None:
+    scope, _, _ = fetch_scope(asgi)
+    scheme = scope.get("scheme", "http")
+    verify(scheme == "http", sent="GET /scope over plain HTTP",
+           expected="scheme 'http' or no scheme key (never '')", got=repr(scope.get("scheme", "<absent>")))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-007")
+@pytest.mark.parametrize(
+    ("target", "path"),
+    [(b"/scope/caf%C3%A9/a%20b", "/scope/café/a b"), (b"/scope/%7Euser/x+y", "/scope/~user/x+y")],
+    ids=["utf8-and-space", "tilde-and-plus"],
+)
+def test_path_is_percent_and_utf8_decoded(asgi: RawClient, target: bytes, path: str) -> None:
+    scope, _, _ = fetch_scope(asgi, target)
+    got = scope.get("path")
+    verify(type(got) is str and got == path, sent=f"GET {target.decode()}",
+           expected=f"path {path!r} (a str)", got=f"{got!r} ({type_name(got)})")
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-008")
+def test_path_excludes_the_query_string(asgi: RawClient) -> None:
+    scope, _, _ = fetch_scope(asgi, b"/scope/p?x=1&y=2")
+    verify(scope.get("path") == "/scope/p", sent="GET /scope/p?x=1&y=2",
+           expected="path '/scope/p'", got=repr(scope.get("path")))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-010")
+def test_raw_path_is_the_path_bytes_as_received(asgi: RawClient) -> None:
+    target = b"/scope/a%2Fb/caf%C3%A9/%7e?x=1"
+    scope, _, _ = fetch_scope(asgi, target)
+    raw_path = scope.get("raw_path")
+    if raw_path is None:
+        pytest.skip("not applicable: the server does not provide raw_path (optional)")
+    expected = target.split(b"?")[0]
+    verify(type(raw_path) is bytes and raw_path == expected, sent=f"GET {target.decode()}",
+           expected=f"raw_path {expected!r} (bytes, byte-exact, no query)", got=f"{raw_path!r} ({type_name(raw_path)})")
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-012")
+def test_query_string_is_the_bytes_after_the_question_mark(asgi: RawClient) -> None:
+    query = b"a=%20b&c=d+e&e=%E2%82%AC&f=%2f"
+    scope, _, _ = fetch_scope(asgi, b"/scope?" + query)
+    got = scope.get("query_string")
+    verify(type(got) is bytes and got == query, sent=f"GET /scope?{query.decode()}",
+           expected=f"query_string {query!r} (bytes, not decoded)", got=f"{got!r} ({type_name(got)})")
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-013")
+@pytest.mark.parametrize("target", [b"/scope", b"/scope?"], ids=["no-question-mark", "bare-question-mark"])
+def test_query_string_is_empty_without_a_query(asgi: RawClient, target: bytes) -> None:
+    scope, _, _ = fetch_scope(asgi, target)
+    got = scope.get("query_string", "<absent>")
+    verify(got == b"" and type(got) is bytes, sent=f"GET {target.decode()}",
+           expected="query_string b''", got=repr(got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-014")
+def test_root_path_is_empty_by_default(asgi: RawClient) -> None:
+    scope, _, _ = fetch_scope(asgi)
+    root_path = scope.get("root_path", "")
+    verify(type(root_path) is str and root_path == "", sent="GET /scope (server started without a root path)",
+           expected="root_path '' or absent", got=repr(scope.get("root_path")))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-016")
+def test_headers_are_pairs_of_bytes(asgi: RawClient) -> None:
+    scope, _, _ = fetch_scope(asgi, headers=[("X-Probe", "1"), ("Accept", "*/*")])
+    headers = scope.get("headers")
+    bad = [h for h in (headers or []) if len(h) != 2 or type(h[0]) is not bytes or type(h[1]) is not bytes]
+    verify(isinstance(headers, (list, tuple)) and headers and not bad,
+           sent="GET /scope with X-Probe: 1 and Accept: */*",
+           expected="headers an iterable of [name, value] pairs, both bytes",
+           got=repr(bad or headers))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-017")
+def test_repeated_header_values_keep_their_order(asgi: RawClient) -> None:
+    sent = [("X-Multi", "1"), ("X-Other", "a"), ("X-Multi", "2"), ("X-Multi", "3")]
+    scope, _, _ = fetch_scope(asgi, headers=sent)
+    got = header_values(scope, b"x-multi")
+    verify(got == [b"1", b"2", b"3"], sent="GET /scope with X-Multi: 1, X-Other: a, X-Multi: 2, X-Multi: 3",
+           expected="x-multi values [b'1', b'2', b'3'], in that order", got=repr(got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-018")
+def test_duplicate_headers_are_kept_apart(asgi: RawClient) -> None:
+    scope, _, _ = fetch_scope(asgi, headers=[("X-Dup", "a"), ("X-Dup", "b")])
+    got = header_values(scope, b"x-dup")
+    verify(got == [b"a", b"b"], sent="GET /scope with X-Dup: a and X-Dup: b",
+           expected="two x-dup entries, b'a' then b'b' (not joined)", got=repr(got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-019")
+def test_header_name_case_is_reported(asgi: RawClient, observe: Callable[[str], None]) -> None:
+    """Informational: lowercased or kept as sent, both are allowed."""
+    scope, _, _ = fetch_scope(asgi, headers=[("X-MiXeD-Case", "v")])
+    names = [bytes(n) for n, _ in scope.get("headers", []) if bytes(n).lower() == b"x-mixed-case"]
+    choice = "lowercased" if names == [b"x-mixed-case"] else f"kept as {names!r}"
+    observe(f"header names are {choice}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-020")
+def test_header_values_are_the_exact_bytes_sent(asgi: RawClient) -> None:
+    """UTF-8 and a lone latin-1 octet (obs-text); refusing obs-text with 400 is allowed."""
+    response = asgi.request("GET", "/scope", [(b"X-Utf8", b"caf\xc3\xa9"), (b"X-Obs", b"\xe9 \t!~")])
+    if response.status == 400:
+        pytest.skip("not applicable: the server refused obs-text in header values with 400")
+    scope = revive(response.json()["scope"])
+    got = (header_values(scope, b"x-utf8"), header_values(scope, b"x-obs"))
+    verify(got == ([b"caf\xc3\xa9"], [b"\xe9 \t!~"]),
+           sent="GET /scope with X-Utf8: caf\\xc3\\xa9 and X-Obs: \\xe9 \\t!~",
+           expected="x-utf8 b'caf\\xc3\\xa9' and x-obs b'\\xe9 \\t!~'", got=repr(got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-023")
+def test_client_is_the_peer_address_and_port(asgi: RawClient) -> None:
+    with asgi.connect() as sock:
+        local_host, local_port = sock.getsockname()[:2]
+        sock.sendall(b"GET /scope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        scope = revive(read_response(sock).json()["scope"])
+    client = scope.get("client")
+    if client is None:
+        pytest.skip("not applicable: the server does not provide client (optional)")
+    ok = len(client) == 2 and type(client[0]) is str and type(client[1]) is int and \
+        list(client) == [local_host, local_port]
+    verify(ok, sent=f"GET /scope from {local_host}:{local_port}",
+           expected=f"client [{local_host!r}, {local_port}] (str, int)", got=repr(client))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-025")
+def test_server_is_the_listening_address_and_port(asgi: RawClient, asgi_server: ServerProcess) -> None:
+    scope, _, _ = fetch_scope(asgi)
+    server = scope.get("server")
+    if server is None:
+        pytest.skip("not applicable: the server does not provide server (optional)")
+    expected = [asgi_server.host, asgi_server.port]
+    ok = len(server) == 2 and type(server[0]) is str and type(server[1]) is int and list(server) == expected
+    verify(ok, sent=f"GET /scope to {asgi_server.host}:{asgi_server.port}",
+           expected=f"server {expected!r} (str, int)", got=repr(server))
