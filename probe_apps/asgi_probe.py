@@ -47,7 +47,7 @@ startup_complete_sent = False
 async def app(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         await lifespan(scope, receive, send)
-    elif scope["type"] == "http":
+    else:  # "http", and whatever else a server calls the app with: the probe reports it all
         if lifespan_started and not startup_complete_sent:
             record(instance_token("lifespan"), "http.served-before-startup-complete", path=scope.get("path"))
         path = scope.get("path", "")

@@ -101,6 +101,7 @@ def echo(environ: Environ, start_response: StartResponse) -> list[bytes]:
             ("Content-Type", "application/octet-stream"),
             ("Content-Length", str(len(body))),
             ("X-Probe-Read-Types", ",".join(type(item).__name__ for item in reads) or "none"),
+            ("X-Probe-Read-Sizes", ",".join(str(len(item)) for item in reads) or "none"),
         ],
     )
     return [body]

@@ -32,9 +32,12 @@ def test_read_with_a_size_returns_the_body_in_bounded_pieces(wsgi: RawClient) ->
     """The app calls read(1000) until it has CONTENT_LENGTH bytes; the pieces join to the body."""
     body = os.urandom(10_000)
     response = wsgi.request("POST", "/echo?mode=chunks&size=1000", [], body)
-    verify(response.body == body, sent="POST /echo?mode=chunks&size=1000 with 10000 random bytes",
-           expected="read(1000) calls that together return the 10000 bytes, in order",
-           got=f"{len(response.body)} bytes, {'equal' if response.body == body else 'different'}")
+    sizes = [int(n) for n in (response.header("X-Probe-Read-Sizes") or b"0").decode().split(",") if n.isdigit()]
+    verify(response.body == body and all(size <= 1000 for size in sizes),
+           sent="POST /echo?mode=chunks&size=1000 with 10000 random bytes",
+           expected="read(1000) calls of at most 1000 bytes each that together return the 10000 bytes, in order",
+           got=f"{len(response.body)} bytes, {'equal' if response.body == body else 'different'}; "
+               f"read sizes {sizes}")
 
 
 @pytest.mark.requirement("WSGI-STR-005")
