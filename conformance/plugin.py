@@ -122,11 +122,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
                 item.user_properties.append(("level", known[rid].level))
     if problems:
         raise pytest.UsageError("\n".join(problems))
-    # Checks for an interface the server does not serve are not run at all.
+    # Checks for an interface the server does not serve are not run at all; a check's interface
+    # is that of the requirements it verifies.
     spec = config.stash[run_key].spec
     keep, drop = [], []
     for item in items:
-        needed = {SERVER_FIXTURES[f] for f in getattr(item, "fixturenames", ()) if f in SERVER_FIXTURES}
+        needed = {known[rid].interface for rid in requirement_ids(item)} if _is_check(item) else set()
         (keep if all(spec.serves(i) for i in needed) else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
