@@ -1,0 +1,130 @@
+"""WSGI mutants: wsgiref serving the probe app behind middleware that breaks one requirement.
+
+Each mutant changes what the app is handed exactly as a faulty server would (see MUTANTS in
+__init__.py for the requirement each breaks). Like the probe apps, this runs inside the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote, unquote_plus
+
+from probe_apps.wsgi_probe import app as probe
+
+Environ = dict[str, Any]
+
+
+def environ_mutant(change: Callable[[Environ], Any]) -> Callable[..., Any]:
+    """The probe, called with the environ ``change`` returns (or the one it changed in place)."""
+
+    def app(environ: Environ, start_response: Callable[..., Any]) -> Any:
+        changed = change(environ)
+        return probe(environ if changed is None else changed, start_response)
+
+    return app
+
+
+def _swap_protocol(environ: Environ) -> None:
+    swap = {"HTTP/1.0": "HTTP/1.1", "HTTP/1.1": "HTTP/1.0"}
+    environ["SERVER_PROTOCOL"] = swap.get(environ["SERVER_PROTOCOL"], environ["SERVER_PROTOCOL"])
+
+
+def _mangle_query(environ: Environ) -> None:
+    query = unquote_plus(environ.get("QUERY_STRING", "")).split("?")[-1]
+    environ["QUERY_STRING"] = query or "None"
+
+
+def _dashes_in_header_names(environ: Environ) -> Environ:
+    return {("HTTP_" + k[5:].replace("_", "-") if k.startswith("HTTP_") else k): v for k, v in environ.items()}
+
+
+def _header_value_decoded(environ: Environ) -> None:
+    if "HTTP_X_SNOW" in environ:
+        environ["HTTP_X_SNOW"] = environ["HTTP_X_SNOW"].encode("latin-1").decode("utf-8", "replace")
+
+
+def _drop(key: str) -> Callable[[Environ], None]:
+    def drop(environ: Environ) -> None:
+        environ.pop(key, None)
+
+    return drop
+
+
+class SubDict(dict):
+    pass
+
+
+environ_subclass = environ_mutant(SubDict)
+content_type_dropped = environ_mutant(_drop("CONTENT_TYPE"))
+method_lowercased = environ_mutant(lambda e: e.update(REQUEST_METHOD=e["REQUEST_METHOD"].lower()))
+script_name_set = environ_mutant(lambda e: e.update(SCRIPT_NAME="/mnt"))
+path_info_quoted = environ_mutant(lambda e: e.update(PATH_INFO=quote(e["PATH_INFO"])))
+path_info_utf8_decoded = environ_mutant(
+    lambda e: e.update(PATH_INFO=e["PATH_INFO"].encode("latin-1").decode("utf-8", "replace"))
+)
+header_value_utf8_decoded = environ_mutant(_header_value_decoded)
+query_string_mangled = environ_mutant(_mangle_query)
+server_name_empty = environ_mutant(lambda e: e.update(SERVER_NAME=""))
+server_port_from_host = environ_mutant(
+    lambda e: e.update(SERVER_PORT=e.get("HTTP_HOST", "").rpartition(":")[2] or "80")
+)
+server_protocol_swapped = environ_mutant(_swap_protocol)
+remote_port_int = environ_mutant(lambda e: e.update(REMOTE_PORT=4242))
+content_type_as_http_variable = environ_mutant(
+    lambda e: e.update(HTTP_CONTENT_TYPE=e["CONTENT_TYPE"]) if "CONTENT_TYPE" in e else None
+)
+# What a server that copies os.environ into every environ does when HTTP_X_PROBE_A is set there.
+http_variable_from_os_environ = environ_mutant(lambda e: e.update(HTTP_X_PROBE_A=e.get("HTTP_X_PROBE_A", "leaked")))
+header_names_keep_dashes = environ_mutant(_dashes_in_header_names)
+run_once_missing = environ_mutant(_drop("wsgi.run_once"))
+version_as_list = environ_mutant(lambda e: e.update({"wsgi.version": [1, 0]}))
+url_scheme_https = environ_mutant(lambda e: e.update({"wsgi.url_scheme": "https"}))
+run_once_true = environ_mutant(lambda e: e.update({"wsgi.run_once": True}))
+
+
+class InputLosingLastByte:
+    def __init__(self, stream: Any, length: int) -> None:
+        self.stream, self.remaining = stream, length
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.remaining -= len(data)
+        return data[:-1] if self.remaining <= 0 and data else data
+
+
+class InputReadingPastSize:
+    """Returns one byte more than asked for, as long as the body has one to give."""
+
+    def __init__(self, stream: Any, length: int) -> None:
+        self.stream, self.remaining = stream, length
+
+    def read(self, size: int = -1) -> bytes:
+        wanted = size + 1 if 0 < size < self.remaining else size
+        data = self.stream.read(wanted)
+        self.remaining -= len(data)
+        return data
+
+
+class InputReturningBytearray:
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def read(self, size: int = -1) -> bytearray:
+        return bytearray(self.stream.read(size))
+
+
+def _content_length(environ: Environ) -> int:
+    return int(environ.get("CONTENT_LENGTH") or 0)
+
+
+input_loses_last_byte = environ_mutant(
+    lambda e: e.update({"wsgi.input": InputLosingLastByte(e["wsgi.input"], _content_length(e))})
+)
+input_reads_past_size = environ_mutant(
+    lambda e: e.update({"wsgi.input": InputReadingPastSize(e["wsgi.input"], _content_length(e))})
+)
+input_returns_bytearray = environ_mutant(
+    lambda e: e.update({"wsgi.input": InputReturningBytearray(e["wsgi.input"])})
+)
+

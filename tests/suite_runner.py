@@ -1,0 +1,65 @@
+"""Running the conformance suite as its users do (``python -m pytest ...`` in a subprocess) and
+reading back its results JSON, for the project's own tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import conformance
+
+REPO = Path(__file__).resolve().parent.parent
+CHECKS_DIR = Path(conformance.__file__).resolve().parent / "checks"
+
+
+@dataclass
+class SuiteRun:
+    returncode: int
+    output: str
+    results: dict[str, Any] | None
+
+    def outcomes(self) -> dict[str, str]:
+        """Check (node ID relative to conformance/checks) -> passed / failed / skipped."""
+        found = {}
+        for row in (self.results or {}).get("requirements", []):
+            for check in row["checks"]:
+                found[relative_check_id(check["nodeid"])] = check["outcome"]
+        return found
+
+    def observations(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for row in (self.results or {}).get("requirements", []):
+            for check in row["checks"]:
+                found.setdefault(relative_check_id(check["nodeid"]), []).extend(row["observations"])
+        return found
+
+
+def relative_check_id(nodeid: str) -> str:
+    return nodeid.split("checks/", 1)[1] if "checks/" in nodeid else nodeid
+
+
+def run_suite(args: list[str], tmp_path: Path, timeout: float = 120) -> SuiteRun:
+    report = tmp_path / "results.json"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--report-json={report}", *args],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+    results = json.loads(report.read_text()) if report.exists() else None
+    return SuiteRun(completed.returncode, completed.stdout + completed.stderr, results)
+
+
+def collected_checks(interface: str, tmp_path: Path) -> list[str]:
+    """Every check node ID for ``interface`` (collection only: no server is started)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         f"--server-cmd=true {{port}}", f"--interface={interface}", str(CHECKS_DIR)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return [relative_check_id(line) for line in completed.stdout.splitlines() if "::" in line]
