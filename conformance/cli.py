@@ -1,0 +1,176 @@
+"""The ``conformance`` command: what the suite knows, without running a server.
+
+``conformance servers`` lists the server adapters, ``conformance requirements`` the catalogue and
+which requirements have a check. Running the checks is pytest's job (``pytest --server=NAME``),
+so nothing here starts a server. Every command has ``--json``; a broken catalogue or adapter is
+reported in one line with exit code 2, like a usage error, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from conformance import __version__, coverage
+from conformance import catalogue as catalogue_module
+from conformance import servers as server_registry
+from conformance.catalogue import CatalogueError, Requirement
+from conformance.errors import HarnessError
+from conformance.servers import INTERFACES, ServerSpec
+
+EXIT_OK = 0
+EXIT_UNCHECKED = 1  # requirements --coverage: a MUST or SHOULD requirement has no check
+EXIT_BROKEN = 2  # argparse's own code for a usage error; used too for a broken catalogue or adapter
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a reader that stopped reading
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as stop:  # argparse has already printed its message (or --help, --version)
+        return stop.code if isinstance(stop.code, int) else EXIT_OK
+    try:
+        return args.command(args)
+    except (CatalogueError, HarnessError) as error:
+        print(f"conformance: error: {error}", file=sys.stderr)
+        return EXIT_BROKEN
+    except BrokenPipeError:  # `conformance requirements | head`: the reader left, which is no error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush stays quiet
+        return EXIT_BROKEN_PIPE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="conformance",
+        description="What the WSGI/ASGI conformance suite knows. Run the checks with: pytest --server=NAME",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    servers = commands.add_parser("servers", help="the servers the suite can launch, and whether they are installed")
+    servers.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    servers.set_defaults(command=servers_command)
+
+    requirements = commands.add_parser("requirements", help="the requirement catalogue and which IDs have a check")
+    requirements.add_argument("--interface", choices=INTERFACES, help="only this interface's requirements")
+    requirements.add_argument("--coverage", action="store_true",
+                              help="only the coverage summary; exit 1 if a MUST or SHOULD requirement has no check")
+    requirements.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    requirements.set_defaults(command=requirements_command)
+    return parser
+
+
+# --- servers --------------------------------------------------------------------------------
+
+
+def servers_command(args: argparse.Namespace) -> int:
+    specs = list(server_registry.all_servers().values())
+    if args.json:
+        _print_json([_server_json(spec) for spec in specs])
+        return EXIT_OK
+    rows = [["NAME", "INTERFACES", "STATUS", "VERSION", "CAPABILITIES"]]
+    hints: dict[int, str] = {}  # row index -> the hint printed under it
+    for spec in specs:
+        installed = spec.is_installed()
+        rows.append([
+            spec.name,
+            ",".join(sorted(spec.interfaces)),
+            "installed" if installed else "not installed",
+            (spec.version() or "-") if installed else "-",
+            ",".join(sorted(spec.capabilities)) or "-",
+        ])
+        if not installed:
+            hints[len(rows) - 1] = spec.install_hint
+    for index, line in enumerate(_aligned(rows)):
+        print(line)
+        if index in hints:
+            print(f"    install: {hints[index]}")
+    return EXIT_OK
+
+
+def _server_json(spec: ServerSpec) -> dict[str, Any]:
+    installed = spec.is_installed()
+    return {
+        "name": spec.name,
+        "description": spec.description,
+        "interfaces": sorted(spec.interfaces),
+        "installed": installed,
+        "version": spec.version() if installed else None,
+        "capabilities": sorted(spec.capabilities),
+        "command": spec.command,
+        "install_hint": spec.install_hint,
+    }
+
+
+# --- requirements ---------------------------------------------------------------------------
+
+
+def requirements_command(args: argparse.Namespace) -> int:
+    requirements = [
+        r for r in catalogue_module.catalogue().values() if args.interface in (None, r.interface)
+    ]
+    checks = coverage.checks_by_requirement()
+    if args.coverage:
+        return _print_coverage(requirements, checks, as_json=args.json)
+    if args.json:
+        _print_json([{**asdict(r), "checks": checks.get(r.id, [])} for r in requirements])
+        return EXIT_OK
+    # The spec and section get a line of their own: spec names are too long for a column.
+    rows = [["ID", "LEVEL", "AREA", "SUMMARY"]]
+    rows += [[r.id, r.level, r.area, r.summary] for r in requirements]
+    header, *lines = _aligned(rows)
+    print(header)
+    for requirement, line in zip(requirements, lines, strict=True):
+        print(line)
+        print(f"    {requirement.spec} §{requirement.section}")
+        print(f"    checks: {', '.join(checks.get(requirement.id, [])) or 'none'}")
+    return EXIT_OK
+
+
+def _print_coverage(requirements: list[Requirement], checks: dict[str, list[str]], *, as_json: bool) -> int:
+    lines = coverage.coverage_lines(requirements, checks)
+    missing = coverage.unchecked(requirements, checks)
+    if as_json:
+        _print_json({
+            "coverage": [asdict(line) for line in lines],
+            "unchecked": [{"id": r.id, "level": r.level, "summary": r.summary} for r in missing],
+        })
+    else:
+        rows = [["INTERFACE", "LEVEL", "REQUIREMENTS", "WITH A CHECK"]]
+        rows += [[line.interface, line.level, str(line.requirements), str(line.checked)] for line in lines]
+        rows.append(["total", "", str(sum(x.requirements for x in lines)), str(sum(x.checked for x in lines))])
+        print("\n".join(_aligned(rows)))
+        levels = "/".join(coverage.CHECKED_LEVELS)
+        if missing:
+            print(f"\n{levels} requirements without a check:")
+            for requirement in missing:
+                print(f"  {requirement.id} {requirement.level}: {requirement.summary}")
+        else:
+            print(f"\nEvery {levels} requirement has a check.")
+    return EXIT_UNCHECKED if missing else EXIT_OK
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    """Rows as lines whose columns line up; the last column is left ragged."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
+    return [
+        "  ".join([cell.ljust(width) for cell, width in zip(row, widths, strict=False)] + [row[-1]]).rstrip()
+        for row in rows
+    ]
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,176 @@
+"""The requirement catalogue: the shipped one is well-formed, a broken one is refused by file name,
+and every check names requirements the catalogue knows."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conformance import catalogue, coverage
+from conformance.catalogue import LEVELS, CatalogueError
+
+ID_PATTERN = re.compile(r"^(WSGI|ASGI)-[A-Z]+(-[A-Z]+)?-\d{3}$")
+
+HEADER = """\
+spec = "PEP 3333"
+area = "WSGI test"
+interface = "wsgi"
+"""
+
+
+def requirement_table(requirement_id: str = "WSGI-TEST-001", level: str = "MUST", *, omit: str = "") -> str:
+    fields = {"id": requirement_id, "level": level, "section": "s", "summary": "a summary", "quote": "a quote"}
+    lines = [f'{name} = "{value}"' for name, value in fields.items() if name != omit]
+    return "\n[[requirement]]\n" + "\n".join(lines) + "\n"
+
+
+def write(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+# --- the shipped catalogue ------------------------------------------------------------------
+
+
+def test_the_shipped_catalogue_loads() -> None:
+    loaded = catalogue.load()
+    assert loaded
+    assert {r.interface for r in loaded.values()} == {"wsgi", "asgi"}
+
+
+def test_every_id_is_well_formed_and_names_its_interface() -> None:
+    malformed = [rid for rid in catalogue.load() if not ID_PATTERN.match(rid)]
+    assert malformed == []
+    assert all(rid.startswith(r.interface.upper() + "-") for rid, r in catalogue.load().items())
+
+
+def test_every_level_is_must_should_or_may() -> None:
+    assert {r.level for r in catalogue.load().values()} <= {"MUST", "SHOULD", "MAY"}
+
+
+# --- a broken catalogue is refused, naming the file -----------------------------------------
+
+
+def test_load_reads_a_well_formed_directory(tmp_path: Path) -> None:
+    write(tmp_path, "wsgi_test.toml", HEADER + requirement_table())
+    loaded = catalogue.load(tmp_path)
+    assert list(loaded) == ["WSGI-TEST-001"]
+    assert loaded["WSGI-TEST-001"].area == "WSGI test"
+
+
+def test_malformed_toml_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "broken.toml", HEADER + "[[requirement]\nid = 'WSGI-TEST-001'\n")
+    with pytest.raises(CatalogueError, match=r"^broken\.toml: not valid TOML"):
+        catalogue.load(tmp_path)
+
+
+def test_a_duplicate_id_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "twice.toml", HEADER + requirement_table() + requirement_table())
+    with pytest.raises(CatalogueError, match=r"^twice\.toml: requirement WSGI-TEST-001 is defined twice"):
+        catalogue.load(tmp_path)
+
+
+def test_a_duplicate_id_across_files_names_the_second_file(tmp_path: Path) -> None:
+    write(tmp_path, "a.toml", HEADER + requirement_table())
+    write(tmp_path, "b.toml", HEADER + requirement_table())
+    with pytest.raises(CatalogueError, match=r"^b\.toml: requirement WSGI-TEST-001 is defined twice"):
+        catalogue.load(tmp_path)
+
+
+def test_an_unknown_level_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "levels.toml", HEADER + requirement_table(level="MUST NOT"))
+    with pytest.raises(CatalogueError, match=r"^levels\.toml: WSGI-TEST-001 has level 'MUST NOT'"):
+        catalogue.load(tmp_path)
+
+
+@pytest.mark.parametrize("field", ["id", "level", "section", "summary", "quote"])
+def test_a_requirement_missing_a_field_is_refused(tmp_path: Path, field: str) -> None:
+    write(tmp_path, "short.toml", HEADER + requirement_table(omit=field))
+    with pytest.raises(CatalogueError, match=rf"^short\.toml: .*lacks \['{field}'\]"):
+        catalogue.load(tmp_path)
+
+
+def test_an_unknown_field_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "extra.toml", HEADER + requirement_table() + 'levle = "MUST"\n')
+    with pytest.raises(CatalogueError, match=r"^extra\.toml: requirement WSGI-TEST-001 has unknown fields \['levle'\]"):
+        catalogue.load(tmp_path)
+
+
+@pytest.mark.xfail(strict=True, raises=KeyError,
+                   reason="catalogue.load() reads spec/area/interface with data[...] and raises KeyError")
+@pytest.mark.parametrize("field", ["spec", "area", "interface"])
+def test_a_file_missing_a_header_field_is_refused(tmp_path: Path, field: str) -> None:
+    header = "".join(line + "\n" for line in HEADER.splitlines() if not line.startswith(field))
+    write(tmp_path, "headless.toml", header + requirement_table())
+    with pytest.raises(CatalogueError, match=r"^headless\.toml: "):
+        catalogue.load(tmp_path)
+
+
+@pytest.mark.xfail(strict=True, reason="catalogue.load() does not check `interface` against wsgi/asgi")
+def test_an_unknown_interface_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "cgi.toml", HEADER.replace('"wsgi"', '"cgi"') + requirement_table())
+    with pytest.raises(CatalogueError, match=r"^cgi\.toml: "):
+        catalogue.load(tmp_path)
+
+
+# --- the checks and the catalogue agree -----------------------------------------------------
+
+
+def test_every_check_names_at_least_one_known_requirement() -> None:
+    known = catalogue.load()
+    checks = coverage.requirements_by_check()
+    assert checks, "the scan found no checks at all"
+    without_ids = [check for check, ids in checks.items() if not ids]
+    unknown = {check: [i for i in ids if i not in known] for check, ids in checks.items()}
+    assert without_ids == []
+    assert {check: ids for check, ids in unknown.items() if ids} == {}
+
+
+def test_every_must_and_should_requirement_has_a_check() -> None:
+    missing = coverage.unchecked(catalogue.load().values(), coverage.checks_by_requirement())
+    assert [r.id for r in missing] == []
+
+
+def test_the_scan_reads_function_class_and_module_markers(tmp_path: Path) -> None:
+    write(tmp_path / "wsgi", "test_sample.py", """\
+        import pytest
+        from pytest import mark
+
+        pytestmark = [pytest.mark.slow, pytest.mark.requirement("WSGI-MOD-001")]
+
+
+        @pytest.mark.parametrize("x", [1])
+        @pytest.mark.requirement("WSGI-FN-001", "WSGI-FN-002")
+        def test_function(x): ...
+
+
+        @mark.requirement("WSGI-CLS-001")
+        class TestGroup:
+            @pytest.mark.requirement("WSGI-METH-001")
+            async def test_method(self): ...
+
+            def helper(self): ...
+
+
+        def helper(): ...
+    """)
+    assert coverage.requirements_by_check(tmp_path) == {
+        "wsgi/test_sample.py::test_function": ["WSGI-MOD-001", "WSGI-FN-001", "WSGI-FN-002"],
+        "wsgi/test_sample.py::TestGroup::test_method": ["WSGI-MOD-001", "WSGI-CLS-001", "WSGI-METH-001"],
+    }
+    assert coverage.checks_by_requirement(tmp_path)["WSGI-MOD-001"] == [
+        "wsgi/test_sample.py::test_function",
+        "wsgi/test_sample.py::TestGroup::test_method",
+    ]
+
+
+def test_levels_are_counted_in_catalogue_order() -> None:
+    lines = coverage.coverage_lines(catalogue.load().values(), coverage.checks_by_requirement())
+    for interface in {line.interface for line in lines}:
+        levels = [line.level for line in lines if line.interface == interface]
+        assert levels == sorted(levels, key=LEVELS.index)
