@@ -139,7 +139,8 @@ async def stream(scope: Scope, receive: Receive, send: Send) -> None:
     chunks, size = int(query.get("chunks", "3")), int(query.get("size", "16"))
     gap = float(query.get("gap", "0"))
     await read_body(receive)
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/octet-stream")]})
+    headers = [(b"content-type", b"application/octet-stream")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
     for index in range(chunks):
         if index and gap:
             await asyncio.sleep(gap)

@@ -58,7 +58,7 @@ def collected_checks(interface: str, tmp_path: Path) -> list[str]:
     """Every check node ID for ``interface`` (collection only: no server is started)."""
     completed = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-         f"--server-cmd=true {{port}}", f"--interface={interface}", str(CHECKS_DIR)],
+         "--server-cmd=true {port}", f"--interface={interface}", str(CHECKS_DIR)],
         cwd=tmp_path, capture_output=True, text=True, timeout=60,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -31,7 +31,7 @@ def test_mutant_is_caught(mutant: Mutant, tmp_path: Path) -> None:
     assert outcomes, f"no check ran on mutant {mutant.name}:\n{run.output[-3000:]}"
     for check, outcome in outcomes.items():
         if any(check == k or check.startswith(k + "[") for k in mutant.kills):
-            assert outcome == "failed", f"{check} did not fail on mutant {mutant.name} ({outcome})\n{run.output[-3000:]}"
+            assert outcome == "failed", f"{check} passed on mutant {mutant.name} ({outcome})\n{run.output[-3000:]}"
             assert mutant.breaks in run.output, f"the failure does not name {mutant.breaks}"
     for check, expected in mutant.observes.items():
         seen = [o for c, obs in run.observations().items() if c == check or c.startswith(check + "[") for o in obs]
@@ -46,5 +46,6 @@ def test_every_check_has_a_mutant(interface: str, tmp_path: Path) -> None:
 
 def test_every_mutant_targets_an_existing_check(tmp_path: Path) -> None:
     checks = collected_checks("wsgi", tmp_path) + collected_checks("asgi", tmp_path)
-    stale = [t for m in MUTANTS for t in (*m.kills, *m.observes) if not any(c == t or c.startswith(t + "[") for c in checks)]
+    stale = [t for m in MUTANTS for t in (*m.kills, *m.observes)
+             if not any(c == t or c.startswith(t + "[") for c in checks)]
     assert not stale, f"mutant targets that are not checks: {stale}"

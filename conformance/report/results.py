@@ -97,7 +97,7 @@ def build(
         )
     summary = {verdict: sum(1 for row in rows if row["verdict"] == verdict) for verdict in VERDICTS}
     by_level = {
-        level: {verdict: sum(1 for r in rows if r["level"] == level and r["verdict"] == verdict) for verdict in VERDICTS}
+        level: {verdict: sum(1 for r in rows if (r["level"], r["verdict"]) == (level, verdict)) for verdict in VERDICTS}
         for level in ("MUST", "SHOULD", "MAY")
     }
     checked = {row["id"] for row in rows}

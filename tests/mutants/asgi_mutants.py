@@ -107,10 +107,14 @@ raw_path_decoded = scope_mutant(lambda scope: scope.update(raw_path=unquote(scop
 query_string_decoded = scope_mutant(_query_string_decoded)
 query_string_none = scope_mutant(_query_string_none)
 root_path_set = scope_mutant(_set(root_path="/mnt"))
-headers_as_str = scope_mutant(lambda scope: scope.update(headers=[(n.decode(), v.decode("latin-1")) for n, v in scope["headers"]]))
+headers_as_str = scope_mutant(
+    lambda scope: scope.update(headers=[(n.decode(), v.decode("latin-1")) for n, v in scope["headers"]])
+)
 headers_reversed = scope_mutant(lambda scope: scope.update(headers=list(reversed(scope["headers"]))))
 headers_joined = scope_mutant(_join_duplicates)
-header_names_uppercased = scope_mutant(lambda scope: scope.update(headers=[(n.upper(), v) for n, v in scope["headers"]]))
+header_names_uppercased = scope_mutant(
+    lambda scope: scope.update(headers=[(n.upper(), v) for n, v in scope["headers"]])
+)
 header_values_ascii_only = scope_mutant(_header_values_ascii_only)
 client_port_wrong = scope_mutant(_client_port_wrong)
 server_port_str = scope_mutant(_server_port_str)

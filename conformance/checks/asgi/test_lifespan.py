@@ -12,8 +12,8 @@ from collections.abc import Callable
 import pytest
 
 from conformance.launcher import ServerProcess
-from conformance.recorder import Record, Recorder, RecordTimeout
 from conformance.probe_data import revive
+from conformance.recorder import Record, Recorder, RecordTimeout
 from conformance.servers import ServerSpec
 from conformance.verify import verify
 

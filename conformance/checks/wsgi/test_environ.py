@@ -48,7 +48,8 @@ def test_cgi_variables_with_a_value_are_present(wsgi: RawClient) -> None:
 @pytest.mark.requirement("WSGI-ENV-010")
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
 def test_request_method_is_the_method_sent(wsgi: RawClient, method: str) -> None:
-    environ, _ = fetch_environ(wsgi, "/environ", method=method, body=b"x" if method in ("POST", "PUT", "PATCH") else b"")
+    body = b"x" if method in ("POST", "PUT", "PATCH") else b""
+    environ, _ = fetch_environ(wsgi, "/environ", method=method, body=body)
     verify(environ.get("REQUEST_METHOD") == method, sent=f"{method} /environ",
            expected=f"REQUEST_METHOD == {method!r}", got=f"REQUEST_METHOD = {environ.get('REQUEST_METHOD')!r}")
 
