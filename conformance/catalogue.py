@@ -8,6 +8,7 @@ from another text, such as the CGI RFC that PEP 3333 adopts).
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -20,7 +21,10 @@ else:  # pragma: no cover
 
 REQUIREMENTS_DIR = Path(__file__).parent / "requirements"
 LEVELS = ("MUST", "SHOULD", "MAY")
+INTERFACES = ("wsgi", "asgi")
+ID_PATTERN = re.compile(r"^(WSGI|ASGI)-[A-Z]+(-[A-Z]+)?-\d{3}$")
 _FIELDS = {"id", "level", "section", "summary", "quote", "note", "spec"}
+_HEADER = ("spec", "area", "interface")
 
 
 class CatalogueError(ValueError):
@@ -55,7 +59,15 @@ def load(directory: Path = REQUIREMENTS_DIR) -> dict[str, Requirement]:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as error:
             raise CatalogueError(f"{path.name}: not valid TOML ({error})") from None
-        for entry in data.get("requirement", []):
+        missing_header = [key for key in _HEADER if not isinstance(data.get(key), str)]
+        if missing_header:
+            raise CatalogueError(f"{path.name}: the file needs top-level {', '.join(missing_header)} (strings)")
+        if data["interface"] not in INTERFACES:
+            raise CatalogueError(f"{path.name}: interface {data['interface']!r} is not one of {INTERFACES}")
+        entries = data.get("requirement", [])
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise CatalogueError(f"{path.name}: requirements must be [[requirement]] tables")
+        for entry in entries:
             unknown = set(entry) - _FIELDS
             missing = {"id", "level", "section", "summary", "quote"} - set(entry)
             if unknown or missing:
@@ -63,6 +75,8 @@ def load(directory: Path = REQUIREMENTS_DIR) -> dict[str, Requirement]:
                     f"{path.name}: requirement {entry.get('id', '?')} has "
                     f"unknown fields {sorted(unknown)} / lacks {sorted(missing)}"
                 )
+            if not ID_PATTERN.match(str(entry["id"])):
+                raise CatalogueError(f"{path.name}: requirement ID {entry['id']!r} is not of the form WSGI-AREA-001")
             if entry["level"] not in LEVELS:
                 raise CatalogueError(f"{path.name}: {entry['id']} has level {entry['level']!r}; use one of {LEVELS}")
             if entry["id"] in catalogue:

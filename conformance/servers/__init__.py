@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib.metadata
 
-from conformance.errors import ServerNotInstalled, UnknownServer
+from conformance.errors import HarnessError, ServerNotInstalled, UnknownServer
 from conformance.servers.builtin import BUILTIN_SERVERS
 from conformance.servers.spec import INTERFACES, ServerSpec, check_command_template
 
@@ -17,7 +17,15 @@ __all__ = ["INTERFACES", "ServerSpec", "all_servers", "custom_server", "lookup",
 def all_servers() -> dict[str, ServerSpec]:
     servers = {spec.name: spec for spec in BUILTIN_SERVERS}
     for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        spec = entry_point.load()
+        try:
+            spec = entry_point.load()
+        except Exception as error:  # a broken third-party adapter must not take the suite down
+            raise HarnessError(
+                f"the server adapter {entry_point.name!r} ({entry_point.value}) registered by another "
+                f"package could not be loaded: {error}"
+            ) from None
+        if not isinstance(spec, ServerSpec):
+            raise HarnessError(f"the server adapter {entry_point.name!r} ({entry_point.value}) is not a ServerSpec")
         servers[spec.name] = spec
     return servers
 
