@@ -39,6 +39,7 @@ class Recorder:
             def handle(self) -> None:
                 for line in self.rfile:
                     recorder._add(json.loads(line))
+                    self.wfile.write(b"ok\n")  # the probe waits for this: see probe_apps/recording.py
 
         socketserver.ThreadingTCPServer.allow_reuse_address = True
         self._server = socketserver.ThreadingTCPServer((host, 0), Handler)

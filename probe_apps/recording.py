@@ -2,7 +2,8 @@
 
 The suite listens on a loopback TCP port and passes its address in ``CONFORMANCE_RECORDER``.
 Each record is one JSON line on a fresh connection, so it works from any worker process or
-thread, and from blocking or async code alike (a loopback connect takes microseconds).
+thread, and from blocking or async code alike (a loopback round trip takes microseconds).
+The suite acknowledges each record, and record() waits for that.
 A record is tagged with the token the check sent in the ``X-Probe-Token`` request header.
 """
 
@@ -31,6 +32,9 @@ def record(token: str | None, event: str, **data: Any) -> None:
     try:
         with socket.create_connection((host, int(port)), timeout=2) as sock:
             sock.sendall(line.encode("utf-8") + b"\n")
+            # Wait for the suite's acknowledgement: once record() returns, the record is stored,
+            # so anything the app does afterwards (answering the request) comes after it.
+            sock.recv(16)
     except OSError:
         pass  # the suite may be gone; a probe never breaks the server because of it
 

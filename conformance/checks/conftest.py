@@ -1,20 +1,41 @@
-"""Fixtures every check uses: byte-exact clients bound to the running server."""
+"""Fixtures every check uses: clients bound to the running server.
+
+``wsgi``/``asgi`` are byte-exact raw clients (h11 parses the answer); ``wsgi_http``/``asgi_http``
+are httpx clients for ordinary requests, where no byte on the wire is in question.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import httpx
 import pytest
 
 from conformance.clients.raw import RawClient
 from conformance.launcher import ServerProcess
 
+TIMEOUT = 5.0
+
 
 @pytest.fixture
 def wsgi(wsgi_server: ServerProcess) -> RawClient:
     """A raw HTTP/1.x client for the server serving the WSGI probe app."""
-    return RawClient(wsgi_server.host, wsgi_server.port)
+    return RawClient(wsgi_server.host, wsgi_server.port, timeout=TIMEOUT)
 
 
 @pytest.fixture
 def asgi(asgi_server: ServerProcess) -> RawClient:
     """A raw HTTP/1.x client for the server serving the ASGI probe app."""
-    return RawClient(asgi_server.host, asgi_server.port)
+    return RawClient(asgi_server.host, asgi_server.port, timeout=TIMEOUT)
+
+
+@pytest.fixture
+def wsgi_http(wsgi_server: ServerProcess) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=wsgi_server.base_url, timeout=TIMEOUT) as client:
+        yield client
+
+
+@pytest.fixture
+def asgi_http(asgi_server: ServerProcess) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=asgi_server.base_url, timeout=TIMEOUT) as client:
+        yield client

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+import httpx
 import pytest
 
 from conformance.clients.raw import RawClient, build_request, chunked
@@ -65,10 +66,10 @@ def test_a_chunked_request_body_is_dechunked(asgi: RawClient) -> None:
 
 @pytest.mark.requirement("ASGI-HTTP-RESP-012")
 @pytest.mark.parametrize(("chunks", "size"), [(5, 1000), (50, 7)])
-def test_a_response_sent_in_parts_arrives_complete(asgi: RawClient, chunks: int, size: int) -> None:
-    response = asgi.request("GET", f"/stream?chunks={chunks}&size={size}")
+def test_a_response_sent_in_parts_arrives_complete(asgi_http: httpx.Client, chunks: int, size: int) -> None:
+    response = asgi_http.get("/stream", params={"chunks": chunks, "size": size})
     expected = b"".join((b"%d" % i).ljust(size, b".") for i in range(chunks))
-    verify(response.status == 200 and response.body == expected,
+    verify(response.status_code == 200 and response.content == expected,
            sent=f"GET /stream?chunks={chunks}&size={size}: the app sends {chunks} body events with more_body",
            expected=f"status 200 and the {len(expected)} bytes of all events, in order",
-           got=f"status {response.status}, {len(response.body)} bytes: {shown(response.body, 60)}")
+           got=f"status {response.status_code}, {len(response.content)} bytes: {shown(response.content, 60)}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import httpx
 import pytest
 
 from conformance.clients.raw import RawClient, read_response
@@ -22,8 +23,8 @@ def header_values(scope: dict, name: bytes) -> list[bytes]:
 
 
 @pytest.mark.requirement("ASGI-GEN-005")
-def test_scope_has_an_asgi_dict_with_a_version_string(asgi: RawClient) -> None:
-    scope, _, _ = fetch_scope(asgi)
+def test_scope_has_an_asgi_dict_with_a_version_string(asgi_http: httpx.Client) -> None:
+    scope, _, _ = fetch_scope(asgi_http)
     asgi_info = scope.get("asgi")
     version = asgi_info.get("version") if type(asgi_info) is dict else None
     verify(type(version) is str, sent="GET /scope", expected="scope['asgi'] a dict with a str 'version'",
@@ -31,23 +32,23 @@ def test_scope_has_an_asgi_dict_with_a_version_string(asgi: RawClient) -> None:
 
 
 @pytest.mark.requirement("ASGI-GEN-006")
-def test_asgi_version_is_3_0_for_a_single_callable_app(asgi: RawClient) -> None:
-    scope, _, _ = fetch_scope(asgi)
+def test_asgi_version_is_3_0_for_a_single_callable_app(asgi_http: httpx.Client) -> None:
+    scope, _, _ = fetch_scope(asgi_http)
     version = (scope.get("asgi") or {}).get("version")
     verify(version == "3.0", sent="GET /scope (the probe is a single-callable app)",
            expected="asgi.version '3.0'", got=repr(version))
 
 
 @pytest.mark.requirement("ASGI-HTTP-SCOPE-001")
-def test_scope_type_is_http(asgi: RawClient) -> None:
-    scope, _, _ = fetch_scope(asgi)
+def test_scope_type_is_http(asgi_http: httpx.Client) -> None:
+    scope, _, _ = fetch_scope(asgi_http)
     verify(scope.get("type") == "http", sent="GET /scope", expected="type 'http'", got=repr(scope.get("type")))
 
 
 @pytest.mark.requirement("ASGI-HTTP-SCOPE-003")
-def test_spec_version_is_reported(asgi: RawClient, observe: Callable[[str], None]) -> None:
+def test_spec_version_is_reported(asgi_http: httpx.Client, observe: Callable[[str], None]) -> None:
     """Informational: which HTTP spec version the server says it understands."""
-    scope, _, _ = fetch_scope(asgi)
+    scope, _, _ = fetch_scope(asgi_http)
     spec_version = (scope.get("asgi") or {}).get("spec_version")
     observe(f"asgi.spec_version = {spec_version!r}" + (" (missing: apps assume '2.0')" if spec_version is None else ""))
 
@@ -62,16 +63,16 @@ def test_http_version_is_the_version_of_the_request(asgi: RawClient, http_versio
 
 @pytest.mark.requirement("ASGI-HTTP-SCOPE-005")
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
-def test_method_is_the_uppercased_method_sent(asgi: RawClient, method: str) -> None:
-    scope, _, _ = fetch_scope(asgi, method=method, body=b"x" if method in ("POST", "PUT", "PATCH") else b"")
+def test_method_is_the_uppercased_method_sent(asgi_http: httpx.Client, method: str) -> None:
+    scope, _, _ = fetch_scope(asgi_http, method=method, body=b"x" if method in ("POST", "PUT", "PATCH") else b"")
     got = scope.get("method")
     verify(type(got) is str and got == method, sent=f"{method} /scope",
            expected=f"method {method!r} (a str)", got=f"{got!r} ({type_name(got)})")
 
 
 @pytest.mark.requirement("ASGI-HTTP-SCOPE-006")
-def test_scheme_is_http_or_absent_on_a_plain_listener(asgi: RawClient) -> None:
-    scope, _, _ = fetch_scope(asgi)
+def test_scheme_is_http_or_absent_on_a_plain_listener(asgi_http: httpx.Client) -> None:
+    scope, _, _ = fetch_scope(asgi_http)
     scheme = scope.get("scheme", "http")
     verify(scheme == "http", sent="GET /scope over plain HTTP",
            expected="scheme 'http' or no scheme key (never '')", got=repr(scope.get("scheme", "<absent>")))
@@ -128,8 +129,8 @@ def test_query_string_is_empty_without_a_query(asgi: RawClient, target: bytes) -
 
 
 @pytest.mark.requirement("ASGI-HTTP-SCOPE-014")
-def test_root_path_is_empty_by_default(asgi: RawClient) -> None:
-    scope, _, _ = fetch_scope(asgi)
+def test_root_path_is_empty_by_default(asgi_http: httpx.Client) -> None:
+    scope, _, _ = fetch_scope(asgi_http)
     root_path = scope.get("root_path", "")
     verify(type(root_path) is str and root_path == "", sent="GET /scope (server started without a root path)",
            expected="root_path '' or absent", got=repr(scope.get("root_path")))

@@ -7,6 +7,7 @@ said.
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from conformance.clients.raw import RawClient
@@ -25,10 +26,9 @@ def is_cgi_variable(key: str) -> bool:
 
 
 @pytest.mark.requirement("WSGI-ENV-001")
-def test_environ_is_a_builtin_dict(wsgi: RawClient) -> None:
+def test_environ_is_a_builtin_dict(wsgi_http: httpx.Client) -> None:
     """GET /environ; the app reports the exact type of its environ."""
-    response = wsgi.request("GET", "/environ")
-    environ_type = response.json()["environ_type"]
+    environ_type = wsgi_http.get("/environ").json()["environ_type"]
     verify(environ_type == "builtins.dict", sent="GET /environ",
            expected="environ of type builtins.dict", got=environ_type)
 
@@ -47,9 +47,9 @@ def test_cgi_variables_with_a_value_are_present(wsgi: RawClient) -> None:
 
 @pytest.mark.requirement("WSGI-ENV-010")
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
-def test_request_method_is_the_method_sent(wsgi: RawClient, method: str) -> None:
+def test_request_method_is_the_method_sent(wsgi_http: httpx.Client, method: str) -> None:
     body = b"x" if method in ("POST", "PUT", "PATCH") else b""
-    environ, _ = fetch_environ(wsgi, "/environ", method=method, body=body)
+    environ, _ = fetch_environ(wsgi_http, "/environ", method=method, body=body)
     verify(environ.get("REQUEST_METHOD") == method, sent=f"{method} /environ",
            expected=f"REQUEST_METHOD == {method!r}", got=f"REQUEST_METHOD = {environ.get('REQUEST_METHOD')!r}")
 
@@ -176,10 +176,10 @@ def test_content_headers_are_not_http_variables(wsgi: RawClient) -> None:
 
 
 @pytest.mark.requirement("WSGI-HV-001")
-def test_http_variables_follow_the_request_headers(wsgi: RawClient) -> None:
+def test_http_variables_follow_the_request_headers(wsgi_http: httpx.Client) -> None:
     """One request with X-Probe-A, one without: the variable comes and goes with the header."""
-    with_header, _ = fetch_environ(wsgi, "/environ", [("X-Probe-A", "value 1")])
-    without_header, _ = fetch_environ(wsgi, "/environ")
+    with_header, _ = fetch_environ(wsgi_http, "/environ", [("X-Probe-A", "value 1")])
+    without_header, _ = fetch_environ(wsgi_http, "/environ")
     verify(with_header.get("HTTP_X_PROBE_A") == "value 1" and "HTTP_X_PROBE_A" not in without_header,
            sent="GET /environ with X-Probe-A: value 1, then GET /environ without it",
            expected="HTTP_X_PROBE_A 'value 1', then no HTTP_X_PROBE_A",
@@ -210,16 +210,16 @@ def test_wsgi_variables_are_present(wsgi: RawClient, method: str) -> None:
 
 
 @pytest.mark.requirement("WSGI-KEY-002")
-def test_wsgi_version_is_the_tuple_1_0(wsgi: RawClient) -> None:
-    environ, _ = fetch_environ(wsgi, "/environ")
+def test_wsgi_version_is_the_tuple_1_0(wsgi_http: httpx.Client) -> None:
+    environ, _ = fetch_environ(wsgi_http, "/environ")
     version = environ.get("wsgi.version")
     verify(type(version) is tuple and version == (1, 0), sent="GET /environ",
            expected="wsgi.version == (1, 0), a tuple", got=f"{version!r} ({type_name(version)})")
 
 
 @pytest.mark.requirement("WSGI-KEY-003")
-def test_url_scheme_is_http_on_a_plain_listener(wsgi: RawClient) -> None:
-    environ, _ = fetch_environ(wsgi, "/environ")
+def test_url_scheme_is_http_on_a_plain_listener(wsgi_http: httpx.Client) -> None:
+    environ, _ = fetch_environ(wsgi_http, "/environ")
     scheme = environ.get("wsgi.url_scheme")
     verify(type(scheme) is str and scheme == "http", sent="GET /environ over plain HTTP",
            expected="wsgi.url_scheme 'http' (a str)", got=f"{scheme!r} ({type_name(scheme)})")
