@@ -291,7 +291,7 @@ def document(config: pytest.Config) -> dict[str, Any]:
     doc["harness"] = {
         "launches": [
             {"interface": s.interface, "pid": s.process.pid if s.process else None, "port": s.port,
-             "command": s.command}
+             "command": s.command, "dedicated": run.is_dedicated(s)}
             for s in run.launches
         ]
     }

@@ -27,6 +27,7 @@ class ConformanceRun:
         self._recorder: Recorder | None = None
         self._running: dict[str, ServerProcess] = {}
         self._all: list[ServerProcess] = []
+        self._dedicated: set[str] = set()  # instance ids of the dedicated launches
         self.log_dir = tempfile.mkdtemp(prefix=f"conformance-{spec.name}-")
 
     @property
@@ -35,7 +36,9 @@ class ConformanceRun:
             self._recorder = Recorder()
         return self._recorder
 
-    def _launch(self, interface: str, env: Mapping[str, str] | None = None) -> ServerProcess:
+    def _launch(
+        self, interface: str, env: Mapping[str, str] | None = None, *, dedicated: bool = False
+    ) -> ServerProcess:
         server = ServerProcess(
             self.spec,
             interface,
@@ -44,6 +47,8 @@ class ConformanceRun:
             log_dir=self.log_dir,
         )
         self._all.append(server)
+        if dedicated:
+            self._dedicated.add(server.instance_id)
         server.start()
         return server
 
@@ -65,7 +70,7 @@ class ConformanceRun:
 
     @contextlib.contextmanager
     def dedicated(self, interface: str, env: Mapping[str, str] | None = None) -> Iterator[ServerProcess]:
-        server = self._launch(interface, env)
+        server = self._launch(interface, env, dedicated=True)
         try:
             yield server
         finally:
@@ -74,6 +79,9 @@ class ConformanceRun:
     @property
     def launches(self) -> list[ServerProcess]:
         return list(self._all)
+
+    def is_dedicated(self, server: ServerProcess) -> bool:
+        return server.instance_id in self._dedicated
 
     def close(self) -> None:
         for server in self._all:
