@@ -201,7 +201,7 @@ class ServerProcess:
         header = f"--- last {len(tail)} lines of the server's output ({self.log_path}) ---"
         return "\n".join([header, *tail]) if tail else "(the server printed nothing)"
 
-    def stop(self) -> None:
+    def stop(self, grace: float | None = None) -> None:
         """Stop the server as its users do (the stop signal to its main process), wait for the
         whole group to be gone, then SIGKILL whatever is left of the group."""
         if self.process is None:
@@ -211,7 +211,7 @@ class ServerProcess:
             self.process.send_signal(self.spec.stop_signal)
         else:  # the main process is gone already: whatever is left gets the signal directly
             self._signal_group(pgid, self.spec.stop_signal)
-        if not self._wait_group_gone(pgid, self.spec.stop_grace):
+        if not self._wait_group_gone(pgid, self.spec.stop_grace if grace is None else grace):
             self._signal_group(pgid, signal.SIGKILL)
             self._wait_group_gone(pgid, 5.0)
 

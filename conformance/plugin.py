@@ -13,11 +13,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from conformance import catalogue as catalogue_module
 from conformance.catalogue import CatalogueError, Requirement
 from conformance.clients.raw import RawClient, WireError
+from conformance.coverage import CHECKS_DIR
 from conformance.errors import EXIT_HARNESS_ERROR, HarnessError
 from conformance.launcher import ServerProcess
 from conformance.recorder import Recorder, RecordTimeout
@@ -26,7 +28,6 @@ from conformance.servers import ServerSpec, custom_server, lookup
 from conformance.session import ConformanceRun
 from conformance.verify import ConformanceFailure, shown
 
-CHECKS_DIR = Path(__file__).parent / "checks"
 DEFAULT_SERVER = "wsgiref"
 SERVER_FIXTURES = {"wsgi_server": "wsgi", "asgi_server": "asgi"}
 
@@ -225,6 +226,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     elif isinstance(error, (WireError, RecordTimeout)):
         sent = _last_sent(item)
         report.longrepr = f"{_headings(item, None)}\n{sent}got:      {error}"
+    elif isinstance(error, httpx.HTTPError):
+        try:
+            sent = f"sent:     {error.request.method} {error.request.url}\n"
+        except RuntimeError:
+            sent = ""
+        report.longrepr = f"{_headings(item, None)}\n{sent}got:      {type(error).__name__}: {error or 'no answer'}"
     run = item.config.stash[run_key]
     for server in item.stash.get(servers_used_key, []):
         if not server.alive():
@@ -315,7 +322,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     counts = ", ".join(f"{n} {verdict.replace('_', ' ')}" for verdict, n in doc["summary"].items() if n)
     terminalreporter.section("conformance")
     terminalreporter.write_line(
-        f"{server['name']} {server['version'] or ''} ({'/'.join(server['interfaces'])}): "
+        f"{server['name']} {server['version'] or '(version unknown)'} ({'/'.join(server['interfaces'])}): "
         f"{len(doc['requirements'])} requirements checked: {counts}"
     )
     failed = [r for r in doc["requirements"] if r["verdict"] == "fail"]

@@ -29,6 +29,13 @@ class RecordTimeout(AssertionError):
     """The record a check waited for did not arrive in time."""
 
 
+class _Listener(socketserver.ThreadingTCPServer):
+    # Workers may report in bursts: a deep backlog keeps their connects from waiting on retries.
+    request_queue_size = 256
+    daemon_threads = True
+    allow_reuse_address = True
+
+
 class Recorder:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self._records: dict[str, list[Record]] = {}
@@ -41,9 +48,7 @@ class Recorder:
                     recorder._add(json.loads(line))
                     self.wfile.write(b"ok\n")  # the probe waits for this: see probe_apps/recording.py
 
-        socketserver.ThreadingTCPServer.allow_reuse_address = True
-        self._server = socketserver.ThreadingTCPServer((host, 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _Listener((host, 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
@@ -77,9 +82,10 @@ class Recorder:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     seen = [r.event for r in self._records.get(token, [])]
+                    wanted = f"{event!r}" if count == 1 else f"{count} records of {event!r} (got {len(found)})"
                     raise RecordTimeout(
-                        f"the probe app never reported {event!r} (waited {timeout:g} s; "
-                        f"records seen for this token: {seen or 'none'})"
+                        f"the probe app never reported {wanted} (waited {timeout:g} s; "
+                        f"records seen for this token: {seen[-20:] or 'none'})"
                     )
                 self._arrived.wait(remaining)
 

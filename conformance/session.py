@@ -62,8 +62,9 @@ class ConformanceRun:
         return self._running[interface]
 
     def discard(self, server: ServerProcess) -> None:
-        """Stop an instance that misbehaved; the next check gets a fresh one."""
-        server.stop()
+        """Stop an instance that misbehaved; the next check gets a fresh one. It already stopped
+        answering, so it gets little time to stop gracefully."""
+        server.stop(grace=1.0)
         for interface, running in list(self._running.items()):
             if running is server:
                 del self._running[interface]

@@ -129,6 +129,9 @@ def read_response(sock: socket.socket, *, method: str = "GET", timeout: float = 
         try:
             event = parser.next_event()
         except h11.RemoteProtocolError as error:
+            if parser.their_state is h11.CLOSED or "ConnectionClosed" in str(error):
+                raise WireError(_incomplete("the server closed the connection before a complete response",
+                                            None, response)) from None
             raise WireError(f"the server's response is not valid HTTP/1.x: {error}") from None
         if event is h11.NEED_DATA:
             remaining = deadline - time.monotonic()

@@ -14,6 +14,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         interfaces=frozenset({"wsgi"}),
         command="{python} -m conformance.servers.scripts.wsgiref_serve {host} {port} {app}",
         install_hint="nothing to install: wsgiref is part of the Python standard library",
+        stdlib=True,
     ),
     ServerSpec(
         name="uvicorn",

@@ -33,6 +33,7 @@ class ServerSpec:
     install_hint: str
     distribution: str | None = None  # the PyPI distribution whose version is the server's
     module: str | None = None  # imported by the server; its absence means "not installed"
+    stdlib: bool = False  # part of the standard library: its version is Python's
     capabilities: frozenset[str] = frozenset()
     description: str = ""
     stop_signal: int = signal.SIGTERM
@@ -56,8 +57,10 @@ class ServerSpec:
         return importlib.util.find_spec(self.module) is not None
 
     def version(self) -> str | None:
+        if self.stdlib:
+            return f"stdlib (Python {platform.python_version()})"
         if self.distribution is None:
-            return f"stdlib (Python {platform.python_version()})" if self.module is None else None
+            return None
         try:
             return importlib.metadata.version(self.distribution)
         except importlib.metadata.PackageNotFoundError:

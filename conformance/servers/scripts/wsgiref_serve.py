@@ -14,8 +14,9 @@ from wsgiref.simple_server import make_server
 def main(host: str, port: str, app_path: str) -> None:
     module_name, _, attribute = app_path.partition(":")
     app = getattr(importlib.import_module(module_name), attribute or "application")
-    # SIGTERM ends serve_forever() through SystemExit, so the socket is closed cleanly.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # SIGTERM keeps its default action (end the process): a Python handler's SystemExit would be
+    # caught by wsgiref's request handler while a request is being served.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with make_server(host, int(port), app) as server:
         server.serve_forever()
 
