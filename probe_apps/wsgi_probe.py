@@ -2,7 +2,8 @@
 
 Scenarios (each does one thing):
   /ready           200, for the launcher's readiness probe
-  /environ         the environ as typed JSON (see typed.py)
+  /environ         the environ as typed JSON (see typed.py), and the pid, thread and time of
+                   the call; ?sleep=S holds the call S seconds
   /echo            the request body read from wsgi.input, sent back as it was read
   /stream          ?chunks=N&size=BYTES&gap=SECONDS: a streamed body; close() goes to the recorder
   /record          ?event=NAME: one record to the recorder, the worker's pid in the response
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -66,12 +68,17 @@ def ready(environ: Environ, start_response: StartResponse) -> list[bytes]:
 
 
 def show_environ(environ: Environ, start_response: StartResponse) -> list[bytes]:
+    """?sleep=S holds the call for S seconds, so a check can see which calls overlap."""
+    started = time.time()
+    time.sleep(float(params(environ).get("sleep", "0")))
     return respond_json(
         start_response,
         {
             "environ_type": f"{type(environ).__module__}.{type(environ).__qualname__}",
             "environ": {str(key): describe(value) for key, value in environ.items()},
             "key_types": sorted({type(key).__name__ for key in environ}),
+            "call": {"pid": os.getpid(), "thread": threading.get_ident(), "started": started,
+                     "finished": time.time()},
         },
     )
 

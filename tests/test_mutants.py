@@ -20,7 +20,7 @@ def targets(mutant: Mutant, check: str) -> bool:
 
 
 def mutant_command(mutant: Mutant) -> str:
-    return lookup(BASE_SERVER[mutant.interface]).command.replace("{app}", mutant.app)
+    return (mutant.server or lookup(BASE_SERVER[mutant.interface]).command).replace("{app}", mutant.app)
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)

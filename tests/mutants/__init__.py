@@ -17,6 +17,7 @@ class Mutant:
     breaks: str  # the requirement ID it breaks
     kills: tuple[str, ...] = ()
     observes: dict[str, str] = field(default_factory=dict)  # check -> text its observation must contain
+    server: str = ""  # the launch command with {app}, when the default server cannot show the fault
 
     @property
     def name(self) -> str:
@@ -27,8 +28,8 @@ class Mutant:
         return "wsgi" if ".wsgi_mutants:" in self.app else "asgi"
 
 
-def wsgi(name: str, breaks: str, *kills: str) -> Mutant:
-    return Mutant(f"tests.mutants.wsgi_mutants:{name}", breaks, tuple(f"wsgi/{k}" for k in kills))
+def wsgi(name: str, breaks: str, *kills: str, server: str = "") -> Mutant:
+    return Mutant(f"tests.mutants.wsgi_mutants:{name}", breaks, tuple(f"wsgi/{k}" for k in kills), server=server)
 
 
 def asgi(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = None) -> Mutant:
@@ -43,6 +44,10 @@ BODY = "test_http_body.py::"
 LIFE = "test_lifespan.py::"
 PROPS = "test_environ_properties.py::"
 HTTP_PROPS = "test_http_properties.py::"
+
+# Configurations that show what wsgiref (single-threaded, single-process) cannot.
+THREADED_WSGI = "waitress-serve --listen={host}:{port} --threads=8 {app}"
+TWO_PROCESS_WSGI = "gunicorn --no-control-socket --bind {host}:{port} --workers 2 --worker-class sync {app}"
 
 MUTANTS: tuple[Mutant, ...] = (
     wsgi("environ_subclass", "WSGI-ENV-001", ENV + "test_environ_is_a_builtin_dict"),
@@ -65,6 +70,10 @@ MUTANTS: tuple[Mutant, ...] = (
     wsgi("run_once_missing", "WSGI-KEY-001", ENV + "test_wsgi_variables_are_present"),
     wsgi("version_as_list", "WSGI-KEY-002", ENV + "test_wsgi_version_is_the_tuple_1_0"),
     wsgi("url_scheme_https", "WSGI-KEY-003", ENV + "test_url_scheme_is_http_on_a_plain_listener"),
+    wsgi("multithread_false", "WSGI-KEY-006", ENV + "test_multithread_is_true_when_calls_overlap_in_one_process",
+         server=THREADED_WSGI),
+    wsgi("multiprocess_false", "WSGI-KEY-007", ENV + "test_multiprocess_is_true_when_several_processes_serve",
+         server=TWO_PROCESS_WSGI),
     wsgi("run_once_true", "WSGI-KEY-008", ENV + "test_run_once_is_false_when_the_process_serves_again"),
     wsgi("input_loses_last_byte", "WSGI-IN-012", INPUT + "test_input_yields_exactly_the_body",
          PROPS + "test_input_yields_exactly_the_body_sent"),

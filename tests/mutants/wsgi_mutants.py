@@ -81,6 +81,8 @@ run_once_missing = environ_mutant(_drop("wsgi.run_once"))
 version_as_list = environ_mutant(lambda e: e.update({"wsgi.version": [1, 0]}))
 url_scheme_https = environ_mutant(lambda e: e.update({"wsgi.url_scheme": "https"}))
 run_once_true = environ_mutant(lambda e: e.update({"wsgi.run_once": True}))
+multithread_false = environ_mutant(lambda e: e.update({"wsgi.multithread": False}))
+multiprocess_false = environ_mutant(lambda e: e.update({"wsgi.multiprocess": False}))
 
 
 class InputLosingLastByte:

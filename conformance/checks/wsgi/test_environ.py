@@ -7,6 +7,9 @@ said.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 import pytest
 
@@ -235,3 +238,48 @@ def test_run_once_is_false_when_the_process_serves_again(wsgi: RawClient) -> Non
         pytest.skip("not applicable: the two requests were served by different processes")
     verify(not second.get("wsgi.run_once"), sent="GET /environ twice, served by one process",
            expected="wsgi.run_once false on the second request", got=repr(second.get("wsgi.run_once")))
+
+
+def concurrent_calls(wsgi: RawClient, count: int = 6, hold: float = 0.25) -> list[dict]:
+    """``count`` requests at once, each held ``hold`` seconds by the app: who served them, when."""
+    with ThreadPoolExecutor(count) as pool:
+        responses = list(pool.map(lambda _: wsgi.request("GET", f"/environ?sleep={hold}"), range(count)))
+    return [response.json() for response in responses]
+
+
+def overlapping_in_one_process(calls: list[dict]) -> list[dict]:
+    overlapping = []
+    for call in calls:
+        mine = call["call"]
+        if any(other is not call and other["call"]["pid"] == mine["pid"]
+               and other["call"]["started"] < mine["finished"] and mine["started"] < other["call"]["finished"]
+               for other in calls):
+            overlapping.append(call)
+    return overlapping
+
+
+@pytest.mark.requirement("WSGI-KEY-006")
+def test_multithread_is_true_when_calls_overlap_in_one_process(wsgi: RawClient,
+                                                               observe: Callable[[str], None]) -> None:
+    calls = concurrent_calls(wsgi)
+    overlapping = overlapping_in_one_process(calls)
+    flags = {repr(revive(call["environ"]["wsgi.multithread"])) for call in calls}
+    if not overlapping:
+        observe(f"no two calls overlapped in one process; wsgi.multithread = {', '.join(sorted(flags))}")
+        pytest.skip("not applicable: the server never ran two calls at once in one process")
+    false_while_overlapping = [c for c in overlapping if not revive(c["environ"]["wsgi.multithread"])]
+    verify(not false_while_overlapping, sent="6 requests at once, each held 0.25 s by the app",
+           expected="wsgi.multithread true in calls that overlapped another call of the same process",
+           got=f"{len(false_while_overlapping)} overlapping call(s) said wsgi.multithread = False")
+
+
+@pytest.mark.requirement("WSGI-KEY-007")
+def test_multiprocess_is_true_when_several_processes_serve(wsgi: RawClient) -> None:
+    calls = concurrent_calls(wsgi)
+    pids = {call["call"]["pid"] for call in calls}
+    if len(pids) < 2:
+        pytest.skip("not applicable: one process served every call")
+    false_flags = [c["call"]["pid"] for c in calls if not revive(c["environ"]["wsgi.multiprocess"])]
+    verify(not false_flags, sent="6 requests at once, each held 0.25 s by the app",
+           expected=f"wsgi.multiprocess true, since processes {sorted(pids)} served them",
+           got=f"wsgi.multiprocess false in calls served by {sorted(set(false_flags))}")
