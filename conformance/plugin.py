@@ -307,6 +307,8 @@ def document(config: pytest.Config) -> dict[str, Any]:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
+    # The servers' logs are named in failure messages: keep them when something went wrong.
+    config.stash[run_key].keep_logs = exitstatus != 0
     if hasattr(config, "workerinput") or not config.stash[outcomes_key]:
         return
     path = config.getoption("report_json")

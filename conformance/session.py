@@ -29,6 +29,7 @@ class ConformanceRun:
         self._all: list[ServerProcess] = []
         self._dedicated: set[str] = set()  # instance ids of the dedicated launches
         self.log_dir = tempfile.mkdtemp(prefix=f"conformance-{spec.name}-")
+        self.keep_logs = False
 
     @property
     def recorder(self) -> Recorder:
@@ -90,4 +91,5 @@ class ConformanceRun:
         self._running.clear()
         if self._recorder is not None:
             self._recorder.close()
-        shutil.rmtree(self.log_dir, ignore_errors=True)
+        if not self.keep_logs:
+            shutil.rmtree(self.log_dir, ignore_errors=True)
