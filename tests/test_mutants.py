@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from conformance.servers import lookup
-from tests.mutants import MUTANTS, Mutant
+from tests.mutants import Mutant
+from tests.mutants.registry import MUTANTS
 from tests.suite_runner import CHECKS_DIR, collected_checks, run_suite
 
 BASE_SERVER = {"wsgi": "wsgiref", "asgi": "uvicorn"}

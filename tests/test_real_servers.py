@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mutants import THREADED_WSGI, TWO_PROCESS_WSGI
+from tests.mutants.wsgi_table import THREADED_WSGI, TWO_PROCESS_WSGI
 from tests.suite_runner import SuiteRun, collected_checks, run_suite
 
 PROBE_WSGI = "probe_apps.wsgi_probe:app"

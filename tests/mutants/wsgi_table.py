@@ -1,0 +1,46 @@
+"""The WSGI mutants: which requirement each breaks and which checks must fail on it.
+The middleware itself is in wsgi_mutants.py."""
+
+from __future__ import annotations
+
+from tests.mutants import Mutant, wsgi
+
+ENV = "test_environ.py::"
+INPUT = "test_input.py::"
+PROPS = "test_environ_properties.py::"
+
+# Configurations that show what wsgiref (single-threaded, single-process) cannot.
+THREADED_WSGI = "waitress-serve --listen={host}:{port} --threads=8 {app}"
+TWO_PROCESS_WSGI = "gunicorn --no-control-socket --bind {host}:{port} --workers 2 --worker-class sync {app}"
+
+WSGI_MUTANTS: tuple[Mutant, ...] = (
+    wsgi("environ_subclass", "WSGI-ENV-001", ENV + "test_environ_is_a_builtin_dict"),
+    wsgi("content_type_dropped", "WSGI-ENV-002", ENV + "test_cgi_variables_with_a_value_are_present"),
+    wsgi("method_lowercased", "WSGI-ENV-010", ENV + "test_request_method_is_the_method_sent"),
+    wsgi("script_name_set", "WSGI-ENV-020", ENV + "test_script_name_and_path_info_split_the_path"),
+    wsgi("path_info_quoted", "WSGI-ENV-031", ENV + "test_path_info_is_percent_decoded"),
+    wsgi("path_info_utf8_decoded", "WSGI-STR-004", ENV + "test_non_ascii_path_bytes_arrive_as_latin1",
+         PROPS + "test_path_info_is_the_percent_decoded_bytes_as_latin1"),
+    wsgi("header_value_utf8_decoded", "WSGI-STR-002", ENV + "test_no_environ_string_holds_characters_above_u00ff"),
+    wsgi("query_string_mangled", "WSGI-ENV-041", ENV + "test_query_string_is_exactly_what_follows_the_question_mark",
+         PROPS + "test_query_string_is_exactly_the_text_sent"),
+    wsgi("server_name_empty", "WSGI-ENV-070", ENV + "test_server_name_and_port_are_non_empty_strings"),
+    wsgi("server_port_from_host", "WSGI-ENV-071", ENV + "test_server_port_is_the_port_the_request_came_in_on"),
+    wsgi("server_protocol_swapped", "WSGI-ENV-080", ENV + "test_server_protocol_is_the_protocol_of_the_request"),
+    wsgi("remote_port_int", "WSGI-ENV-095", ENV + "test_cgi_variables_are_native_strings"),
+    wsgi("content_type_as_http_variable", "WSGI-ENV-096", ENV + "test_content_headers_are_not_http_variables"),
+    wsgi("http_variable_from_os_environ", "WSGI-HV-001", ENV + "test_http_variables_follow_the_request_headers"),
+    wsgi("header_names_keep_dashes", "WSGI-HV-002", ENV + "test_header_names_map_to_upper_case_with_underscores"),
+    wsgi("run_once_missing", "WSGI-KEY-001", ENV + "test_wsgi_variables_are_present"),
+    wsgi("version_as_list", "WSGI-KEY-002", ENV + "test_wsgi_version_is_the_tuple_1_0"),
+    wsgi("url_scheme_https", "WSGI-KEY-003", ENV + "test_url_scheme_is_http_on_a_plain_listener"),
+    wsgi("multithread_false", "WSGI-KEY-006", ENV + "test_multithread_is_true_when_calls_overlap_in_one_process",
+         server=THREADED_WSGI),
+    wsgi("multiprocess_false", "WSGI-KEY-007", ENV + "test_multiprocess_is_true_when_several_processes_serve",
+         server=TWO_PROCESS_WSGI),
+    wsgi("run_once_true", "WSGI-KEY-008", ENV + "test_run_once_is_false_when_the_process_serves_again"),
+    wsgi("input_loses_last_byte", "WSGI-IN-012", INPUT + "test_input_yields_exactly_the_body",
+         PROPS + "test_input_yields_exactly_the_body_sent"),
+    wsgi("input_reads_past_size", "WSGI-IN-002", INPUT + "test_read_with_a_size_returns_the_body_in_bounded_pieces"),
+    wsgi("input_returns_bytearray", "WSGI-STR-005", INPUT + "test_read_returns_bytes"),
+)
