@@ -142,7 +142,8 @@ class ServerProcess:
 
     def _start_once(self) -> None:
         filled = self.spec.command.format(
-            host=self.host, port=self.port, app=self.app, python=shlex.quote(sys.executable)
+            host=self.host, port=self.port, app=self.app, app_dotted=self.app.replace(":", "."),
+            python=shlex.quote(sys.executable),
         )
         self.command = shlex.split(filled)
         with open(self.log_path, "wb") as log:

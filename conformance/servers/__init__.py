@@ -38,6 +38,8 @@ def lookup(name: str, *, require_installed: bool = True) -> ServerSpec:
             "(or use --server-cmd=CMD --interface=wsgi|asgi for any other server)"
         )
     spec = servers[name]
+    if require_installed and spec.unavailable:
+        raise ServerNotInstalled(f"server {name!r} cannot be installed on this platform: {spec.unavailable}")
     if require_installed and not spec.is_installed():
         raise ServerNotInstalled(f"server {name!r} is not installed; install it with: {spec.install_hint}")
     return spec

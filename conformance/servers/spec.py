@@ -1,8 +1,8 @@
 """What the suite knows about a server: a table entry, not code.
 
 An adapter declares the interfaces it serves, the launch command exactly as its users type it
-(a template with ``{host}``, ``{port}``, ``{app}`` and ``{python}``), its capabilities, where its
-version comes from and how to install it.
+(a template with ``{host}``, ``{port}``, ``{app}``, ``{app_dotted}`` and ``{python}``), its
+capabilities, where its version comes from and how to install it, or why it cannot be installed here.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from conformance.errors import BadServerCommand
 
 INTERFACES = ("wsgi", "asgi")
-PLACEHOLDERS = frozenset({"host", "port", "app", "python"})
+# {app} is the probe app as module:attribute; {app_dotted} the same as module.attribute, for servers
+# that take a dotted name (twisted).
+PLACEHOLDERS = frozenset({"host", "port", "app", "app_dotted", "python"})
 
 # What a check may ask an adapter for; a check that needs a capability the server lacks is
 # reported "not applicable".
@@ -39,6 +41,9 @@ class ServerSpec:
     stop_signal: int = signal.SIGTERM
     stop_grace: float = 5.0  # seconds between the stop signal and SIGKILL
     env: Mapping[str, str] = field(default_factory=dict)
+    # Why the server cannot be installed on this platform at all (listed, never launched); empty
+    # for every server that can.
+    unavailable: str = ""
 
     def __post_init__(self) -> None:
         check_command_template(self.command, self.name)
@@ -52,6 +57,8 @@ class ServerSpec:
             )
 
     def is_installed(self) -> bool:
+        if self.unavailable:
+            return False
         if self.module is None:
             return True
         return importlib.util.find_spec(self.module) is not None

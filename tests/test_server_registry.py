@@ -1,0 +1,34 @@
+"""The server registry: placeholders an adapter may use, and servers that cannot be installed here."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from conformance.errors import ServerNotInstalled, ServerStartError
+from conformance.launcher import ServerProcess
+from conformance.servers import all_servers, lookup
+
+
+def test_a_server_that_cannot_be_installed_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = dataclasses.replace(lookup("wsgiref"), name="gone", unavailable="its worker was removed in 2.0")
+    monkeypatch.setattr("conformance.servers.all_servers", lambda: {"gone": gone})
+    assert not gone.is_installed()
+    with pytest.raises(ServerNotInstalled, match="cannot be installed on this platform: its worker was removed"):
+        lookup("gone")
+
+
+def test_every_unavailable_server_gives_its_reason_as_install_hint() -> None:
+    for spec in all_servers().values():
+        if spec.unavailable:
+            assert spec.unavailable in spec.install_hint, spec.name
+
+
+def test_app_dotted_names_the_probe_as_module_dot_attribute(tmp_path: Path) -> None:
+    spec = dataclasses.replace(lookup("wsgiref"), command="{python} -c pass {port} {app_dotted}")
+    server = ServerProcess(spec, "wsgi", log_dir=str(tmp_path))
+    with pytest.raises(ServerStartError):  # it exits at once: only the filled-in command matters here
+        server.start(attempts=1)
+    assert server.command[-1] == "probe_apps.wsgi_probe.app"
