@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import signal
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -64,14 +65,30 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
         record(token, str(message.get("type")), scope=describe(scope), message=describe(message))
         if message["type"] == "lifespan.startup":
             lifespan_started = True
-            await asyncio.sleep(delay)
+            await sleep(delay)
             startup_complete_sent = True
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
-            await asyncio.sleep(delay)
+            await sleep(delay)
             record(token, "lifespan.shutdown.complete")
             await send({"type": "lifespan.shutdown.complete"})
             return
+
+
+def _trio() -> Any:
+    """The trio module when the app runs under trio (hypercorn's trio worker), else None.
+
+    The probe imports only the standard library: trio is used only if the server brought it."""
+    try:
+        asyncio.get_running_loop()
+        return None
+    except RuntimeError:
+        return sys.modules.get("trio")
+
+
+async def sleep(seconds: float) -> None:
+    trio = _trio()
+    await (trio.sleep(seconds) if trio else asyncio.sleep(seconds))
 
 
 def params(scope: Scope) -> dict[str, str]:
@@ -143,7 +160,7 @@ async def stream(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     for index in range(chunks):
         if index and gap:
-            await asyncio.sleep(gap)
+            await sleep(gap)
         block = (b"%d" % index).ljust(size, b".")
         await send({"type": "http.response.body", "body": block, "more_body": index < chunks - 1})
     if chunks == 0:
