@@ -32,3 +32,12 @@ def test_app_dotted_names_the_probe_as_module_dot_attribute(tmp_path: Path) -> N
     with pytest.raises(ServerStartError):  # it exits at once: only the filled-in command matters here
         server.start(attempts=1)
     assert server.command[-1] == "probe_apps.wsgi_probe.app"
+
+
+def test_a_server_whose_program_is_missing_is_not_installed(tmp_path: Path) -> None:
+    program = tmp_path / "serve"
+    spec = dataclasses.replace(lookup("wsgiref"), program=str(program))
+    assert not spec.is_installed()
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    assert spec.is_installed()

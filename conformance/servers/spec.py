@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import platform
+import shutil
 import signal
 import string
 from collections.abc import Mapping
@@ -35,6 +36,7 @@ class ServerSpec:
     install_hint: str
     distribution: str | None = None  # the PyPI distribution whose version is the server's
     module: str | None = None  # imported by the server; its absence means "not installed"
+    program: str | None = None  # a program the server runs (a path, or a name on PATH); likewise
     stdlib: bool = False  # part of the standard library: its version is Python's
     capabilities: frozenset[str] = frozenset()
     description: str = ""
@@ -58,6 +60,8 @@ class ServerSpec:
 
     def is_installed(self) -> bool:
         if self.unavailable:
+            return False
+        if self.program is not None and shutil.which(self.program) is None:
             return False
         if self.module is None:
             return True
