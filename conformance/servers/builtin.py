@@ -7,6 +7,15 @@ from __future__ import annotations
 
 from conformance.servers.spec import ServerSpec
 
+# mod_wsgi is built against Debian's Python, in a venv of its own: Apache's daemon processes run
+# as www-data, which cannot read a Python under root's home (see scripts/mod_wsgi_serve.py).
+MOD_WSGI_VENV = "/opt/conformance-mod-wsgi"
+MOD_WSGI_EXPRESS = f"{MOD_WSGI_VENV}/bin/mod_wsgi-express"
+GUNICORN_EVENTLET_GONE = (
+    "gunicorn 27 removed its eventlet worker (--worker-class eventlet fails with \"Entry point "
+    "('gunicorn.workers', 'eventlet') not found\"), and eventlet itself is deprecated"
+)
+
 BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
     ServerSpec(
         name="wsgiref",
@@ -125,5 +134,123 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="waitress",
         module="waitress",
         install_hint="pip install 'python-server-conformance[waitress]' (or: pip install waitress)",
+    ),
+    # --- WSGI servers and variants (each variant its own name, launched as its users launch it) --
+    ServerSpec(
+        name="gunicorn-gthread",
+        description="gunicorn with the gthread worker (4 threads)",
+        interfaces=frozenset({"wsgi"}),
+        command=(
+            "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
+            "--worker-class gthread --threads 4 {app}"
+        ),
+        distribution="gunicorn",
+        module="gunicorn",
+        install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
+    ),
+    ServerSpec(
+        name="gunicorn-gevent",
+        description="gunicorn with the gevent worker",
+        interfaces=frozenset({"wsgi"}),
+        command=(
+            "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
+            "--worker-class gevent {app}"
+        ),
+        distribution="gunicorn",
+        module="gevent",
+        install_hint="pip install 'python-server-conformance[gunicorn-gevent]' (or: pip install gunicorn gevent)",
+    ),
+    ServerSpec(
+        name="gunicorn-eventlet",
+        description="gunicorn with the eventlet worker",
+        interfaces=frozenset({"wsgi"}),
+        command=(
+            "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
+            "--worker-class eventlet {app}"
+        ),
+        distribution="gunicorn",
+        module="eventlet",
+        unavailable=GUNICORN_EVENTLET_GONE,
+        install_hint=f"cannot be installed on this platform: {GUNICORN_EVENTLET_GONE}",
+    ),
+    ServerSpec(
+        name="cheroot",
+        description="cheroot's WSGI server (CherryPy's), started as its documentation shows",
+        interfaces=frozenset({"wsgi"}),
+        command="{python} -m conformance.servers.scripts.cheroot_serve {host} {port} {app}",
+        distribution="cheroot",
+        module="cheroot",
+        install_hint="pip install 'python-server-conformance[cheroot]' (or: pip install cheroot)",
+    ),
+    ServerSpec(
+        name="werkzeug",
+        description="werkzeug's development server: run_simple() with its defaults",
+        interfaces=frozenset({"wsgi"}),
+        command="{python} -m conformance.servers.scripts.werkzeug_serve {host} {port} {app}",
+        distribution="werkzeug",
+        module="werkzeug",
+        install_hint="pip install 'python-server-conformance[werkzeug]' (or: pip install werkzeug)",
+    ),
+    ServerSpec(
+        name="gevent",
+        description="gevent.pywsgi.WSGIServer, with gevent's monkey patching",
+        interfaces=frozenset({"wsgi"}),
+        command="{python} -m conformance.servers.scripts.gevent_serve {host} {port} {app}",
+        distribution="gevent",
+        module="gevent",
+        install_hint="pip install 'python-server-conformance[gevent]' (or: pip install gevent)",
+    ),
+    ServerSpec(
+        name="twisted",
+        description="twisted's WSGI resource: twist web --wsgi",
+        interfaces=frozenset({"wsgi"}),
+        # --wsgi takes a dotted name, found through PYTHONPATH (the launcher sets it); text logs,
+        # since twist writes JSON lines when its output is not a terminal.
+        command="twist --log-format=text web --listen tcp:{port}:interface={host} --wsgi {app_dotted}",
+        distribution="twisted",
+        module="twisted",
+        install_hint="pip install 'python-server-conformance[twisted]' (or: pip install twisted)",
+    ),
+    ServerSpec(
+        name="granian-wsgi",
+        description="granian (Rust) with its WSGI interface, one worker",
+        interfaces=frozenset({"wsgi"}),
+        command="granian --interface wsgi --host {host} --port {port} --workers 1 {app}",
+        distribution="granian",
+        module="granian",
+        install_hint="pip install 'python-server-conformance[granian]' (or: pip install granian)",
+    ),
+    ServerSpec(
+        name="uwsgi",
+        description="uWSGI with its HTTP socket, a master and one worker process",
+        interfaces=frozenset({"wsgi"}),
+        # --die-on-term: without it the master takes SIGTERM as "reload" and keeps running.
+        command=(
+            "uwsgi --http-socket {host}:{port} --module {app} --master --processes 1 "
+            "--die-on-term --need-app --strict"
+        ),
+        distribution="uwsgi",
+        module="uwsgidecorators",  # the uwsgi module itself exists only inside a uWSGI process
+        install_hint="pip install 'python-server-conformance[uwsgi]' (or: pip install uwsgi; it compiles, "
+        "so it needs a C compiler and the Python headers)",
+    ),
+    ServerSpec(
+        name="bjoern",
+        description="bjoern (C, libev), started as its documentation shows",
+        interfaces=frozenset({"wsgi"}),
+        command="{python} -m conformance.servers.scripts.bjoern_serve {host} {port} {app}",
+        distribution="bjoern",
+        module="bjoern",
+        install_hint="apt-get install libev-dev, then pip install 'python-server-conformance[bjoern]' "
+        "(or: pip install bjoern)",
+    ),
+    ServerSpec(
+        name="mod_wsgi",
+        description="Apache (Debian's) with mod_wsgi in daemon mode, through mod_wsgi-express start-server",
+        interfaces=frozenset({"wsgi"}),
+        command="{python} -m conformance.servers.scripts.mod_wsgi_serve {host} {port} {app}",
+        program=MOD_WSGI_EXPRESS,
+        install_hint=f"apt-get install apache2 apache2-dev, then /usr/bin/python3 -m venv {MOD_WSGI_VENV} && "
+        f"{MOD_WSGI_VENV}/bin/pip install --no-cache-dir mod_wsgi",
     ),
 )

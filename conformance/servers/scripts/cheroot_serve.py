@@ -1,0 +1,22 @@
+"""Serve a WSGI app with cheroot's WSGI server, the way its documentation shows.
+
+Usage: python -m conformance.servers.scripts.cheroot_serve HOST PORT MODULE:ATTRIBUTE
+"""
+
+from __future__ import annotations
+
+import sys
+
+from cheroot import wsgi
+
+from conformance.servers.scripts._app import load_app
+
+
+def main(host: str, port: str, app_path: str) -> None:
+    # SIGTERM keeps its default action (end the process), as for a user who runs this in a shell.
+    server = wsgi.Server((host, int(port)), load_app(app_path))
+    server.start()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
