@@ -1,9 +1,11 @@
-"""The ``conformance`` command: what the suite knows, without running a server.
+"""The ``conformance`` command: what the suite knows, and what its results say.
 
 ``conformance servers`` lists the server adapters, ``conformance requirements`` the catalogue and
-which requirements have a check. Running the checks is pytest's job (``pytest --server=NAME``),
-so nothing here starts a server. Every command has ``--json``; a broken catalogue or adapter is
-reported in one line with exit code 2, like a usage error, never as a traceback.
+which requirements have a check, ``conformance report`` renders a results JSON (HTML, Markdown,
+badge) without re-running anything. Running the checks is pytest's job
+(``pytest --server=NAME``); ``conformance matrix`` runs pytest once per installed server. A
+broken catalogue, adapter or results file is reported in one line with exit code 2, like a usage
+error, never as a traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from conformance import __version__, coverage
@@ -22,6 +25,7 @@ from conformance import catalogue as catalogue_module
 from conformance import servers as server_registry
 from conformance.catalogue import CatalogueError, Requirement
 from conformance.errors import HarnessError
+from conformance.report import formats, results
 from conformance.servers import INTERFACES, ServerSpec
 
 EXIT_OK = 0
@@ -37,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return stop.code if isinstance(stop.code, int) else EXIT_OK
     try:
         return args.command(args)
-    except (CatalogueError, HarnessError) as error:
+    except (CatalogueError, HarnessError, results.ResultsError, formats.OutputError) as error:
         print(f"conformance: error: {error}", file=sys.stderr)
         return EXIT_BROKEN
     except BrokenPipeError:  # `conformance requirements | head`: the reader left, which is no error
@@ -63,6 +67,16 @@ def _parser() -> argparse.ArgumentParser:
                               help="only the coverage summary; exit 1 if a MUST or SHOULD requirement has no check")
     requirements.add_argument("--json", action="store_true", help="print JSON instead of a table")
     requirements.set_defaults(command=requirements_command)
+
+    report = commands.add_parser(
+        "report", help="render a results JSON (pytest --report-json) as HTML, Markdown and a badge",
+        description="Render a results document without re-running anything. With no format option, "
+                    "every format is written next to RESULTS.json (results.html, .md, .svg, .shields.json).",
+    )
+    report.add_argument("results", metavar="RESULTS.json", help="a results document (pytest --report-json=PATH)")
+    for fmt in formats.FORMATS:
+        report.add_argument(f"--{fmt.name}", metavar="FILE", help=f"write {fmt.help}")
+    report.set_defaults(command=report_command)
     return parser
 
 
@@ -154,6 +168,20 @@ def _print_coverage(requirements: list[Requirement], checks: dict[str, list[str]
         else:
             print(f"\nEvery {levels} requirement has a check.")
     return EXIT_UNCHECKED if missing else EXIT_OK
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def report_command(args: argparse.Namespace) -> int:
+    document = results.load(args.results)
+    chosen = {fmt.name: getattr(args, fmt.name) for fmt in formats.FORMATS if getattr(args, fmt.name)}
+    outputs = chosen or {fmt.name: formats.next_to(Path(args.results), fmt) for fmt in formats.FORMATS}
+    written = formats.write(document, outputs)
+    if "-" not in map(str, outputs.values()):
+        for path in written:
+            print(f"wrote {path}")
+    return EXIT_OK
 
 
 # --- output ---------------------------------------------------------------------------------

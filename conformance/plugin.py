@@ -23,7 +23,7 @@ from conformance.coverage import CHECKS_DIR
 from conformance.errors import EXIT_HARNESS_ERROR, HarnessError
 from conformance.launcher import ServerProcess
 from conformance.recorder import Recorder, RecordTimeout
-from conformance.report import results
+from conformance.report import results, terminal
 from conformance.servers import ServerSpec, custom_server, lookup
 from conformance.session import ConformanceRun
 from conformance.verify import ConformanceFailure, shown
@@ -319,17 +319,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     if hasattr(config, "workerinput") or not config.stash[outcomes_key]:
         return
-    doc = document(config)
-    server = doc["server"]
-    counts = ", ".join(f"{n} {verdict.replace('_', ' ')}" for verdict, n in doc["summary"].items() if n)
     terminalreporter.section("conformance")
-    terminalreporter.write_line(
-        f"{server['name']} {server['version'] or '(version unknown)'} ({'/'.join(server['interfaces'])}): "
-        f"{len(doc['requirements'])} requirements checked: {counts}"
-    )
-    failed = [r for r in doc["requirements"] if r["verdict"] == "fail"]
-    for row in failed:
-        terminalreporter.write_line(f"  FAIL {row['id']} {row['level']}: {row['summary']}")
+    for line in terminal.lines(document(config)):
+        terminalreporter.write_line(line)
 
 
 def requirement(rid: str) -> Requirement:

@@ -5,8 +5,14 @@ Schema ``conformance-results/1`` (documented in README.md, "Results JSON"):
   server {name, version, interfaces, command, description},
   summary {verdict: count} and by_level {level: {verdict: count}},
   coverage {requirements, checked, unchecked: [ids]},
-  requirements: [{id, level, spec, section, area, summary, verdict, duration, detail,
-                  observations, checks: [{nodeid, outcome, duration, detail}]}]
+  requirements: [{id, level, spec, section, area, interface, summary, quote, note, verdict,
+                  duration, detail, observations, expectation,
+                  checks: [{nodeid, outcome, duration, detail, expected_failure,
+                            failure: {sent, expected, got} (failed checks only)}]}],
+  expectations (with --expect) {file, entries, unexpected, stale, not_run}, harness {launches, error}
+
+Every renderer (HTML, Markdown, badge, matrix) reads this document and nothing else: what a
+person needs to read a failure (the spec's sentence, what was sent, expected and got) is in it.
 
 Verdicts: pass, fail, not_applicable (every check skipped: the server lacks the feature),
 informational (a MAY requirement: what the server does is reported, never failed).
@@ -37,6 +43,7 @@ class CheckOutcome:
     duration: float = 0.0
     detail: str = ""
     observations: list[str] = field(default_factory=list)
+    expected_failure: bool = False  # failed, and an expectation (--expect) said it would
 
     def absorb(self, phase: str, outcome: str, duration: float, detail: str) -> None:
         """Merge one phase (setup, call, teardown) of the check's run."""
@@ -56,6 +63,40 @@ def verdict_of(requirement: Requirement, checks: list[CheckOutcome]) -> str:
     return "fail" if "failed" in outcomes else "pass"
 
 
+_FAILURE_FIELDS = ("sent", "expected", "got")
+
+
+def failure_parts(detail: str) -> dict[str, str] | None:
+    """Split a failure message (``verify.ConformanceFailure.render`` under the requirement's heading)
+    into what was sent, what was expected and what came back; None if it is not of that form
+    (a plain assertion's traceback). Continuation lines (a server's log tail) stay with their field."""
+    parts: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in detail.splitlines():
+        name, colon, rest = line.partition(":")
+        if colon and name in _FAILURE_FIELDS and name not in parts:
+            current = name
+            parts[name] = [rest.strip()]
+        elif current is not None:
+            parts[current].append(line)
+    if not parts:
+        return None
+    return {name: "\n".join(parts.get(name, [])).strip() for name in _FAILURE_FIELDS}
+
+
+def _check_row(check: CheckOutcome) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "nodeid": check.nodeid,
+        "outcome": check.outcome,
+        "duration": round(check.duration, 4),
+        "detail": check.detail,
+        "expected_failure": check.expected_failure,
+    }
+    if check.outcome == "failed":
+        row["failure"] = failure_parts(check.detail)
+    return row
+
+
 def build(
     catalogue: dict[str, Requirement],
     checks: list[CheckOutcome],
@@ -63,7 +104,10 @@ def build(
     server: dict[str, Any],
     interfaces: set[str],
     duration: float,
+    expectations: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
+    """The results document. ``expectations`` maps a requirement ID to the expectation (key,
+    reason, issue) that covers it, for the rows the CI gate expected to fail."""
     by_requirement: dict[str, list[CheckOutcome]] = {}
     for check in checks:
         for requirement_id in check.requirement_ids:
@@ -84,15 +128,16 @@ def build(
                 "spec": requirement.spec,
                 "section": requirement.section,
                 "area": requirement.area,
+                "interface": requirement.interface,
                 "summary": requirement.summary,
+                "quote": requirement.quote,
+                "note": requirement.note,
                 "verdict": verdict,
                 "duration": round(sum(c.duration for c in its_checks), 4),
                 "detail": (failed or skipped or [its_checks[0]])[0].detail if (failed or skipped) else "",
                 "observations": [o for c in its_checks for o in c.observations],
-                "checks": [
-                    {"nodeid": c.nodeid, "outcome": c.outcome, "duration": round(c.duration, 4), "detail": c.detail}
-                    for c in its_checks
-                ],
+                "expectation": (expectations or {}).get(requirement.id),
+                "checks": [_check_row(c) for c in its_checks],
             }
         )
     summary = {verdict: sum(1 for row in rows if row["verdict"] == verdict) for verdict in VERDICTS}
@@ -118,6 +163,37 @@ def build(
         },
         "requirements": rows,
     }
+
+
+class ResultsError(ValueError):
+    """A file that is not a results document this suite can read; the message is one sentence."""
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    """Read a results document, refusing (in one sentence) anything a renderer could not use."""
+    path = Path(path)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ResultsError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ResultsError(f"{path}: cannot be read ({error})") from None
+    except json.JSONDecodeError as error:
+        raise ResultsError(f"{path}: not JSON ({error})") from None
+    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
+        found = document.get("schema") if isinstance(document, dict) else None
+        raise ResultsError(
+            f"{path}: not a results document of schema {SCHEMA} (found schema {found!r}); "
+            "write one with pytest --server=NAME --report-json=PATH"
+        )
+    problems = [key for key, kind in (("server", dict), ("requirements", list))
+                if not isinstance(document.get(key), kind)]
+    rows = document.get("requirements") or []
+    if not problems and not all(isinstance(r, dict) and {"id", "level", "area", "verdict"} <= set(r) for r in rows):
+        problems.append("requirements (each needs id, level, area and verdict)")
+    if problems:
+        raise ResultsError(f"{path}: the results document lacks or has malformed: {', '.join(problems)}")
+    return document
 
 
 def write(document: dict[str, Any], path: str | Path) -> None:

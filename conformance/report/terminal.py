@@ -1,0 +1,48 @@
+"""The terminal summary at the end of every pytest run: the scores, a line per area with counts per
+level, and each failed requirement by ID. Plain lines; the plugin writes them under a heading."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from conformance.report import scoring
+
+
+def lines(document: Mapping[str, Any]) -> list[str]:
+    rows = document["requirements"]
+    server = document["server"]
+    levels = scoring.by_level(rows)
+    total = scoring.tally(rows)
+    out = [
+        f"{server['name']} {server.get('version') or '(version unknown)'} ({scoring.label(document)}), "
+        f"suite {document.get('suite_version', '?')}: {scoring.message(levels)}",
+        f"{len(rows)} requirements: {total.passed} pass, {total.failed} fail, {total.not_applicable} not applicable, "
+        f"{total.informational} informational (scores count requirements, not checks)",
+    ]
+    table = [["area", "MUST", "SHOULD", "MAY", "n/a"]]
+    for area, area_levels in scoring.by_area(rows).items():
+        table.append(_row(area, area_levels))
+    table.append(_row("all", levels))
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    out += ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            for row in table]
+    for row in scoring.failed(rows):
+        expectation = row.get("expectation")
+        mark = "XFAIL" if expectation else "FAIL"
+        why = f" (expected: {expectation.get('reason', '')})" if expectation else ""
+        out.append(f"{mark} {row['id']} {row['level']}: {row.get('summary', '')}{why}")
+    return out
+
+
+def _row(name: str, levels: Mapping[str, scoring.Tally]) -> list[str]:
+    informational = sum(t.informational for t in levels.values())
+    not_applicable = sum(t.not_applicable for t in levels.values())
+    return [name, *(_cell(levels[level]) for level in scoring.SCORED_LEVELS),
+            f"{informational} info" if informational else "-", str(not_applicable) if not_applicable else "-"]
+
+
+def _cell(tally: scoring.Tally) -> str:
+    if not tally.scored:
+        return "-"
+    return tally.fraction() + ("" if tally.failed == 0 else f" ({tally.failed} fail)")
