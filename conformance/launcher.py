@@ -140,7 +140,16 @@ class ServerProcess:
         env.update(self.extra_env)
         return env
 
+    def spawn(self) -> None:
+        """Start the process on a free port without waiting for it to be ready: for a check of a
+        server that is meant to refuse to start (its app sends lifespan.startup.failed)."""
+        self.port = free_port(self.host)
+        self._spawn()
+
     def _start_once(self) -> None:
+        self._wait_ready(self._spawn())
+
+    def _spawn(self) -> str:
         filled = self.spec.command.format(
             host=self.host, port=self.port, app=self.app, app_dotted=self.app.replace(":", "."),
             python=shlex.quote(sys.executable),
@@ -163,6 +172,10 @@ class ServerProcess:
                     f"server {self.spec.name!r} could not be started: {error.strerror} "
                     f"({self.command[0]!r}); command: {filled}"
                 ) from None
+        return filled
+
+    def _wait_ready(self, filled: str) -> None:
+        assert self.process is not None
         deadline = time.monotonic() + self.ready_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -11,7 +11,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 import pytest
@@ -19,11 +19,12 @@ import pytest
 from conformance import catalogue as catalogue_module
 from conformance.catalogue import CatalogueError, Requirement
 from conformance.clients.raw import RawClient, WireError
-from conformance.coverage import CHECKS_DIR
+from conformance.coverage import CHECKS_DIR, requirements_by_check
 from conformance.errors import EXIT_HARNESS_ERROR, HarnessError
 from conformance.launcher import ServerProcess
 from conformance.recorder import Recorder, RecordTimeout
-from conformance.report import results, terminal
+from conformance.report import expectations, results, terminal
+from conformance.report.expectations import Expectation, ExpectationsError
 from conformance.servers import ServerSpec, custom_server, lookup
 from conformance.session import ConformanceRun
 from conformance.verify import ConformanceFailure, shown
@@ -35,6 +36,9 @@ run_key = pytest.StashKey[ConformanceRun]()
 outcomes_key = pytest.StashKey[dict[str, results.CheckOutcome]]()
 started_key = pytest.StashKey[float]()
 servers_used_key = pytest.StashKey[list[ServerProcess]]()
+expected_key = pytest.StashKey[dict[str, Expectation]]()
+gate_key = pytest.StashKey[dict[str, Any]]()  # what the gate concluded, for the summary and the JSON
+harness_error_key = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -49,6 +53,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--server-timeout", type=float, metavar="SECONDS",
                     help="how long a server may take to answer its first request (default 20)")
     group.addoption("--report-json", metavar="PATH", help="write the results document (JSON) here")
+    group.addoption("--expect", metavar="FILE", help="the CI gate: a TOML file of the failures this server "
+                    "is known to have, each with a reason; they are reported as xfail and do not fail the "
+                    "run, while a new failure does, and so does an expected failure that now passes")
+    group.addoption("--update-expectations", metavar="FILE", help="write FILE from this run: the expected "
+                    "failures that still fail (reasons kept) plus every new failure; read first if it exists")
     parser.addini("conformance_server_timeout", "default for --server-timeout", default="20")
 
 
@@ -69,7 +78,8 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         catalogue_module.catalogue()
         spec = _selected_server(config)
-    except (HarnessError, CatalogueError) as error:
+        config.stash[expected_key] = _expectations(config)
+    except (HarnessError, CatalogueError, ExpectationsError) as error:
         raise pytest.UsageError(str(error)) from None
     if spec is not None and config.args_source != pytest.Config.ArgsSource.ARGS:
         config.args = [str(CHECKS_DIR)]
@@ -79,6 +89,17 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[outcomes_key] = {}
     config.stash[started_key] = time.monotonic()
     config.pluginmanager.register(OutcomeCollector(config), "conformance-outcomes")
+
+
+def _expectations(config: pytest.Config) -> dict[str, Expectation]:
+    """The expected failures: --expect's file, else the file --update-expectations rewrites (if any)."""
+    path = config.getoption("expect")
+    update = config.getoption("update_expectations")
+    if path is None and update is not None and Path(update).exists():
+        path = update
+    if path is None:
+        return {}
+    return expectations.load(path, catalogue_module.catalogue(), requirements_by_check())
 
 
 def _ready_timeout(config: pytest.Config) -> float:
@@ -133,6 +154,16 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+    # The gate: an expected failure is pytest's xfail (non-strict), so -rx, junitxml and xdist
+    # report it as such; an expectation that no longer fails is judged per entry at the end.
+    expected = config.stash[expected_key]
+    for item in items:
+        if not expected or not _is_check(item):
+            continue
+        for expectation in expected.values():
+            if expectation.covers(item.nodeid, requirement_ids(item)):
+                item.add_marker(pytest.mark.xfail(reason=f"expected ({expectation.key}): {expectation.reason}"))
+                break
 
 
 # --- fixtures -------------------------------------------------------------------------------
@@ -148,11 +179,21 @@ def server_spec(conformance_run: ConformanceRun) -> ServerSpec:
     return conformance_run.spec
 
 
+def _stop_for_harness_error(config: pytest.Config, error: HarnessError) -> NoReturn:
+    """End the run with EXIT_HARNESS_ERROR: the set-up failed, which says nothing of the server's
+    conformance. An xdist worker cannot pytest.exit (xdist takes that for a crash): it re-raises,
+    and the report of the check that met the error stops the run (see pytest_runtest_makereport)."""
+    config.stash[harness_error_key] = str(error)
+    if hasattr(config, "workerinput"):
+        raise error
+    pytest.exit(f"harness error: {error}", returncode=EXIT_HARNESS_ERROR)
+
+
 def _running_server(request: pytest.FixtureRequest, run: ConformanceRun, interface: str) -> ServerProcess:
     try:
         server = run.server(interface)
     except HarnessError as error:
-        pytest.exit(f"harness error: {error}", returncode=EXIT_HARNESS_ERROR)
+        _stop_for_harness_error(request.config, error)
     request.node.stash.setdefault(servers_used_key, []).append(server)
     return server
 
@@ -185,19 +226,21 @@ def observe(request: pytest.FixtureRequest) -> Callable[[str], None]:
 
 
 @pytest.fixture(scope="session")
-def dedicated_server(conformance_run: ConformanceRun) -> Callable[..., Any]:
+def dedicated_server(pytestconfig: pytest.Config, conformance_run: ConformanceRun) -> Callable[..., Any]:
     """Start a fresh instance of the server: ``with dedicated_server("asgi", env) as server:``.
 
     For checks that must stop a server or start it differently; the shared one stays untouched.
+    ``wait_ready=False`` only launches it, for a check of a server that should refuse to start.
     """
 
     @contextlib.contextmanager
-    def start(interface: str, env: dict[str, str] | None = None) -> Iterator[ServerProcess]:
+    def start(interface: str, env: dict[str, str] | None = None, *,
+              wait_ready: bool = True) -> Iterator[ServerProcess]:
         try:
-            with conformance_run.dedicated(interface, env) as server:
+            with conformance_run.dedicated(interface, env, wait_ready=wait_ready) as server:
                 yield server
         except HarnessError as error:
-            pytest.exit(f"harness error: {error}", returncode=EXIT_HARNESS_ERROR)
+            _stop_for_harness_error(pytestconfig, error)
 
     return start
 
@@ -218,9 +261,16 @@ def _headings(item: pytest.Item, only: str | None) -> str:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     report: pytest.TestReport = yield
+    error = call.excinfo.value if call.excinfo else None
+    if isinstance(error, HarnessError):  # only under xdist: see _stop_for_harness_error
+        report.outcome, report.longrepr = "failed", f"harness error: {error}"
+        with contextlib.suppress(AttributeError):
+            del report.wasxfail  # an expected failure is about the server, never the set-up
+        report.user_properties.append(("harness_error", str(error)))
+        item.session.shouldstop = f"harness error: {error}"
+        return report
     if call.when != "call" or not _is_check(item):
         return report
-    error = call.excinfo.value if call.excinfo else None
     if isinstance(error, ConformanceFailure):
         report.longrepr = f"{_headings(item, error.requirement)}\n{error.render()}"
     elif isinstance(error, (WireError, RecordTimeout)):
@@ -235,7 +285,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     run = item.config.stash[run_key]
     for server in item.stash.get(servers_used_key, []):
         if not server.alive():
-            report.outcome = "failed"
+            if not hasattr(report, "wasxfail"):  # an expected failure stays expected
+                report.outcome = "failed"
             report.longrepr = f"{report.longrepr or _headings(item, None)}\nthe server died during this check " \
                               f"(exit code {server.process.returncode if server.process else '?'}); " \
                               f"the next check gets a fresh one\n{server.log_tail()}"
@@ -262,18 +313,24 @@ class OutcomeCollector:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
+        if "harness_error" in props:  # not a conformance result: the run stops (xdist)
+            self.config.stash[harness_error_key] = props["harness_error"]
+            return
         if "requirements" not in props:
             return
         outcomes = self.config.stash[outcomes_key]
         outcome = outcomes.setdefault(
             report.nodeid, results.CheckOutcome(report.nodeid, props["requirements"].split())
         )
+        # An expected failure (xfail) is still a failure of the server: it counts in the scores.
+        expected_failure = report.skipped and hasattr(report, "wasxfail")
         detail = ""
-        if report.skipped and isinstance(report.longrepr, tuple):
-            detail = str(report.longrepr[2]).removeprefix("Skipped: ")
-        elif report.failed:
+        if expected_failure or report.failed:
             detail = str(report.longrepr)
-        outcome.absorb(report.when, report.outcome, report.duration, detail)
+        elif report.skipped and isinstance(report.longrepr, tuple):
+            detail = str(report.longrepr[2]).removeprefix("Skipped: ")
+        outcome.absorb(report.when, "failed" if expected_failure else report.outcome, report.duration, detail)
+        outcome.expected_failure |= expected_failure
         if report.when == "call":
             outcome.observations.extend(v for k, v in report.user_properties if k == "observation")
 

@@ -38,7 +38,8 @@ class ConformanceRun:
         return self._recorder
 
     def _launch(
-        self, interface: str, env: Mapping[str, str] | None = None, *, dedicated: bool = False
+        self, interface: str, env: Mapping[str, str] | None = None, *, dedicated: bool = False,
+        wait_ready: bool = True,
     ) -> ServerProcess:
         server = ServerProcess(
             self.spec,
@@ -50,7 +51,10 @@ class ConformanceRun:
         self._all.append(server)
         if dedicated:
             self._dedicated.add(server.instance_id)
-        server.start()
+        if wait_ready:
+            server.start()
+        else:
+            server.spawn()
         return server
 
     def server(self, interface: str) -> ServerProcess:
@@ -71,8 +75,11 @@ class ConformanceRun:
                 del self._running[interface]
 
     @contextlib.contextmanager
-    def dedicated(self, interface: str, env: Mapping[str, str] | None = None) -> Iterator[ServerProcess]:
-        server = self._launch(interface, env, dedicated=True)
+    def dedicated(
+        self, interface: str, env: Mapping[str, str] | None = None, *, wait_ready: bool = True
+    ) -> Iterator[ServerProcess]:
+        """A fresh instance; with ``wait_ready=False`` the check itself watches it start (or not)."""
+        server = self._launch(interface, env, dedicated=True, wait_ready=wait_ready)
         try:
             yield server
         finally:
