@@ -36,6 +36,8 @@ class Response:
     headers: list[tuple[bytes, bytes]]  # as received: original case, order and duplicates
     body: bytes = b""
     chunks: list[tuple[float, bytes]] = field(default_factory=list)  # (monotonic time, data)
+    informational: list[int] = field(default_factory=list)  # 1xx statuses before this response
+    leftover: bytes = b""  # bytes that came after the end of this response (on a reused connection)
 
     def header(self, name: str) -> bytes | None:
         values = self.header_values(name)
@@ -125,6 +127,7 @@ def read_response(sock: socket.socket, *, method: str = "GET", timeout: float = 
     parser.send(h11.EndOfMessage())
     deadline = time.monotonic() + timeout
     response: Response | None = None
+    informational: list[int] = []
     while True:
         try:
             event = parser.next_event()
@@ -147,6 +150,7 @@ def read_response(sock: socket.socket, *, method: str = "GET", timeout: float = 
             parser.receive_data(data)
             continue
         if isinstance(event, h11.InformationalResponse):
+            informational.append(event.status_code)
             continue
         if isinstance(event, h11.Response):
             response = Response(
@@ -154,11 +158,13 @@ def read_response(sock: socket.socket, *, method: str = "GET", timeout: float = 
                 reason=bytes(event.reason),
                 http_version=bytes(event.http_version),
                 headers=[(bytes(k), bytes(v)) for k, v in event.headers.raw_items()],
+                informational=informational,
             )
         elif isinstance(event, h11.Data) and response is not None:
             response.chunks.append((time.monotonic(), bytes(event.data)))
         elif isinstance(event, h11.EndOfMessage) and response is not None:
             response.body = b"".join(data for _, data in response.chunks)
+            response.leftover = bytes(parser.trailing_data[0])
             return response
         elif isinstance(event, h11.ConnectionClosed):
             raise WireError(_incomplete("the server closed the connection before a complete response", None, response))
