@@ -266,7 +266,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.outcome, report.longrepr = "failed", f"harness error: {error}"
         with contextlib.suppress(AttributeError):
             del report.wasxfail  # an expected failure is about the server, never the set-up
-        report.user_properties.append(("harness_error", str(error)))
+        # On the item too, so its teardown report is not taken for a conformance outcome either.
+        for properties in (report.user_properties, item.user_properties):
+            properties.append(("harness_error", str(error)))
         item.session.shouldstop = f"harness error: {error}"
         return report
     if call.when != "call" or not _is_check(item):
@@ -339,9 +341,11 @@ def document(config: pytest.Config) -> dict[str, Any]:
     run = config.stash[run_key]
     spec = run.spec
     interfaces = set(spec.interfaces)
+    outcomes = list(config.stash[outcomes_key].values())
+    gate = config.stash.get(gate_key, None) or _gate(config)
     doc = results.build(
         catalogue_module.catalogue(),
-        list(config.stash[outcomes_key].values()),
+        outcomes,
         server={
             "name": spec.name,
             "version": spec.version(),
@@ -351,7 +355,10 @@ def document(config: pytest.Config) -> dict[str, Any]:
         },
         interfaces=interfaces,
         duration=time.monotonic() - config.stash[started_key],
+        expectations=_row_expectations(config.stash[expected_key], outcomes, gate["entries"]),
     )
+    if config.getoption("expect") or config.getoption("update_expectations"):
+        doc["expectations"] = gate
     doc["harness"] = {
         "launches": [
             {"interface": s.interface, "pid": s.process.pid if s.process else None, "port": s.port,
@@ -359,26 +366,99 @@ def document(config: pytest.Config) -> dict[str, Any]:
             for s in run.launches
         ]
     }
+    if harness_error_key in config.stash:
+        doc["harness"]["error"] = config.stash[harness_error_key]
     return doc
+
+
+# --- the gate (--expect, --update-expectations) ---------------------------------------------
+
+
+def _gate(config: pytest.Config) -> dict[str, Any]:
+    """What the gate makes of the run: each expectation's state, and the failures none covers."""
+    expected = config.stash[expected_key]
+    outcomes = list(config.stash[outcomes_key].values())
+    checks = [expectations.CheckResult(o.nodeid, tuple(o.requirement_ids), o.outcome) for o in outcomes]
+    states = expectations.judge(expected.values(), checks)
+    return {
+        "file": config.getoption("expect") or config.getoption("update_expectations"),
+        "entries": [{**e.as_dict(), "state": states[e.key]} for e in expected.values()],
+        "stale": [key for key, state in states.items() if state == expectations.STALE],
+        "not_run": [key for key, state in states.items() if state == expectations.NOT_RUN],
+        "unexpected": sorted({rid for o in outcomes if o.outcome == "failed" and not o.expected_failure
+                              for rid in o.requirement_ids}),
+        "written": None,
+    }
+
+
+def _row_expectations(expected: dict[str, Expectation], outcomes: list[results.CheckOutcome],
+                      entries: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Requirement ID -> the expectation (with its state) that covers it or one of its checks."""
+    by_key = {entry["key"]: entry for entry in entries}
+    rows: dict[str, dict[str, str]] = {}
+    for outcome in outcomes:
+        for expectation in expected.values():
+            if expectation.covers(outcome.nodeid, outcome.requirement_ids):
+                for rid in outcome.requirement_ids:
+                    rows.setdefault(rid, by_key[expectation.key])
+    return rows
+
+
+def _update_expectations(config: pytest.Config, path: str, gate: dict[str, Any]) -> None:
+    spec = config.stash[run_key].spec
+    server = f"{spec.name} {spec.version() or ''}".strip()
+    known = catalogue_module.catalogue()
+    describe = {rid: f"fails on {server} (say why here): {r.summary}"
+                for rid, r in known.items() if not r.informational}
+    outcomes = config.stash[outcomes_key].values()
+    checks = [expectations.CheckResult(o.nodeid, tuple(o.requirement_ids), o.outcome) for o in outcomes]
+    entries = expectations.updated(config.stash[expected_key], checks, describe)
+    option = "--server-cmd=..." if spec.name == "custom" else f"--server={spec.name}"
+    header = (f"Conformance expectations for {server}: the failures it is known to have.\n"
+              f"Used as: pytest {option} --expect={Path(path).name}   (rewritten by --update-expectations)\n"
+              'Each entry: [REQUIREMENT-ID] or ["check node ID"], reason = "why", issue = "a link" (optional).')
+    try:
+        Path(path).write_text(expectations.dumps(entries, header), encoding="utf-8")
+    except OSError as error:
+        gate["update_error"] = f"cannot write {path}: {error.strerror or error}"
+        return
+    old = set(config.stash[expected_key])
+    gate["written"] = {"file": path, "entries": len(entries), "added": len({e.key for e in entries} - old),
+                       "removed": len(gate["stale"])}
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     # The servers' logs are named in failure messages: keep them when something went wrong.
     config.stash[run_key].keep_logs = exitstatus != 0
-    if hasattr(config, "workerinput") or not config.stash[outcomes_key]:
+    if hasattr(config, "workerinput"):
         return
+    harness_error = harness_error_key in config.stash
+    if harness_error:
+        # Whatever pytest made of it (an Exit, or xdist's interruption), a set-up failure has its code.
+        session.exitstatus = EXIT_HARNESS_ERROR
+    elif config.stash[outcomes_key]:
+        gate = config.stash[gate_key] = _gate(config)
+        update = config.getoption("update_expectations")
+        if update:
+            _update_expectations(config, update, gate)
+            if "update_error" in gate:
+                session.exitstatus = pytest.ExitCode.USAGE_ERROR
+        elif gate["stale"] and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
     path = config.getoption("report_json")
-    if path:
+    if path and (config.stash[outcomes_key] or harness_error):
         results.write(document(config), path)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    if hasattr(config, "workerinput") or not config.stash[outcomes_key]:
+    if hasattr(config, "workerinput"):
+        return
+    if not config.stash[outcomes_key] and harness_error_key not in config.stash:
         return
     terminalreporter.section("conformance")
     for line in terminal.lines(document(config)):
-        terminalreporter.write_line(line)
+        terminalreporter.write_line(line, red=line.startswith(terminal.ALARMS), bold=line.startswith(terminal.ALARMS))
 
 
 def requirement(rid: str) -> Requirement:

@@ -55,6 +55,8 @@ def svg(label: str, message: str, colour: str) -> str:
 
 def parts(document: dict[str, Any]) -> tuple[str, str, str]:
     """The badge's label, message and colour name for a results document."""
+    if (document.get("harness") or {}).get("error"):
+        return scoring.label(document), "harness error", "lightgrey"
     levels = scoring.by_level(document["requirements"])
     return scoring.label(document), scoring.message(levels), scoring.colour(levels)
 

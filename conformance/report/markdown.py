@@ -26,8 +26,10 @@ def render(document: Mapping[str, Any]) -> str:
         "",
     ]
     error = (document.get("harness") or {}).get("error")
-    if error:
-        lines += [f"> **Harness error** (the run stopped; not a conformance result): {_inline(error)}", ""]
+    if error:  # the scores of a run cut short would mislead
+        lines[2:] = ["**Harness error**: the set-up failed, so this run says nothing of the server's conformance.",
+                     "", _fence(error), "", _footer(document)]
+        return "\n".join(lines) + "\n"
     lines += ["| area | MUST | SHOULD | MAY (informational) | not applicable |", "|---|---|---|---|---|"]
     for area, area_levels in scoring.by_area(rows).items():
         cells = [_cell(area_levels[level]) for level in scoring.SCORED_LEVELS]
@@ -47,12 +49,16 @@ def render(document: Mapping[str, Any]) -> str:
         lines += ["### Stale expectations: remove them", ""]
         lines += [f"- `{key}` passes now" for key in expectations["stale"]]
         lines.append("")
-    lines.append(
+    lines.append(_footer(document))
+    return "\n".join(lines) + "\n"
+
+
+def _footer(document: Mapping[str, Any]) -> str:
+    return (
         f"<sub>python-server-conformance {document.get('suite_version', '?')} · {document.get('schema', '?')} · "
         f"{document.get('date', '?')} · Python {document.get('python', '?')} · "
-        f"`{_inline(server.get('command') or '')}`</sub>"
+        f"`{_inline(document['server'].get('command') or '')}`</sub>"
     )
-    return "\n".join(lines) + "\n"
 
 
 def _cell(tally: scoring.Tally) -> str:
