@@ -130,3 +130,131 @@ input_returns_bytearray = environ_mutant(
     lambda e: e.update({"wsgi.input": InputReturningBytearray(e["wsgi.input"])})
 )
 
+
+
+# --- start_response -------------------------------------------------------------------------
+# Each wraps the server's start_response the way a faulty server's own start_response behaves.
+
+unchanged = probe  # for shims and for servers that break a requirement themselves (wsgi_table.py says which)
+
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
+              "transfer-encoding", "upgrade"}
+
+
+def start_response_mutant(wrap: Callable[[Callable[..., Any]], Callable[..., Any]]) -> Callable[..., Any]:
+    def app(environ: Environ, start_response: Callable[..., Any]) -> Any:
+        return probe(environ, wrap(start_response))
+
+    return app
+
+
+def _ignore_replacement(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    stored: list[Any] = []
+
+    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
+        if exc_info is not None and stored:
+            return stored[0]  # keeps the first status and headers
+        stored.append(start_response(status, headers, exc_info))
+        return stored[0]
+
+    return patched
+
+
+def _never_raise_with_exc_info(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
+        try:
+            return start_response(status, headers, exc_info)
+        except Exception:
+            if exc_info is None:
+                raise
+            return lambda data: None
+
+    return patched
+
+
+def _raise_another_error(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
+        try:
+            return start_response(status, headers, exc_info)
+        except Exception:
+            if exc_info is None:
+                raise
+            raise RuntimeError("headers already sent") from None
+
+    return patched
+
+
+def _accept_second_call(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    stored: list[Any] = []
+
+    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
+        if stored and exc_info is None:
+            return stored[0]
+        stored.append(start_response(status, headers, exc_info))
+        return stored[-1]
+
+    return patched
+
+
+def _sanitise(text: Any) -> str:
+    text = text.decode("latin-1") if isinstance(text, bytes) else str(text)
+    return text.split("\r")[0].split("\n")[0]
+
+
+def _skip_header_checks(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    """Quietly repairs what the app got wrong, so start_response never has anything to raise."""
+
+    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
+        cleaned = [(_sanitise(name).replace(":", "-"), _sanitise(value)) for name, value in headers]
+        return start_response(_sanitise(status), cleaned, exc_info)
+
+    return patched
+
+
+def _drop_hop_by_hop(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
+        return start_response(status, [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP], exc_info)
+
+    return patched
+
+
+def _fold_repeated_headers(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
+        folded: dict[str, tuple[str, str]] = {}
+        for name, value in headers:
+            key = name.lower()
+            folded[key] = (name, f"{folded[key][1]}, {value}") if key in folded else (name, value)
+        return start_response(status, list(folded.values()), exc_info)
+
+    return patched
+
+
+def _standard_reason(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
+        return start_response(status.split(" ", 1)[0] + " OK", headers, exc_info)
+
+    return patched
+
+
+def assumes_start_response_called(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """A server that, finding start_response not yet called when the app returns, sends a default."""
+    calls: list[int] = []
+
+    def tracking(*args: Any) -> Any:
+        calls.append(1)
+        return start_response(*args)
+
+    result = probe(environ, tracking)
+    if not calls:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+    return result
+
+
+exc_info_ignored = start_response_mutant(_ignore_replacement)
+exc_info_never_raises = start_response_mutant(_never_raise_with_exc_info)
+exc_info_raises_another_error = start_response_mutant(_raise_another_error)
+second_call_accepted = start_response_mutant(_accept_second_call)
+header_checks_skipped = start_response_mutant(_skip_header_checks)
+hop_by_hop_dropped = start_response_mutant(_drop_hop_by_hop)
+repeated_headers_folded = start_response_mutant(_fold_repeated_headers)
+reason_phrase_replaced = start_response_mutant(_standard_reason)

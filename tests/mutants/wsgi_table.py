@@ -8,10 +8,17 @@ from tests.mutants import Mutant, wsgi
 ENV = "test_environ.py::"
 INPUT = "test_input.py::"
 PROPS = "test_environ_properties.py::"
+SR = "test_start_response.py::"
 
 # Configurations that show what wsgiref (single-threaded, single-process) cannot.
 THREADED_WSGI = "waitress-serve --listen={host}:{port} --threads=8 {app}"
 TWO_PROCESS_WSGI = "gunicorn --no-control-socket --bind {host}:{port} --workers 2 --worker-class sync {app}"
+
+
+def shim(name: str) -> str:
+    """wsgiref with one server-side duty broken (tests/mutants/wsgi_shims.py)."""
+    return f"{{python}} -m tests.mutants.wsgi_shims {name} {{host}} {{port}} {{app}}"
+
 
 WSGI_MUTANTS: tuple[Mutant, ...] = (
     wsgi("environ_subclass", "WSGI-ENV-001", ENV + "test_environ_is_a_builtin_dict"),
@@ -43,4 +50,20 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
          PROPS + "test_input_yields_exactly_the_body_sent"),
     wsgi("input_reads_past_size", "WSGI-IN-002", INPUT + "test_read_with_a_size_returns_the_body_in_bounded_pieces"),
     wsgi("input_returns_bytearray", "WSGI-STR-005", INPUT + "test_read_returns_bytes"),
+    # start_response
+    wsgi("assumes_start_response_called", "WSGI-CALL-005", SR + "test_start_response_may_come_in_the_first_iteration"),
+    # wsgiref itself sends the headers on the first block, empty or not
+    wsgi("unchanged", "WSGI-SR-003", SR + "test_headers_wait_for_the_first_non_empty_block"),
+    wsgi("exc_info_ignored", "WSGI-SR-006", SR + "test_exc_info_before_anything_was_sent_replaces_the_response"),
+    wsgi("exc_info_never_raises", "WSGI-SR-007", SR + "test_exc_info_after_the_headers_were_sent_raises"),
+    wsgi("exc_info_raises_another_error", "WSGI-SR-008",
+         SR + "test_exc_info_after_the_headers_were_sent_reraises_the_apps_exception"),
+    wsgi("second_call_accepted", "WSGI-SR-009", SR + "test_a_second_start_response_without_exc_info_raises"),
+    wsgi("header_checks_skipped", "WSGI-SR-010", SR + "test_faulty_headers_raise_at_start_response"),
+    wsgi("hop_by_hop_dropped", "WSGI-HOP-001", SR + "test_hop_by_hop_headers_raise_at_start_response"),
+    wsgi("unchanged", "WSGI-SR-014", SR + "test_the_server_adds_a_date_header", server=shim("no-date")),
+    wsgi("unchanged", "WSGI-SR-015", SR + "test_app_headers_are_matched_whatever_their_case",
+         server=shim("date-case-sensitive")),
+    wsgi("repeated_headers_folded", "WSGI-SR-016", SR + "test_repeated_app_headers_stay_separate"),
+    wsgi("reason_phrase_replaced", "WSGI-SR-012", SR + "test_the_status_line_is_the_apps_status"),
 )

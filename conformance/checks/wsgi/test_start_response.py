@@ -1,0 +1,164 @@
+"""PEP 3333, start_response(): when the headers go out, exc_info, faulty and hop-by-hop headers,
+and what the server adds to the app's headers.
+
+The probe's scenarios (/replace, /after-headers, /twice, /bad-header, /respond, /lazy) report in
+the response body what start_response did, so most checks need no side channel.
+"""
+
+from __future__ import annotations
+
+import email.utils
+
+import pytest
+
+from conformance.checks.wsgi.wire import target
+from conformance.clients.raw import RawClient, Response
+from conformance.verify import verify
+
+
+def headers_of(response: Response) -> str:
+    return ", ".join(f"{k.decode('latin-1')}: {v.decode('latin-1')}" for k, v in response.headers) or "none"
+
+
+@pytest.mark.requirement("WSGI-CALL-005")
+def test_start_response_may_come_in_the_first_iteration(wsgi: RawClient) -> None:
+    """The app is a generator: it calls start_response('201 Created', ...) only when first iterated."""
+    response = wsgi.request("GET", "/lazy")
+    verify(response.status == 201 and response.header("X-Lazy") == b"1" and response.body == b"lazy",
+           sent="GET /lazy", expected="status 201, X-Lazy: 1, body b'lazy'",
+           got=f"status {response.status}, headers {headers_of(response)}, body {response.body[:60]!r}")
+
+
+@pytest.mark.requirement("WSGI-SR-003")
+def test_headers_wait_for_the_first_non_empty_block(wsgi: RawClient) -> None:
+    """start_response('200 OK', X-First), two empty blocks, then the app replaces the response
+    with start_response('500 Replaced', X-Second, exc_info): possible only if nothing went out."""
+    response = wsgi.request("GET", "/replace?empty=2")
+    ok = response.status == 500 and response.header("X-Second") and not response.header("X-First")
+    verify(bool(ok) and response.body == b"replaced", sent="GET /replace?empty=2",
+           expected="status 500 with X-Second and no X-First, body b'replaced' (the empty blocks sent nothing)",
+           got=f"status {response.status}, headers {headers_of(response)}, body {response.body[:60]!r}")
+
+
+@pytest.mark.requirement("WSGI-SR-006")
+def test_exc_info_before_anything_was_sent_replaces_the_response(wsgi: RawClient) -> None:
+    """start_response('200 OK', X-First), then start_response('500 Replaced', X-Second, exc_info)
+    from the app's error handler, before it returns its body."""
+    response = wsgi.request("GET", "/replace?via=return")
+    ok = response.status == 500 and response.header("X-Second") and not response.header("X-First")
+    verify(bool(ok) and response.body == b"replaced", sent="GET /replace?via=return",
+           expected="status 500 with X-Second and no X-First, body b'replaced'",
+           got=f"status {response.status}, headers {headers_of(response)}, body {response.body[:60]!r}")
+
+
+def after_headers(wsgi: RawClient) -> tuple[str, str]:
+    """A block goes out, then start_response(..., exc_info): the app reports what it raised."""
+    response = wsgi.request("GET", "/after-headers")
+    report = dict(item.partition("=")[::2] for item in response.body.decode("latin-1").split(";")[1:] if item)
+    return report.get("raised", f"(no report; status {response.status}, body {response.body[:60]!r})"), \
+        report.get("same", "")
+
+
+@pytest.mark.requirement("WSGI-SR-007")
+def test_exc_info_after_the_headers_were_sent_raises(wsgi: RawClient) -> None:
+    raised, _ = after_headers(wsgi)
+    verify(raised != "none", sent="GET /after-headers (one block out, then start_response with exc_info)",
+           expected="start_response raises", got="start_response returned normally" if raised == "none" else raised)
+
+
+@pytest.mark.requirement("WSGI-SR-008")
+def test_exc_info_after_the_headers_were_sent_reraises_the_apps_exception(wsgi: RawClient) -> None:
+    raised, same = after_headers(wsgi)
+    if raised == "none":
+        pytest.skip("not applicable: start_response did not raise at all (see WSGI-SR-007)")
+    verify(same == "True", sent="GET /after-headers (one block out, then start_response with exc_info)",
+           expected="start_response re-raises the very exception passed in exc_info",
+           got=f"it raised another exception: {raised}")
+
+
+@pytest.mark.requirement("WSGI-SR-009")
+def test_a_second_start_response_without_exc_info_raises(wsgi: RawClient) -> None:
+    """start_response('200 OK', ...), then start_response('201 Created', ...) without exc_info."""
+    response = wsgi.request("GET", "/twice")
+    raised = response.body.decode("latin-1").removeprefix("raised=")
+    verify(raised != "none" and response.status == 200, sent="GET /twice",
+           expected="the second call raises, and the response keeps status 200",
+           got=f"the second call {'returned normally' if raised == 'none' else 'raised ' + raised}; "
+               f"status {response.status}")
+
+
+@pytest.mark.requirement("WSGI-SR-010")
+@pytest.mark.parametrize("case", ["crlf-in-value", "crlf-in-status", "colon-in-name", "bytes-value"])
+def test_faulty_headers_raise_at_start_response(wsgi: RawClient, case: str) -> None:
+    """start_response with one fault (see BAD_HEADERS in the probe); when it raises, the app
+    answers from its error handler and says what was raised."""
+    response = wsgi.request("GET", f"/bad-header?case={case}")
+    injected = response.header("X-Evil") is not None
+    body = response.body.decode("latin-1")
+    raised = body.removeprefix("raised=") if body.startswith("raised=") else None
+    verify(not injected and raised not in (None, "none"), sent=f"GET /bad-header?case={case}",
+           expected="start_response raises, and no injected X-Evil header line reaches the client",
+           got=("an X-Evil header line reached the client; " if injected else "")
+           + ("start_response accepted it" if raised == "none" else f"raised {raised}" if raised
+              else f"status {response.status}, body {response.body[:80]!r}"))
+
+
+@pytest.mark.requirement("WSGI-HOP-001")
+@pytest.mark.parametrize("case", ["connection", "keep-alive", "transfer-encoding", "upgrade", "te",
+                                  "proxy-authenticate"])
+def test_hop_by_hop_headers_raise_at_start_response(wsgi: RawClient, case: str) -> None:
+    response = wsgi.request("GET", f"/bad-header?case={case}")
+    raised = response.body.decode("latin-1").removeprefix("raised=")
+    verify(raised != "none", sent=f"GET /bad-header?case={case}",
+           expected="start_response raises (a hop-by-hop header from the app is a fatal error)",
+           got=f"start_response accepted it; the client got headers {headers_of(response)}")
+
+
+def is_http_date(value: bytes) -> bool:
+    try:
+        return email.utils.parsedate_to_datetime(value.decode("latin-1")) is not None
+    except (TypeError, ValueError):
+        return False
+
+
+@pytest.mark.requirement("WSGI-SR-014")
+@pytest.mark.parametrize("status", ["200 OK", "302 Found", "404 Not Found"])
+def test_the_server_adds_a_date_header(wsgi: RawClient, status: str) -> None:
+    """The app gives Content-Type only; HTTP wants a Date in 2xx, 3xx and 4xx responses."""
+    path = target("/respond", ("status", status), ("h", "Content-Type:text/plain"), ("body", "x"))
+    response = wsgi.request("GET", path)
+    dates = response.header_values("Date")
+    verify(len(dates) == 1 and is_http_date(dates[0]), sent=f"GET {path}",
+           expected="exactly one Date header, a valid HTTP-date", got=f"Date headers: {dates or 'none'}")
+
+
+@pytest.mark.requirement("WSGI-SR-015")
+def test_app_headers_are_matched_whatever_their_case(wsgi: RawClient) -> None:
+    """The app spells content-LENGTH and dAtE oddly; the server must see them as given."""
+    path = target("/respond", ("h", "content-LENGTH:5"), ("h", "dAtE:Tue, 01 Jan 2030 00:00:00 GMT"),
+                  ("body", "hello"))
+    response = wsgi.request("GET", path)
+    lengths, dates = response.header_values("Content-Length"), response.header_values("Date")
+    verify(lengths == [b"5"] and len(dates) == 1
+           and not response.header("Transfer-Encoding") and response.body == b"hello", sent=f"GET {path}",
+           expected="one Content-Length (5), one Date (the app's, or the server's instead), no Transfer-Encoding, "
+                    "body b'hello'",
+           got=f"headers {headers_of(response)}; body {response.body[:40]!r}")
+
+
+@pytest.mark.requirement("WSGI-SR-016")
+def test_repeated_app_headers_stay_separate(wsgi: RawClient) -> None:
+    path = target("/respond", ("h", "Set-Cookie:a=1; Path=/"), ("h", "Set-Cookie:b=2; Path=/"), ("body", "x"))
+    response = wsgi.request("GET", path)
+    cookies = response.header_values("Set-Cookie")
+    verify(cookies == [b"a=1; Path=/", b"b=2; Path=/"], sent=f"GET {path}",
+           expected="two Set-Cookie lines, a=1 then b=2", got=f"Set-Cookie lines: {cookies or 'none'}")
+
+
+@pytest.mark.requirement("WSGI-SR-012")
+def test_the_status_line_is_the_apps_status(wsgi: RawClient) -> None:
+    path = target("/respond", ("status", "299 Custom Reason Here"), ("h", "Content-Type:text/plain"), ("body", "x"))
+    response = wsgi.request("GET", path)
+    verify(response.status == 299 and response.reason == b"Custom Reason Here", sent=f"GET {path}",
+           expected="status line '299 Custom Reason Here'",
+           got=f"status line '{response.status} {response.reason.decode('latin-1')}'")
