@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -25,11 +26,12 @@ from conformance import catalogue as catalogue_module
 from conformance import servers as server_registry
 from conformance.catalogue import CatalogueError, Requirement
 from conformance.errors import HarnessError
-from conformance.report import formats, results
+from conformance.report import formats, matrix, results
 from conformance.servers import INTERFACES, ServerSpec
 
 EXIT_OK = 0
-EXIT_UNCHECKED = 1  # requirements --coverage: a MUST or SHOULD requirement has no check
+EXIT_UNCHECKED = 1  # requirements --coverage: a MUST or SHOULD requirement has no check; matrix: a server
+# had no result (harness error, or its run ended some other way)
 EXIT_BROKEN = 2  # argparse's own code for a usage error; used too for a broken catalogue or adapter
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a reader that stopped reading
 
@@ -41,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return stop.code if isinstance(stop.code, int) else EXIT_OK
     try:
         return args.command(args)
-    except (CatalogueError, HarnessError, results.ResultsError, formats.OutputError) as error:
+    except (CatalogueError, HarnessError, results.ResultsError, formats.OutputError, matrix.MatrixError) as error:
         print(f"conformance: error: {error}", file=sys.stderr)
         return EXIT_BROKEN
     except BrokenPipeError:  # `conformance requirements | head`: the reader left, which is no error
@@ -77,6 +79,25 @@ def _parser() -> argparse.ArgumentParser:
     for fmt in formats.FORMATS:
         report.add_argument(f"--{fmt.name}", metavar="FILE", help=f"write {fmt.help}")
     report.set_defaults(command=report_command)
+
+    run_matrix = commands.add_parser(
+        "matrix", help="check every installed server and write reports/ and the README table",
+        description="Run pytest --server=NAME for every server in the registry (installed ones; the others are "
+                    "listed as not installed), several at once, and write per server a results JSON, an HTML page "
+                    "and a badge, then reports/index.html and the table in README.md between "
+                    f"{matrix.START} and {matrix.END}.",
+    )
+    run_matrix.add_argument("--out", default="reports", metavar="DIR", help="where to write the reports (reports)")
+    run_matrix.add_argument("--readme", metavar="FILE",
+                            help="the README whose table to rewrite (default: README.md, if there is one here)")
+    run_matrix.add_argument("--no-readme", action="store_true", help="leave every README alone")
+    run_matrix.add_argument("--server", action="append", metavar="NAME", dest="servers",
+                            help="only this server (repeatable); the other servers' rows are kept as they were")
+    run_matrix.add_argument("--jobs", type=int, default=matrix.default_jobs(), metavar="N",
+                            help="servers checked at once (default: the cores available, %(default)s)")
+    run_matrix.add_argument("--timeout", type=float, default=300, metavar="SECONDS",
+                            help="longest one server's run may take (%(default)s)")
+    run_matrix.set_defaults(command=matrix_command)
     return parser
 
 
@@ -182,6 +203,62 @@ def report_command(args: argparse.Namespace) -> int:
         for path in written:
             print(f"wrote {path}")
     return EXIT_OK
+
+
+# --- matrix ---------------------------------------------------------------------------------
+
+
+def matrix_command(args: argparse.Namespace) -> int:
+    registry = server_registry.all_servers()
+    unknown = sorted(set(args.servers or ()) - set(registry))
+    if unknown:
+        raise matrix.MatrixError(
+            f"unknown server(s) {', '.join(unknown)}; known servers: {', '.join(sorted(registry))}"
+        )
+    if args.jobs < 1:
+        raise matrix.MatrixError(f"--jobs must be at least 1, not {args.jobs}")
+    readme = None if args.no_readme else Path(args.readme or "README.md")
+    if readme is not None:
+        try:
+            matrix.check_readme(readme)  # before minutes of runs, not after
+        except matrix.MatrixError as error:
+            if args.readme is not None:
+                raise
+            if readme.exists():  # the default README is optional; one named by --readme is not
+                print(f"note: {error}; the table is not written")
+            readme = None
+    specs = [spec for name, spec in registry.items() if not args.servers or name in args.servers]
+    out = Path(args.out)
+    started = time.monotonic()
+    installed = sum(spec.is_installed() for spec in specs)
+    print(f"checking {installed} installed servers of {len(specs)}, {args.jobs} at a time", flush=True)
+    outcomes = matrix.run_all(specs, jobs=args.jobs, timeout=args.timeout, progress=_matrix_progress)
+    entries = matrix.write(out, outcomes, keep_others=bool(args.servers))
+    print(f"wrote {out / 'index.html'} and {len(entries)} rows in {out / matrix.MANIFEST} "
+          f"({time.monotonic() - started:.0f} s)")
+    if readme is not None:
+        documents = {e.name: results.load(out / e.files["json"]) for e in entries if "json" in e.files}
+        relative = os.path.relpath(out.resolve(), readme.resolve().parent)
+        note = (f"Made by `conformance matrix` with python-server-conformance {__version__}; "
+                f"one column per area: [{relative}/index.html]({relative}/index.html).")
+        matrix.update_readme(readme, matrix.readme_table(entries, documents, relative), note)
+        print(f"wrote the table in {readme}")
+    failed = [entry for entry, _ in outcomes if entry.status in (matrix.HARNESS_ERROR, matrix.ERROR)]
+    if failed:
+        print(f"no result for: {', '.join(e.name for e in failed)}", file=sys.stderr)
+        return EXIT_UNCHECKED
+    return EXIT_OK
+
+
+def _matrix_progress(entry: matrix.Entry) -> None:
+    what = {
+        matrix.OK: lambda: f"checked in {entry.duration:g} s",
+        matrix.NOT_INSTALLED: lambda: f"not installed ({entry.message})",
+        matrix.HARNESS_ERROR: lambda: f"harness error: {entry.message}",
+        matrix.ERROR: lambda: f"no result: {entry.message}",
+    }[entry.status]()
+    version = f" {entry.version}" if entry.version else ""
+    print(f"  {entry.name}{version}: {what}", flush=True)
 
 
 # --- output ---------------------------------------------------------------------------------
