@@ -219,6 +219,8 @@ def test_the_badge_is_svg_whose_text_is_the_scores() -> None:
     assert badge_texts(svg_text) == {"label": EXPECTED["label"], "message": EXPECTED["message"]}
     fills = {rect.get("fill") for rect in ET.fromstring(svg_text).iter(f"{SVG}rect")}
     assert scoring.COLOURS[EXPECTED["colour"]] in fills
+    description = ET.fromstring(svg_text).find(f"{SVG}desc")
+    assert description is not None and "python-server-conformance 0.1.0" in (description.text or "")
 
 
 def test_the_badge_is_wide_enough_for_its_text() -> None:

@@ -30,15 +30,17 @@ def text_width(text: str) -> int:
     return round(sum(_WIDTHS.get(c, _DEFAULT) for c in text))
 
 
-def svg(label: str, message: str, colour: str) -> str:
-    """A flat shields-style badge. ``colour`` is a shields colour name or a ``#rgb`` value."""
+def svg(label: str, message: str, colour: str, description: str = "") -> str:
+    """A flat shields-style badge. ``colour`` is a shields colour name or a ``#rgb`` value;
+    ``description`` (an SVG desc: who made the scores) is not drawn."""
     fill = scoring.COLOURS.get(colour, colour)
     left, right = text_width(label) + _PADDING, text_width(message) + _PADDING
     width = left + right
     title = escape(f"{label}: {message}")
+    desc = f"<desc>{escape(description)}</desc>" if description else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" aria-label="{title}">'
-        f"<title>{title}</title>"
+        f"<title>{title}</title>{desc}"
         '<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/>'
         '<stop offset="1" stop-opacity=".1"/></linearGradient>'
         # The clip's id names its width, so badges of different widths can share one HTML page.
@@ -62,7 +64,12 @@ def parts(document: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def render(document: dict[str, Any]) -> str:
-    return svg(*parts(document))
+    server = document["server"]
+    checked = f"{server['name']} {server.get('version') or ''}".strip()
+    made_by = f"{checked}, checked by python-server-conformance {document.get('suite_version', '?')}"
+    if document.get("date"):
+        made_by += f" on {document['date']}"
+    return svg(*parts(document), description=made_by)
 
 
 def shields_endpoint(document: dict[str, Any]) -> str:
