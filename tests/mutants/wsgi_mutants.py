@@ -258,3 +258,127 @@ header_checks_skipped = start_response_mutant(_skip_header_checks)
 hop_by_hop_dropped = start_response_mutant(_drop_hop_by_hop)
 repeated_headers_folded = start_response_mutant(_fold_repeated_headers)
 reason_phrase_replaced = start_response_mutant(_standard_reason)
+
+
+# --- the response iterable and write() -------------------------------------------------------
+
+
+class Body:
+    """The app's body as a faulty server handles it: ``skip_close(body)`` says when close() is
+    not passed on; ``closes`` is how many times it is when it is."""
+
+    def __init__(self, result: Any, skip_close: Callable[[Body], bool], closes: int = 1) -> None:
+        self.result, self.skip_close, self.closes = result, skip_close, closes
+        self.done = self.failed = False
+        self.sent = 0
+        self.status = ""
+        self.environ: Environ = {}
+
+    def __iter__(self) -> Any:
+        try:
+            for block in self.result:
+                self.sent += len(block)
+                yield block
+        except Exception:
+            self.failed = True
+            raise
+        self.done = True
+
+    def close(self) -> None:
+        if not self.skip_close(self):
+            for _ in range(self.closes):
+                getattr(self.result, "close", lambda: None)()
+
+
+def body_mutant(skip_close: Callable[[Body], bool], closes: int = 1) -> Callable[..., Any]:
+    def app(environ: Environ, start_response: Callable[..., Any]) -> Any:
+        statuses: list[str] = []
+        written: list[int] = []
+
+        def tracking(status: str, headers: list, exc_info: Any = None) -> Any:
+            statuses.append(status)
+            write = start_response(status, headers, exc_info)
+
+            def counting_write(data: bytes) -> Any:
+                written.append(len(data))
+                return write(data)
+
+            return counting_write
+
+        body = Body(probe(environ, tracking), skip_close, closes)
+        body.environ = environ
+        body.status = statuses[-1] if statuses else ""
+        body.written = written  # type: ignore[attr-defined]
+        return body
+
+    return app
+
+
+def _declared_length(body: Body) -> int | None:
+    query = dict(pair.partition("=")[::2] for pair in body.environ.get("QUERY_STRING", "").split("&"))
+    return int(query["cl"]) if query.get("cl", "").isdigit() else None
+
+
+close_called_twice = body_mutant(lambda body: False, closes=2)
+close_skipped_when_iteration_raises = body_mutant(lambda body: body.failed)
+close_skipped_when_stopped_early = body_mutant(lambda body: not (body.done or body.failed))
+close_skipped_past_content_length = body_mutant(
+    lambda body: (_declared_length(body) or body.sent + 1) < body.sent
+)
+close_skipped_without_body = body_mutant(
+    lambda body: body.environ.get("REQUEST_METHOD") == "HEAD" or body.status[:3] in ("204", "304")
+)
+close_skipped_after_write = body_mutant(lambda body: bool(body.written))  # type: ignore[attr-defined]
+
+
+def body_attributes_probed(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """A server that looks for a file inside any body it is given."""
+    result = probe(environ, start_response)
+    getattr(result, "fileno", None)
+    getattr(result, "read", None)
+    return result
+
+
+def write_missing(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """start_response that returns None instead of a write() callable."""
+
+    def no_write(status: str, headers: list, exc_info: Any = None) -> None:
+        start_response(status, headers, exc_info)
+
+    return probe(environ, no_write)
+
+
+def write_buffered_until_the_end(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """write() data held back and sent after the returned body."""
+    held: list[bytes] = []
+
+    def buffering(status: str, headers: list, exc_info: Any = None) -> Callable[[bytes], None]:
+        start_response(status, headers, exc_info)
+        return held.append
+
+    result = probe(environ, buffering)
+
+    def body() -> Any:
+        yield from result
+        yield from held
+
+    return body()
+
+
+def content_length_from_the_list_alone(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """The len() == 1 shortcut taken although the app used write(): Content-Length misses the
+    written bytes."""
+    stored: list[Any] = []
+    held: list[bytes] = []
+
+    def storing(status: str, headers: list, exc_info: Any = None) -> Callable[[bytes], None]:
+        stored[:] = [status, headers]
+        return held.append
+
+    result = probe(environ, storing)
+    items = list(result)
+    status, headers = stored
+    if len(items) == 1 and not any(k.lower() == "content-length" for k, _ in headers):
+        headers = [*headers, ("Content-Length", str(len(items[0])))]
+    start_response(status, headers)
+    return [*held, *items]

@@ -9,6 +9,7 @@ ENV = "test_environ.py::"
 INPUT = "test_input.py::"
 PROPS = "test_environ_properties.py::"
 SR = "test_start_response.py::"
+IT = "test_iterable.py::"
 
 # Configurations that show what wsgiref (single-threaded, single-process) cannot.
 THREADED_WSGI = "waitress-serve --listen={host}:{port} --threads=8 {app}"
@@ -66,4 +67,20 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
          server=shim("date-case-sensitive")),
     wsgi("repeated_headers_folded", "WSGI-SR-016", SR + "test_repeated_app_headers_stay_separate"),
     wsgi("reason_phrase_replaced", "WSGI-SR-012", SR + "test_the_status_line_is_the_apps_status"),
+    # the response iterable and write()
+    wsgi("write_missing", "WSGI-SR-002", IT + "test_written_data_comes_before_the_returned_body"),
+    wsgi("write_buffered_until_the_end", "WSGI-WR-004", IT + "test_written_data_comes_before_the_returned_body"),
+    wsgi("write_buffered_until_the_end", "WSGI-WR-002", IT + "test_written_data_is_sent_while_the_app_goes_on"),
+    wsgi("content_length_from_the_list_alone", "WSGI-IT-021",
+         IT + "test_a_derived_content_length_counts_the_written_data"),
+    wsgi("close_called_twice", "WSGI-IT-010", IT + "test_close_is_called_once_after_a_complete_response"),
+    wsgi("close_skipped_when_iteration_raises", "WSGI-IT-011", IT + "test_close_is_called_when_the_iteration_raises"),
+    wsgi("close_skipped_when_stopped_early", "WSGI-IT-013", IT + "test_close_is_called_when_the_client_hangs_up"),
+    wsgi("close_skipped_past_content_length", "WSGI-IT-014",
+         IT + "test_close_is_called_when_content_length_is_reached"),
+    wsgi("close_skipped_without_body", "WSGI-IT-015", IT + "test_close_is_called_for_a_response_without_body"),
+    wsgi("close_skipped_after_write", "WSGI-IT-016", IT + "test_close_is_called_after_the_body_was_written"),
+    wsgi("body_attributes_probed", "WSGI-IT-019", IT + "test_the_server_touches_nothing_but_iteration_len_and_close"),
+    # wsgiref itself goes on iterating past the app's Content-Length (so does every server tried)
+    wsgi("unchanged", "WSGI-CL-002", IT + "test_iteration_stops_at_content_length"),
 )

@@ -1,0 +1,174 @@
+"""PEP 3333, the response iterable and write(): close() in every way a request can end, what the
+server may touch on the iterable, and how written data relates to the returned body.
+
+The probe's bodies report to the recorder each block the server asks for ("next", with its index,
+before the block is produced) and each call of close().
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+
+import pytest
+
+from conformance.checks.wsgi.wire import TOKEN_HEADER, Exchange, wait_closed, wall
+from conformance.clients.raw import RawClient, Response, WireError
+from conformance.recorder import Recorder, RecordTimeout
+from conformance.verify import verify
+
+CLOSE_TIMEOUT = 10.0
+
+
+def request(wsgi: RawClient, method: str, path: str, token: str) -> Response | None:
+    """The response, or None when the server ended it in a way that is no valid response."""
+    try:
+        return wsgi.request(method, path, [(TOKEN_HEADER, token)])
+    except WireError:
+        return None
+
+
+# --- write() -------------------------------------------------------------------------------
+
+
+@pytest.mark.requirement("WSGI-WR-004", "WSGI-SR-002")
+def test_written_data_comes_before_the_returned_body(wsgi: RawClient) -> None:
+    """write(b'1'), write(b'2'), then return [b'3', b'4']."""
+    response = wsgi.request("GET", "/write?w=1&w=2&r=3&r=4")
+    verify(response.status == 200 and response.body == b"1234", sent="GET /write?w=1&w=2&r=3&r=4",
+           expected="status 200, body b'1234'", got=f"status {response.status}, body {response.body[:60]!r}")
+
+
+@pytest.mark.requirement("WSGI-WR-002")
+def test_written_data_is_sent_while_the_app_goes_on(wsgi: RawClient, recorder: Recorder) -> None:
+    """write(b'early'), then the app sleeps 0.4 s before it returns [b'late']."""
+    token = recorder.new_token()
+    response = wsgi.request("GET", "/write?w=early&gap=0.4&r=late", [(TOKEN_HEADER, token)])
+    returning = recorder.wait_for(token, "returning")[0].time
+    first = wall(response.chunks[0][0]) if response.chunks else None
+    verify(response.body == b"earlylate" and first is not None and first < returning,
+           sent="GET /write?w=early&gap=0.4&r=late",
+           expected="b'early' reaches the client before the app returns (0.4 s after writing it)",
+           got=f"body {response.body[:40]!r}; the first body bytes arrived "
+               + (f"{first - returning:+.3f} s from the app's return" if first else "never"))
+
+
+@pytest.mark.requirement("WSGI-IT-021")
+def test_a_derived_content_length_counts_the_written_data(wsgi: RawClient) -> None:
+    """write(b'XX'), then return [b'abc'], a one-item list, with no Content-Length."""
+    response = wsgi.request("GET", "/write?w=XX&r=abc")
+    length = response.header("Content-Length")
+    verify(response.body == b"XXabc" and length in (None, b"5"), sent="GET /write?w=XX&r=abc",
+           expected="body b'XXabc', and Content-Length 5 or none",
+           got=f"body {response.body!r}, Content-Length {length!r}")
+
+
+# --- close() -------------------------------------------------------------------------------
+
+
+@pytest.mark.requirement("WSGI-IT-010")
+def test_close_is_called_once_after_a_complete_response(wsgi: RawClient, recorder: Recorder) -> None:
+    token = recorder.new_token()
+    response = request(wsgi, "GET", "/stream?chunks=2", token)
+    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    wsgi.request("GET", "/ready")  # a later request answered: the first one is long finished
+    events = [r.event for r in recorder.records(token)]
+    verify(response is not None and events.count("close") == 1 and events[-1] == "close",
+           sent="GET /stream?chunks=2", expected="one close(), after the last block was asked for",
+           got=f"events {events}")
+
+
+@pytest.mark.requirement("WSGI-IT-011")
+def test_close_is_called_when_the_iteration_raises(wsgi: RawClient, recorder: Recorder) -> None:
+    """The second block raises RuntimeError."""
+    token = recorder.new_token()
+    request(wsgi, "GET", "/stream?chunks=3&fail_at=1", token)
+    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    verify(events.count("close") == 1, sent="GET /stream?chunks=3&fail_at=1",
+           expected="close() called once", got=f"events {events}")
+
+
+@pytest.mark.requirement("WSGI-IT-013")
+def test_close_is_called_when_the_client_hangs_up(wsgi: RawClient, recorder: Recorder) -> None:
+    """An endless body of 64 KiB blocks; the client resets the connection after 128 KiB."""
+    token = recorder.new_token()
+    with Exchange(wsgi, "GET", "/stream?forever=1&size=65536&gap=0.01", token=token) as exchange:
+        exchange.sock.sendall(exchange.raw)
+        received = 0
+        while received < 128 * 1024:
+            data = exchange.sock.recv(65536)
+            if not data:
+                break
+            received += len(data)
+        exchange.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    verify(events.count("close") == 1, sent="GET /stream?forever=1&size=65536, then a reset after 128 KiB",
+           expected=f"close() called once within {CLOSE_TIMEOUT:g} s", got=f"{events.count('close')} close() calls")
+
+
+@pytest.mark.requirement("WSGI-IT-014")
+def test_close_is_called_when_content_length_is_reached(wsgi: RawClient, recorder: Recorder) -> None:
+    """Content-Length: 8, and a body of three 8-byte blocks."""
+    token = recorder.new_token()
+    request(wsgi, "GET", "/stream?chunks=3&size=8&cl=8", token)
+    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    verify(events.count("close") == 1, sent="GET /stream?chunks=3&size=8&cl=8",
+           expected="close() called once", got=f"events {events}")
+
+
+@pytest.mark.requirement("WSGI-CL-002")
+def test_iteration_stops_at_content_length(wsgi: RawClient, recorder: Recorder) -> None:
+    """Content-Length: 8, and a body of three 8-byte blocks: only the first is needed."""
+    token = recorder.new_token()
+    response = request(wsgi, "GET", "/stream?chunks=3&size=8&cl=8", token)
+    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    asked = [r.data["index"] for r in recorder.records(token) if r.event == "next"]
+    verify(asked == [0], sent="GET /stream?chunks=3&size=8&cl=8",
+           expected="only block 0 asked for, then close()",
+           got=f"blocks asked for: {asked}; events {events}; "
+               f"{'no valid response' if response is None else f'{len(response.body)} body bytes'}")
+
+
+@pytest.mark.requirement("WSGI-IT-015")
+@pytest.mark.parametrize(("method", "path"), [("HEAD", "/stream?chunks=2"),
+                                              ("GET", "/stream?chunks=0&status=204+No+Content"),
+                                              ("GET", "/stream?chunks=0&status=304+Not+Modified")],
+                         ids=["HEAD", "204", "304"])
+def test_close_is_called_for_a_response_without_body(wsgi: RawClient, recorder: Recorder, method: str,
+                                                     path: str) -> None:
+    token = recorder.new_token()
+    request(wsgi, method, path, token)
+    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    verify(events.count("close") == 1, sent=f"{method} {path}", expected="close() called once",
+           got=f"events {events}")
+
+
+@pytest.mark.requirement("WSGI-IT-016")
+def test_close_is_called_after_the_body_was_written(wsgi: RawClient, recorder: Recorder) -> None:
+    """write(b'x'), then return an empty list that has a close()."""
+    token = recorder.new_token()
+    response = request(wsgi, "GET", "/write?w=x", token)
+    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    verify(response is not None and response.body == b"x" and events.count("close") == 1, sent="GET /write?w=x",
+           expected="body b'x', close() called once",
+           got=f"{'no valid response' if response is None else f'body {response.body!r}'}, events {events}")
+
+
+ALLOWED_ATTRIBUTES = {"__iter__", "__next__", "__len__", "close"}
+
+
+@pytest.mark.requirement("WSGI-IT-019")
+def test_the_server_touches_nothing_but_iteration_len_and_close(wsgi: RawClient, recorder: Recorder) -> None:
+    """The body records every attribute the server looks up on it; it offers read() and fileno()."""
+    token = recorder.new_token()
+    response = request(wsgi, "GET", "/watched", token)
+    try:  # a server that calls close() looks it up first; one that does not is WSGI-IT-010's business
+        recorder.wait_for(token, "attribute", timeout=2.0)
+    except RecordTimeout:
+        pass
+    wsgi.request("GET", "/ready")  # a later request answered: the first one is long finished
+    names = [r.data["name"] for r in recorder.records(token) if r.event == "attribute"]
+    other = sorted(set(names) - ALLOWED_ATTRIBUTES)
+    verify(response is not None and response.body == b"watched" and not other, sent="GET /watched",
+           expected=f"only {', '.join(sorted(ALLOWED_ATTRIBUTES))} looked up on the body",
+           got=f"also looked up: {other}" if other else f"looked up {names}; response {response!r:.80}")
