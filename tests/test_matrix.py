@@ -30,7 +30,7 @@ PHANTOM = ServerSpec(
 )
 README = """# A project
 
-Text before.
+Text before, naming the `<!-- matrix:end -->` marker in passing.
 
 <!-- matrix:start -->
 an old table
@@ -132,7 +132,8 @@ def test_the_readme_table_goes_between_the_markers_and_nowhere_else(tmp_path: Pa
     table = matrix.readme_table(entries, {"alpha": sample_document("alpha", "1.0")}, "reports")
     matrix.update_readme(readme, table, "a note")
     text = readme.read_text()
-    assert text.startswith("# A project\n\nText before.\n\n<!-- matrix:start -->\n| server |")
+    assert text.startswith("# A project\n\nText before, naming the `<!-- matrix:end -->` marker in passing.\n\n"
+                           "<!-- matrix:start -->\n| server |")
     assert text.endswith("a note\n<!-- matrix:end -->\n\nText after.\n")
     assert "an old table" not in text
     assert ("| `alpha` | 1.0 | asgi, wsgi | ❌ 80% (4/5) | ❌ 50% (1/2) | 2 | 1 | "

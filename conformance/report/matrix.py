@@ -235,7 +235,8 @@ def _index_row(entry: Entry, document: Mapping[str, Any] | None, areas: list[str
         tone = "bad" if must.failed else "warn" if should.failed else "good" if must.scored or should.scored else "none"
         parts = ([f'<span class="must">{must.fraction()}</span>'] if must.scored else []) + (
             [f'<small class="should">SHOULD {should.fraction()}</small>'] if should.scored else [])
-        text = "".join(parts) or "not scored"
+        text = "".join(parts) or ("not applicable" if any(t.not_applicable for t in levels.values())
+                                  else "informational")
         link = f"{page}{html.area_link(area)}"
         cells.append(
             f'<td class="{tone}" data-area="{escape(area)}" data-must="{must.passed}/{must.scored}" '
@@ -287,21 +288,24 @@ def _readme_cell(tally: scoring.Tally) -> str:
     return f"{'✅' if tally.failed == 0 else '❌'} {tally.score()} ({tally.fraction()})"
 
 
+# The markers count only on lines of their own, so a README may mention them in its text.
+_TABLE_BLOCK = re.compile(rf"^{re.escape(START)}[ \t]*$.*?^{re.escape(END)}[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
 def check_readme(readme: Path) -> str:
     """The README's text, refusing (one sentence) one that cannot hold the table."""
     try:
         text = readme.read_text(encoding="utf-8")
     except OSError as error:
         raise MatrixError(f"cannot read {readme}: {error.strerror or error}") from None
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < start:
-        raise MatrixError(f"{readme} has no {START} ... {END} markers to put the table between")
+    if not _TABLE_BLOCK.search(text):
+        raise MatrixError(f"{readme} has no {START} ... {END} markers (each on a line of its own) "
+                          "to put the table between")
     return text
 
 
 def update_readme(readme: Path, table: str, note: str) -> None:
     """Replace what is between the markers."""
     text = check_readme(readme)
-    start, end = text.find(START), text.find(END)
-    replaced = f"{text[:start]}{START}\n{table}\n\n{note}\n{text[end:]}"
-    readme.write_text(replaced, encoding="utf-8")
+    block = f"{START}\n{table}\n\n{note}\n{END}"
+    readme.write_text(_TABLE_BLOCK.sub(lambda _: block, text, count=1), encoding="utf-8")
