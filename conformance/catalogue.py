@@ -22,7 +22,7 @@ else:  # pragma: no cover
 REQUIREMENTS_DIR = Path(__file__).parent / "requirements"
 LEVELS = ("MUST", "SHOULD", "MAY")
 INTERFACES = ("wsgi", "asgi")
-ID_PATTERN = re.compile(r"^(WSGI|ASGI)-[A-Z]+(-[A-Z]+)?-\d{3}$")
+ID_PATTERN = re.compile(r"^(WSGI|ASGI)-[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)?-\d{3}$")
 _FIELDS = {"id", "level", "section", "summary", "quote", "note", "spec"}
 _HEADER = ("spec", "area", "interface")
 

@@ -12,7 +12,7 @@ import pytest
 from conformance import catalogue, coverage
 from conformance.catalogue import LEVELS, CatalogueError
 
-ID_PATTERN = re.compile(r"^(WSGI|ASGI)-[A-Z]+(-[A-Z]+)?-\d{3}$")
+ID_PATTERN = re.compile(r"^(WSGI|ASGI)-[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)?-\d{3}$")
 
 HEADER = """\
 spec = "PEP 3333"
