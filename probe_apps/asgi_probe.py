@@ -5,10 +5,31 @@ Scenarios (each does one thing; the first path segment picks it):
                    and so does any request served before startup completed;
                    CONFORMANCE_LIFESPAN_DELAY (seconds) delays each `complete`, so a check can
                    tell whether the server waited for it
+                   CONFORMANCE_LIFESPAN picks how the app answers: "" (completes), "raise"
+                   (raises at once), "raise-after-startup" (raises on lifespan.startup),
+                   "startup-failed" / "shutdown-failed" (sends that event with a message);
+                   where the scope has `state`, startup puts "probe.lifespan" and a shared
+                   list "probe.bucket" in it
   /ready           200, for the launcher's readiness probe
   /scope           the scope as typed JSON, with every receive event of the request body
   /echo            the events of the request body and the body itself, as typed JSON
   /stream          ?chunks=N&size=BYTES&gap=SECONDS: a body sent in N events with more_body
+  /digest          the sha256 and length of the request body, and a summary of its events
+  /respond         ?status=N&body=TEXT&header=NAME:VALUE (repeatable, kept in order)&length=1
+                   (adds content-length)&omit=headers|body (start without a headers key, or a
+                   body event with no keys at all)
+  /raise           ?when=before|after[&length=N]: raises before http.response.start, or after
+                   the start and a first part of the body (content-length N if given)
+  /silent          reads the request, then returns without sending anything
+  /after-response  answers, then reports (recorder) what two further receive() calls return
+  /send-after-complete  answers, then sends one more body event; reports whether send raised
+  /wait-disconnect reads the request, reports "waiting", then reports what receive() returns
+                   when the client hangs up, what a second receive() returns, and what a send
+                   afterwards does (the exception, if any, is re-raised into the server)
+  /upload-watch    reports each http.request event as it arrives, until the body ends or the
+                   client goes
+  /state           the request scope's `state`; ?mutate=1 then changes the copy (a top-level
+                   key, and the shared list "probe.bucket")
   /record          ?event=NAME: one record to the recorder, the worker's pid in the response
   /crash           the worker process kills itself (harness tests)
   /hang            ?seconds=S: answers only after S seconds (harness tests)
@@ -17,6 +38,7 @@ Scenarios (each does one thing; the first path segment picks it):
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import signal
@@ -24,7 +46,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl
 
 try:  # run as part of the probe_apps package, or with probe_apps/ itself on sys.path
     from probe_apps.recording import TOKEN_HEADER, instance_token, record
@@ -38,6 +60,9 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 LIFESPAN_DELAY_ENV = "CONFORMANCE_LIFESPAN_DELAY"
+LIFESPAN_MODE_ENV = "CONFORMANCE_LIFESPAN"
+STARTUP_FAILED_MESSAGE = "probe-startup-failed: the probe app refused to start"
+SHUTDOWN_FAILED_MESSAGE = "probe-shutdown-failed: the probe app could not clean up"
 
 # Set when lifespan.startup arrives, and just before the probe sends lifespan.startup.complete: a
 # request that finds the first True and the second False was served before startup completed.
@@ -60,16 +85,32 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
     global lifespan_started, startup_complete_sent
     token = instance_token("lifespan")
     delay = float(os.environ.get(LIFESPAN_DELAY_ENV, "0") or 0)
+    mode = os.environ.get(LIFESPAN_MODE_ENV, "")
+    record(token, "lifespan.invoked", mode=mode)
+    if mode == "raise":
+        raise RuntimeError("probe: this app does not do lifespan (raised on the lifespan scope)")
     while True:
         message = await receive()
         record(token, str(message.get("type")), scope=describe(scope), message=describe(message))
         if message["type"] == "lifespan.startup":
+            if mode == "raise-after-startup":
+                raise RuntimeError("probe: raised on lifespan.startup")
+            if mode == "startup-failed":
+                await send({"type": "lifespan.startup.failed", "message": STARTUP_FAILED_MESSAGE})
+                return
             lifespan_started = True
+            if isinstance(scope.get("state"), dict):
+                scope["state"]["probe.lifespan"] = "set-at-startup"
+                scope["state"]["probe.bucket"] = []
             await sleep(delay)
             startup_complete_sent = True
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await sleep(delay)
+            if mode == "shutdown-failed":
+                record(token, "lifespan.shutdown.failed")
+                await send({"type": "lifespan.shutdown.failed", "message": SHUTDOWN_FAILED_MESSAGE})
+                return
             record(token, "lifespan.shutdown.complete")
             await send({"type": "lifespan.shutdown.complete"})
             return
@@ -89,6 +130,24 @@ def _trio() -> Any:
 async def sleep(seconds: float) -> None:
     trio = _trio()
     await (trio.sleep(seconds) if trio else asyncio.sleep(seconds))
+
+
+async def receive_within(receive: Receive, seconds: float) -> dict[str, Any] | None:
+    """receive(), or None if no message came within ``seconds``."""
+    trio = _trio()
+    if trio:
+        with trio.move_on_after(seconds):
+            return await receive()
+        return None
+    try:
+        return await asyncio.wait_for(receive(), seconds)
+    except asyncio.TimeoutError:
+        return None
+
+
+def received(message: dict[str, Any] | None) -> str:
+    """How a record names what receive() gave: its type, or that nothing came."""
+    return "nothing" if message is None else str(message.get("type"))
 
 
 def params(scope: Scope) -> dict[str, str]:
@@ -167,6 +226,121 @@ async def stream(scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
+async def digest(scope: Scope, receive: Receive, send: Send) -> None:
+    hasher, length, events = hashlib.sha256(), 0, []
+    while True:
+        message = await receive()
+        body = message.get("body", b"")
+        if isinstance(body, (bytes, bytearray, memoryview)):
+            hasher.update(body)
+            length += len(body)
+        events.append([message.get("type"), type(body).__name__, len(body), message.get("more_body", "<absent>")])
+        if message.get("type") != "http.request" or not message.get("more_body", False):
+            break
+    await respond_json(send, {"sha256": hasher.hexdigest(), "length": length, "events": events})
+
+
+async def respond_as_asked(scope: Scope, receive: Receive, send: Send) -> None:
+    await read_body(receive)
+    query = params(scope)
+    body = query.get("body", "").encode("latin-1")
+    headers = [tuple(part.encode("latin-1") for part in value.split(":", 1))
+               for key, value in parse_qsl(scope.get("query_string", b"").decode("latin-1")) if key == "header"]
+    if query.get("length"):
+        headers.append((b"content-length", str(len(body)).encode()))
+    start: dict[str, Any] = {"type": "http.response.start", "status": int(query.get("status", "200"))}
+    if query.get("omit") != "headers":
+        start["headers"] = headers
+    await send(start)
+    await send({"type": "http.response.body"} if query.get("omit") == "body" else
+               {"type": "http.response.body", "body": body})
+
+
+async def raise_error(scope: Scope, receive: Receive, send: Send) -> None:
+    await read_body(receive)
+    query = params(scope)
+    if query.get("when") == "after":
+        headers = [(b"content-type", b"text/plain")]
+        if "length" in query:
+            headers.append((b"content-length", query["length"].encode()))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"partial", "more_body": True})
+        raise RuntimeError("probe: raised after the response started")
+    raise RuntimeError("probe: raised before http.response.start")
+
+
+async def silent(scope: Scope, receive: Receive, send: Send) -> None:
+    await read_body(receive)
+
+
+async def after_response(scope: Scope, receive: Receive, send: Send) -> None:
+    await read_body(receive)
+    await respond(send, b"done")
+    started = time.monotonic()
+    first = await receive_within(receive, 5.0)
+    record(token(scope), "after-response.receive", got=received(first), after=time.monotonic() - started)
+    second = await receive_within(receive, 1.0)
+    record(token(scope), "after-response.receive-again", got=received(second))
+
+
+async def send_after_complete(scope: Scope, receive: Receive, send: Send) -> None:
+    await read_body(receive)
+    await respond(send, b"complete")
+    try:
+        await send({"type": "http.response.body", "body": b"EXTRA-BYTES-AFTER-COMPLETE"})
+        outcome = {"raised": None}
+    except Exception as error:  # what the server raises is what is reported
+        outcome = {"raised": type(error).__name__, "oserror": isinstance(error, OSError)}
+    record(token(scope), "send-after-complete", **outcome)
+
+
+async def wait_disconnect(scope: Scope, receive: Receive, send: Send) -> None:
+    await read_body(receive)
+    probe_token = token(scope)
+    record(probe_token, "waiting")
+    started = time.monotonic()
+    first = await receive_within(receive, 5.0)
+    record(probe_token, "wait-disconnect.receive", got=received(first), after=time.monotonic() - started)
+    second = await receive_within(receive, 1.0)
+    record(probe_token, "wait-disconnect.receive-again", got=received(second))
+    try:
+        await respond(send, b"too late")
+    except Exception as error:
+        record(probe_token, "wait-disconnect.send", raised=type(error).__name__, oserror=isinstance(error, OSError))
+        raise
+    record(probe_token, "wait-disconnect.send", raised=None)
+
+
+async def upload_watch(scope: Scope, receive: Receive, send: Send) -> None:
+    probe_token = token(scope)
+    record(probe_token, "upload-watch.started")
+    events = []
+    while True:
+        message = await receive_within(receive, 5.0)
+        if message is None:
+            events.append({"type": "nothing"})
+            break
+        body = message.get("body", b"")
+        events.append({"type": message.get("type"), "length": len(body), "more_body": message.get("more_body", False)})
+        if message.get("type") != "http.request" or not message.get("more_body", False):
+            break
+    record(probe_token, "upload-watch.done", events=events)
+    if events[-1]["type"] == "http.request":
+        await respond(send, b"complete upload")
+
+
+async def show_state(scope: Scope, receive: Receive, send: Send) -> None:
+    await read_body(receive)
+    state = scope.get("state")
+    payload = {"present": "state" in scope, "state": describe(state)}
+    if params(scope).get("mutate") and isinstance(state, dict):
+        state["probe.lifespan"] = "changed-by-a-request"
+        state["probe.added"] = "added-by-a-request"
+        if isinstance(state.get("probe.bucket"), list):
+            state["probe.bucket"].append("appended-by-a-request")
+    await respond_json(send, payload)
+
+
 async def record_event(scope: Scope, receive: Receive, send: Send) -> None:
     record(token(scope), params(scope).get("event", "hit"))
     await respond_json(send, {"pid": os.getpid()})
@@ -190,6 +364,15 @@ SCENARIOS: dict[str, Callable[[Scope, Receive, Send], Awaitable[None]]] = {
     "/scope": show_scope,
     "/echo": echo,
     "/stream": stream,
+    "/digest": digest,
+    "/respond": respond_as_asked,
+    "/raise": raise_error,
+    "/silent": silent,
+    "/after-response": after_response,
+    "/send-after-complete": send_after_complete,
+    "/wait-disconnect": wait_disconnect,
+    "/upload-watch": upload_watch,
+    "/state": show_state,
     "/record": record_event,
     "/crash": crash,
     "/hang": hang,
