@@ -33,6 +33,6 @@ def wsgi(name: str, breaks: str, *kills: str, server: str = "") -> Mutant:
     return Mutant(f"tests.mutants.wsgi_mutants:{name}", breaks, tuple(f"wsgi/{k}" for k in kills), server=server)
 
 
-def asgi(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = None) -> Mutant:
+def asgi(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = None, server: str = "") -> Mutant:
     return Mutant(f"tests.mutants.asgi_mutants:{name}", breaks, tuple(f"asgi/{k}" for k in kills),
-                  {f"asgi/{k}": v for k, v in (observes or {}).items()})
+                  {f"asgi/{k}": v for k, v in (observes or {}).items()}, server=server)
