@@ -7,6 +7,7 @@ apps, this runs inside the server.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -247,3 +248,337 @@ async def _complete_shutdown_at_once(message: Message, send: Send) -> Message:
 startup_completed_early = lifespan_relay(_complete_startup_at_once, {"lifespan.startup.complete"})
 shutdown_withheld = lifespan_relay(_withhold_shutdown, {"lifespan.shutdown.complete"})
 shutdown_completed_early = lifespan_relay(_complete_shutdown_at_once, {"lifespan.shutdown.complete"})
+
+
+# --- responses ----------------------------------------------------------------------------------
+
+
+def http_mutant(wrap: Callable[[Scope, Receive, Send], tuple[Receive, Send]], path: str = "") -> App:
+    """The probe, with receive and send replaced by ``wrap``'s for http requests under ``path``
+    (the launcher's /ready must keep working)."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("path", "").startswith(path):
+            receive, send = wrap(scope, receive, send)
+        await probe(scope, receive, send)
+
+    return app
+
+
+def sends(change: Callable[[Message], Message | None]) -> Callable[[Scope, Receive, Send], tuple[Receive, Send]]:
+    """A wrap that passes each sent message through ``change`` (None: the message is dropped)."""
+
+    def wrap(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+        async def changed(message: Message) -> None:
+            new = change(message)
+            if new is not None:
+                await send(new)
+
+        return receive, changed
+
+    return wrap
+
+
+def _start(change: Callable[[Message], Message]) -> Callable[[Message], Message]:
+    return lambda m: change(dict(m)) if m["type"] == "http.response.start" else m
+
+
+def _status_plus_one(message: Message) -> Message:
+    return {**message, "status": message["status"] + 1}
+
+
+def _join_set_cookies(message: Message) -> Message:
+    cookies = [v for n, v in message.get("headers", []) if n == b"set-cookie"]
+    others = [(n, v) for n, v in message.get("headers", []) if n != b"set-cookie"]
+    return {**message, "headers": others + ([(b"set-cookie", b", ".join(cookies))] if cookies else [])}
+
+
+def _headers_key_required(message: Message) -> Message:
+    return message if "headers" in message else {**message, "status": 500, "headers": []}
+
+
+def _bare_body_filled(message: Message) -> Message:
+    if message["type"] == "http.response.body" and "body" not in message:
+        return {**message, "body": b"None"}
+    return message
+
+
+def _no_body_status_chunked(message: Message) -> Message:
+    if message["type"] == "http.response.start" and message["status"] in (204, 304):
+        return {**message, "headers": [*message.get("headers", []), (b"transfer-encoding", b"chunked")]}
+    return message
+
+
+status_off_by_one = http_mutant(sends(_start(_status_plus_one)), path="/respond")
+response_headers_reversed = http_mutant(
+    sends(_start(lambda m: {**m, "headers": list(reversed(m.get("headers", [])))})), path="/respond")
+set_cookies_joined = http_mutant(sends(_start(_join_set_cookies)), path="/respond")
+missing_headers_key_is_an_error = http_mutant(sends(_start(_headers_key_required)), path="/respond")
+bare_body_event_gets_a_body = http_mutant(sends(_bare_body_filled), path="/respond")
+# Served by uvicorn's httptools protocol (tests/mutants/asgi_table.py), which frames a response as
+# its headers say: the added transfer-encoding makes it write chunked framing after a 204 or 304.
+no_body_status_chunked = http_mutant(sends(_no_body_status_chunked), path="/respond")
+
+
+def _holds_back_parts(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    held: list[bytes] = []
+
+    async def holding(message: Message) -> None:
+        if message["type"] == "http.response.body" and message.get("more_body"):
+            held.append(message.get("body", b""))
+            return
+        if message["type"] == "http.response.body":
+            message = {**message, "body": b"".join(held) + message.get("body", b"")}
+        await send(message)
+
+    return receive, holding
+
+
+body_parts_held_back = http_mutant(_holds_back_parts, path="/stream")
+
+
+def _forgets_head(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    # uvicorn's httptools protocol decides whether to write the body by reading the scope it
+    # handed the app: changing it in place makes it forget the request was a HEAD.
+    if scope["method"] == "HEAD":
+        scope["method"] = "GET"
+    return receive, send
+
+
+head_body_sent = http_mutant(_forgets_head, path="/respond")
+
+
+async def completion_deferred(scope: Scope, receive: Receive, send: Send) -> None:
+    """A server that completes the response only when the app returns, so a body event sent
+    after the final one is still written."""
+    if scope["type"] != "http" or not scope.get("path", "").startswith("/send-after-complete"):
+        await probe(scope, receive, send)
+        return
+    pending = False
+
+    async def deferring(message: Message) -> None:
+        nonlocal pending
+        if message["type"] == "http.response.start":  # framed by the server, so more bytes fit
+            message = {**message, "headers": [(n, v) for n, v in message.get("headers", [])
+                                              if n.lower() != b"content-length"]}
+        if message["type"] == "http.response.body":
+            pending = True
+            message = {**message, "more_body": True}
+        await send(message)
+
+    await probe(scope, receive, deferring)
+    if pending:
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+def _tracking(scope: Scope, send: Send) -> tuple[Send, dict[str, Any]]:
+    """A send that notes whether the response started and ended, and the body bytes still owed
+    to a Content-Length."""
+    state: dict[str, Any] = {"started": False, "done": False, "owed": None}
+
+    async def tracked(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            state["started"] = True
+            for name, value in message.get("headers", []):
+                if name.lower() == b"content-length":
+                    state["owed"] = int(value)
+        elif message["type"] == "http.response.body":
+            if state["owed"] is not None:
+                state["owed"] -= len(message.get("body", b""))
+            state["done"] = not message.get("more_body", False)
+        await send(message)
+
+    return tracked, state
+
+
+async def exception_completes_response(scope: Scope, receive: Receive, send: Send) -> None:
+    """A server that, when the app raises mid-response, finishes the message as if all was well."""
+    if scope["type"] != "http":
+        await probe(scope, receive, send)
+        return
+    tracked, state = _tracking(scope, send)
+    try:
+        await probe(scope, receive, tracked)
+    except Exception:
+        if not state["started"] or state["done"]:
+            raise
+        await send({"type": "http.response.body", "body": b"\0" * (state["owed"] or 0), "more_body": False})
+
+
+async def no_answer_without_a_response(scope: Scope, receive: Receive, send: Send) -> None:
+    """A server that, when the app ends (returns or raises) without a response, sends nothing
+    and leaves the connection open for longer than a check waits."""
+    if scope["type"] != "http":
+        await probe(scope, receive, send)
+        return
+    tracked, state = _tracking(scope, send)
+    try:
+        await probe(scope, receive, tracked)
+    except Exception:
+        if state["started"]:
+            raise
+    if not state["started"]:
+        await asyncio.sleep(6.0)
+
+
+silent_app_left_hanging = no_answer_without_a_response
+exception_left_hanging = no_answer_without_a_response
+
+# --- disconnect ---------------------------------------------------------------------------------
+
+
+def _request_after_response(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    tracked, state = _tracking(scope, send)
+
+    async def wrapped() -> Message:
+        if state["done"]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        return await receive()
+
+    return wrapped, tracked
+
+
+def _hang_up_hidden(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    async def wrapped() -> Message:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return {"type": "http.request", "body": b"", "more_body": False}
+        return message
+
+    return wrapped, send
+
+
+def _disconnect_once(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    delivered = False
+
+    async def wrapped() -> Message:
+        nonlocal delivered
+        if delivered:
+            await asyncio.Event().wait()  # blocks until the app gives up on it
+        message = await receive()
+        delivered = message["type"] == "http.disconnect"
+        return message
+
+    return wrapped, send
+
+
+def _cut_body_claimed_complete(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    more = False
+
+    async def wrapped() -> Message:
+        nonlocal more
+        message = await receive()
+        if message["type"] == "http.disconnect" and more:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        more = message["type"] == "http.request" and message.get("more_body", False)
+        return message
+
+    return wrapped, send
+
+
+def _send_raises_after_disconnect(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    gone = False
+
+    async def watching() -> Message:
+        nonlocal gone
+        message = await receive()
+        gone = gone or message["type"] == "http.disconnect"
+        return message
+
+    async def raising(message: Message) -> None:
+        if gone:
+            raise RuntimeError("mutant: the client has gone")
+        await send(message)
+
+    return watching, raising
+
+
+request_event_after_response = http_mutant(_request_after_response, path="/after-response")
+hang_up_hidden = http_mutant(_hang_up_hidden, path="/wait-disconnect")
+disconnect_delivered_once = http_mutant(_disconnect_once)
+cut_body_claimed_complete = http_mutant(_cut_body_claimed_complete, path="/upload-watch")
+send_raises_after_disconnect = http_mutant(_send_raises_after_disconnect, path="/wait-disconnect")
+claims_spec_version_2_4 = scope_mutant(lambda scope: scope["asgi"].update(spec_version="2.4"))
+empty_body_split_in_two = extra_empty_request_event
+
+# --- lifespan failures and state ----------------------------------------------------------------
+
+# The probe unchanged, for a server configuration that is itself the fault (see asgi_table.py).
+lifespan_fatal_on_raise = probe
+lifespan_fatal_on_startup_raise = probe
+
+
+def lifespan_send_mutant(change: Callable[[Message], Message]) -> App:
+    """The probe, with each lifespan message it sends passed through ``change``."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await probe(scope, receive, send)
+            return
+
+        async def changed(message: Message) -> None:
+            await send(change(message))
+
+        await probe(scope, receive, changed)
+
+    return app
+
+
+def _failure_becomes(kind: str) -> Callable[[Message], Message]:
+    def change(message: Message) -> Message:
+        if message["type"] == f"lifespan.{kind}.failed":
+            return {"type": f"lifespan.{kind}.failed", "message": ""}
+        return message
+
+    return change
+
+
+startup_failure_ignored = lifespan_send_mutant(
+    lambda m: {"type": "lifespan.startup.complete"} if m["type"] == "lifespan.startup.failed" else m)
+startup_failure_message_dropped = lifespan_send_mutant(_failure_becomes("startup"))
+shutdown_failure_message_dropped = lifespan_send_mutant(_failure_becomes("shutdown"))
+
+
+def _prefill_state(scope: Scope) -> None:
+    if isinstance(scope.get("state"), dict):
+        scope["state"]["server.own-key"] = "put there by the server"
+
+
+async def state_prefilled(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "lifespan":
+        _prefill_state(scope)  # in place: the server's own state dict
+    await probe(scope, receive, send)
+
+
+state_not_passed_on = scope_mutant(lambda scope: scope.update(state={}))
+state_deep_copied = scope_mutant(lambda scope: scope.update(state=copy.deepcopy(scope.get("state"))))
+
+_lifespan_state: dict[str, Any] = {}
+
+
+async def state_shared_not_copied(scope: Scope, receive: Receive, send: Send) -> None:
+    """A server that hands every request the lifespan's own state dict instead of a copy."""
+    if scope["type"] == "lifespan" and isinstance(scope.get("state"), dict):
+        _lifespan_state["state"] = scope["state"]
+    elif scope["type"] == "http" and "state" in _lifespan_state:
+        scope = {**scope, "state": _lifespan_state["state"]}
+    await probe(scope, receive, send)
+
+
+def _clears_state_at_shutdown(scope: Scope, receive: Receive) -> Receive:
+    async def wrapped() -> Message:
+        message = await receive()
+        if message["type"] == "lifespan.shutdown" and isinstance(scope.get("state"), dict):
+            scope["state"].clear()
+        return message
+
+    return wrapped
+
+
+state_cleared_before_shutdown = receive_mutant(_clears_state_at_shutdown, scope_type="lifespan")
+
+
+async def lifespan_spec_version_2_3(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "lifespan":
+        scope["asgi"]["spec_version"] = "2.3"  # in place, as granian does
+    await probe(scope, receive, send)

@@ -6,6 +6,7 @@ body sizes) and the body they add up to; /stream sends its response in several b
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import httpx
@@ -73,3 +74,51 @@ def test_a_response_sent_in_parts_arrives_complete(asgi_http: httpx.Client, chun
            sent=f"GET /stream?chunks={chunks}&size={size}: the app sends {chunks} body events with more_body",
            expected=f"status 200 and the {len(expected)} bytes of all events, in order",
            got=f"status {response.status_code}, {len(response.content)} bytes: {shown(response.content, 60)}")
+
+
+def digest_of(response_json: dict) -> tuple[str, int, list[list]]:
+    return response_json["sha256"], response_json["length"], response_json["events"]
+
+
+def digest_events_are_well_formed(events: list[list]) -> bool:
+    """[type, body type, length, more_body] per event: bytes bodies, more_body true until the last."""
+    if not events or any(e[0] != "http.request" or e[1] != "bytes" for e in events):
+        return False
+    return all(e[3] is True for e in events[:-1]) and events[-1][3] in (False, "<absent>")
+
+
+@pytest.mark.requirement("ASGI-HTTP-REQ-005")
+def test_a_large_body_arrives_whole(asgi: RawClient) -> None:
+    """8 MiB with Content-Length: the probe answers with the sha256 of what it received."""
+    body = os.urandom(8 * 1024 * 1024)
+    response = asgi.request("POST", "/digest", [("Content-Type", "application/octet-stream")], body)
+    sha, length, events = digest_of(response.json())
+    verify(sha == hashlib.sha256(body).hexdigest() and length == len(body) and digest_events_are_well_formed(events),
+           sent=f"POST /digest with {len(body)} random bytes (Content-Length)",
+           expected="http.request events whose bodies join to exactly those bytes (same sha256), more_body true "
+                    "on all but the last",
+           got=f"{length} bytes, sha256 {'equal' if sha == hashlib.sha256(body).hexdigest() else 'different'}, "
+               f"{len(events)} events, first {events[:3]}, last {events[-1:]}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-REQ-007")
+def test_a_large_chunked_body_is_dechunked_whole(asgi: RawClient) -> None:
+    body = os.urandom(1024 * 1024)
+    raw = build_request("POST", "/digest", [("Transfer-Encoding", "chunked")], chunked(body, 65536 - 7),
+                        host="127.0.0.1", content_length=False)
+    response = asgi.exchange(raw, method="POST")
+    sha, length, events = digest_of(response.json())
+    verify(sha == hashlib.sha256(body).hexdigest() and digest_events_are_well_formed(events),
+           sent=f"POST /digest with Transfer-Encoding: chunked, {len(body)} random bytes in chunks of 65529",
+           expected=f"the app receives just the {len(body)} decoded bytes (same sha256)",
+           got=f"{length} bytes, sha256 {'equal' if sha == hashlib.sha256(body).hexdigest() else 'different'}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-REQ-009")
+def test_an_empty_body_with_content_length_0_is_one_empty_event(asgi: RawClient) -> None:
+    response = asgi.request("POST", "/echo", [("Content-Length", "0")])
+    events, body = echoed(response.json())
+    verify(len(events) == 1 and body_events_are_well_formed(events) and body == b"",
+           sent="POST /echo with Content-Length: 0",
+           expected="one http.request event, body b'' (or missing), more_body false (or missing)",
+           got=repr(events))

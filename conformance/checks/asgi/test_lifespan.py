@@ -1,38 +1,58 @@
-"""ASGI lifespan (lifespan.rst): startup and shutdown, and that the server waits for `complete`.
+"""ASGI lifespan (lifespan.rst): startup and shutdown, and that the server waits for `complete`;
+an app that fails (startup.failed, shutdown.failed, an exception); the lifespan `state`.
 
 The probe app reports every lifespan event to the recorder under "lifespan:<instance>", and any
 request it serves before it has sent lifespan.startup.complete. Stopping a server is part of
-what is checked, so the shutdown checks use a dedicated instance, never the shared one.
+what is checked, so the shutdown checks use a dedicated instance, never the shared one; so do the
+app's failures, chosen by the environment variable CONFORMANCE_LIFESPAN.
 """
 
 from __future__ import annotations
 
+import subprocess
+import time
 from collections.abc import Callable
 
+import httpx
 import pytest
 
-from conformance.launcher import ServerProcess
+from conformance.launcher import ServerProcess, probe_ready
 from conformance.probe_data import revive
 from conformance.recorder import Record, Recorder, RecordTimeout
 from conformance.servers import ServerSpec
 from conformance.verify import verify
 
 LIFESPAN_DELAY = 0.4  # seconds the probe takes before each `complete`
+LIFESPAN_MODE = "CONFORMANCE_LIFESPAN"  # how the probe's lifespan behaves (see probe_apps/asgi_probe.py)
+# The messages the probe sends with startup.failed and shutdown.failed (probe_apps/asgi_probe.py).
+STARTUP_FAILED_MESSAGE = "probe-startup-failed: the probe app refused to start"
+SHUTDOWN_FAILED_MESSAGE = "probe-shutdown-failed: the probe app could not clean up"
+SHUTDOWN_WAIT = 5.0  # seconds a server gets to terminate after its stop signal
 
 
 def lifespan_token(server: ServerProcess) -> str:
     return f"lifespan:{server.instance_id}"
 
 
+def declares_no_lifespan(spec: ServerSpec) -> bool:
+    """A named server whose adapter says it has no lifespan (a --server-cmd server is tried)."""
+    return spec.name != "custom" and "lifespan" not in spec.capabilities
+
+
 def startup_records(recorder: Recorder, server: ServerProcess, spec: ServerSpec) -> list[Record]:
-    """The lifespan records of an instance, once it has started; skip if it sends no lifespan."""
+    """The lifespan records of an instance, once it has started; skip if it sends no lifespan.
+
+    A server that runs lifespan has sent lifespan.startup before it answered the launcher's first
+    request, so a server declared without lifespan needs only a short grace period."""
     try:
-        recorder.wait_for(lifespan_token(server), "lifespan.startup", timeout=2.0)
+        recorder.wait_for(lifespan_token(server), "lifespan.startup", timeout=2.0 if not declares_no_lifespan(spec)
+                          else 0.3)
     except RecordTimeout:
         if "lifespan" in spec.capabilities:
             raise
         pytest.skip(f"not applicable: {spec.name} sends no lifespan scope")
-    return recorder.records(lifespan_token(server))
+    # The probe also reports its own call ("lifespan.invoked"); these are the events it received.
+    return [r for r in recorder.records(lifespan_token(server)) if r.event != "lifespan.invoked"]
 
 
 @pytest.mark.requirement("ASGI-LS-001")
@@ -59,6 +79,8 @@ def slow_lifespan_server(dedicated_server: Callable, recorder: Recorder, server_
 
     Shared by this module's checks: the startup check reads its records, the shutdown checks stop
     it (stopping twice is harmless) and read theirs."""
+    if declares_no_lifespan(server_spec):
+        pytest.skip(f"not applicable: {server_spec.name} sends no lifespan scope")
     with dedicated_server("asgi", {"CONFORMANCE_LIFESPAN_DELAY": str(LIFESPAN_DELAY)}) as server:
         startup_records(recorder, server, server_spec)
         yield server
@@ -105,3 +127,224 @@ def test_the_server_waits_for_shutdown_complete(slow_lifespan_server: ServerProc
     verify(done, sent=f"the stop signal; the app takes {LIFESPAN_DELAY} s before lifespan.shutdown.complete",
            expected="the server keeps the app running until it sends lifespan.shutdown.complete",
            got="the process ended before the app could send lifespan.shutdown.complete")
+
+
+@pytest.mark.requirement("ASGI-STATE-006")
+def test_the_server_leaves_the_lifespan_state_alone(slow_lifespan_server: ServerProcess, recorder: Recorder) -> None:
+    """At startup the probe puts "probe.lifespan" and the list "probe.bucket" in the state."""
+    slow_lifespan_server.stop()
+    token = lifespan_token(slow_lifespan_server)
+    startup = revive(recorder.wait_for(token, "lifespan.startup", timeout=2.0)[0].data["scope"])
+    if not isinstance(startup.get("state"), dict):
+        pytest.skip("not applicable: the lifespan scope has no state (the server does not offer it)")
+    try:
+        shutdown = revive(recorder.wait_for(token, "lifespan.shutdown", timeout=2.0)[0].data["scope"])
+    except RecordTimeout:
+        pytest.skip("not applicable here: no lifespan.shutdown arrived (see ASGI-LS-009)")
+    state = shutdown.get("state")
+    verify(isinstance(state, dict) and state.get("probe.lifespan") == "set-at-startup"
+           and isinstance(state.get("probe.bucket"), list),
+           sent="the stop signal, after the app put 'probe.lifespan' and 'probe.bucket' in the state at startup",
+           expected="the lifespan scope's state at lifespan.shutdown still holds both keys",
+           got=f"state at lifespan.shutdown: {state!r}")
+
+
+@pytest.mark.requirement("ASGI-LS-002")
+def test_lifespan_spec_version_is_reported(asgi_server: ServerProcess, recorder: Recorder,
+                                           server_spec: ServerSpec, observe: Callable[[str], None]) -> None:
+    """Informational: the lifespan spec has versions "1.0" and "2.0"."""
+    scope = revive(startup_records(recorder, asgi_server, server_spec)[0].data["scope"])
+    version = (scope.get("asgi") or {}).get("spec_version")
+    kind = ("missing: apps assume '1.0'" if version is None else "a lifespan spec version"
+            if version in ("1.0", "2.0") else "not a lifespan spec version (1.0, 2.0)")
+    observe(f"lifespan asgi.spec_version = {version!r} ({kind})")
+
+
+# --- the app's own failures: each on a dedicated instance --------------------------------------
+
+START_WAIT = 10.0  # seconds a server gets to exit after startup.failed (or to start serving)
+
+
+def watch_start(server: ServerProcess, timeout: float = START_WAIT) -> str:
+    """Whether a launched server started serving ('served'), exited ('exited') or neither."""
+    assert server.process is not None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            server.process.wait(timeout=0.02)
+            return "exited"
+        except subprocess.TimeoutExpired:
+            pass
+        if probe_ready(server.host, server.port, timeout=0.5):
+            return "served"
+    return "neither"
+
+
+def lifespan_events(recorder: Recorder, server: ServerProcess) -> list[str]:
+    return [r.event for r in recorder.records(lifespan_token(server)) if r.event.startswith("lifespan.")]
+
+
+@pytest.fixture(scope="module")
+def failed_startup(dedicated_server: Callable, recorder: Recorder, server_spec: ServerSpec) -> dict:
+    """A dedicated instance whose app answers lifespan.startup with lifespan.startup.failed."""
+    if declares_no_lifespan(server_spec):
+        pytest.skip(f"not applicable: {server_spec.name} sends no lifespan scope")
+    with dedicated_server("asgi", {LIFESPAN_MODE: "startup-failed"}, wait_ready=False) as server:
+        started = time.monotonic()
+        outcome = watch_start(server)
+        took = time.monotonic() - started
+        server.stop()
+        events = lifespan_events(recorder, server)
+        return {"outcome": outcome, "took": took, "events": events, "log": server.log_text(),
+                "code": server.process.returncode if server.process else None}
+
+
+def needs_lifespan(events: list[str], spec: ServerSpec) -> None:
+    if "lifespan.startup" not in events:
+        pytest.skip(f"not applicable: {spec.name} sent no lifespan.startup to this instance")
+
+
+@pytest.mark.requirement("ASGI-LS-006")
+def test_a_server_whose_startup_failed_serves_nothing(failed_startup: dict, server_spec: ServerSpec) -> None:
+    needs_lifespan(failed_startup["events"], server_spec)
+    verify(failed_startup["outcome"] != "served",
+           sent="GET /ready every 20 ms, to an instance whose app answers lifespan.startup with startup.failed",
+           expected="no request is served: startup never completed",
+           got="GET /ready was answered 200")
+
+
+@pytest.mark.requirement("ASGI-LS-007")
+def test_a_failed_startup_stops_the_server_with_the_apps_message(failed_startup: dict,
+                                                                server_spec: ServerSpec) -> None:
+    needs_lifespan(failed_startup["events"], server_spec)
+    exited = failed_startup["outcome"] == "exited"
+    logged = STARTUP_FAILED_MESSAGE in failed_startup["log"]
+    verify(exited and logged,
+           sent=f"lifespan.startup.failed with message {STARTUP_FAILED_MESSAGE!r}",
+           expected=f"the server prints the message and exits (within {START_WAIT:g} s)",
+           got=f"{'exited' if exited else 'still running'} after {failed_startup['took']:.2f} s "
+               f"(exit code {failed_startup['code']}); message {'in' if logged else 'not in'} its output")
+
+
+@pytest.mark.requirement("ASGI-LS-011")
+def test_a_failed_shutdown_is_printed_and_the_server_terminates(dedicated_server: Callable, recorder: Recorder,
+                                                                server_spec: ServerSpec) -> None:
+    if declares_no_lifespan(server_spec):
+        pytest.skip(f"not applicable: {server_spec.name} sends no lifespan scope")
+    with dedicated_server("asgi", {LIFESPAN_MODE: "shutdown-failed"}) as server:
+        startup_records(recorder, server, server_spec)
+        assert server.process is not None
+        server.process.send_signal(server_spec.stop_signal)
+        try:
+            server.process.wait(timeout=SHUTDOWN_WAIT)
+            terminated = True
+        except subprocess.TimeoutExpired:
+            terminated = False
+        server.stop()
+        events = lifespan_events(recorder, server)
+        log = server.log_text()
+    if "lifespan.shutdown" not in events:
+        pytest.skip("not applicable here: no lifespan.shutdown arrived (see ASGI-LS-009)")
+    logged = SHUTDOWN_FAILED_MESSAGE in log
+    verify(terminated and logged,
+           sent=f"the stop signal; the app answers lifespan.shutdown with shutdown.failed, message "
+                f"{SHUTDOWN_FAILED_MESSAGE!r}",
+           expected=f"the server prints the message and terminates (within {SHUTDOWN_WAIT:g} s)",
+           got=f"{'terminated' if terminated else 'still running'}; message {'in' if logged else 'not in'} "
+               "its output")
+
+
+def raising_lifespan(dedicated_server: Callable, recorder: Recorder, spec: ServerSpec, mode: str) -> dict:
+    if declares_no_lifespan(spec):
+        pytest.skip(f"not applicable: {spec.name} sends no lifespan scope")
+    with dedicated_server("asgi", {LIFESPAN_MODE: mode}, wait_ready=False) as server:
+        outcome = watch_start(server)
+        server.stop()
+        return {"outcome": outcome, "records": [r.event for r in recorder.records(lifespan_token(server))],
+                "log": server.log_text()}
+
+
+def verify_served_without_lifespan(result: dict, sent: str) -> None:
+    records = result["records"]
+    if "lifespan.invoked" not in records:
+        pytest.skip("not applicable: the server never called the app with a lifespan scope")
+    lifespan_after = [e for e in records[records.index("lifespan.invoked") + 1:]
+                      if e == "lifespan.invoked" or e == "lifespan.shutdown"]
+    verify(result["outcome"] == "served" and not lifespan_after, sent=sent,
+           expected="the server goes on and serves requests, and sends no more lifespan events (not at stop either)",
+           got=f"the server {'served requests' if result['outcome'] == 'served' else result['outcome']}; "
+               f"lifespan after the exception: {lifespan_after or 'none'}"
+               + ("" if result["outcome"] == "served" else "\n" + "\n".join(result["log"].splitlines()[-5:])))
+
+
+@pytest.mark.requirement("ASGI-LS-013")
+def test_an_app_raising_on_the_lifespan_scope_is_still_served(dedicated_server: Callable, recorder: Recorder,
+                                                              server_spec: ServerSpec) -> None:
+    result = raising_lifespan(dedicated_server, recorder, server_spec, "raise")
+    verify_served_without_lifespan(result, "(server start) the app raises as soon as it is called with the "
+                                           "lifespan scope; then GET /ready; then the stop signal")
+
+
+@pytest.mark.requirement("ASGI-LS-014")
+def test_an_app_raising_on_lifespan_startup_is_still_served(dedicated_server: Callable, recorder: Recorder,
+                                                            server_spec: ServerSpec) -> None:
+    result = raising_lifespan(dedicated_server, recorder, server_spec, "raise-after-startup")
+    verify_served_without_lifespan(result, "(server start) the app receives lifespan.startup and raises; then "
+                                           "GET /ready; then the stop signal")
+
+
+# --- state: what the probe put in the lifespan state at startup, seen from requests ------------
+
+
+def lifespan_state(recorder: Recorder, server: ServerProcess, spec: ServerSpec) -> dict:
+    scope = revive(startup_records(recorder, server, spec)[0].data["scope"])
+    if not isinstance(scope.get("state"), dict):
+        pytest.skip("not applicable: the lifespan scope has no state (the server does not offer it)")
+    return scope["state"]
+
+
+def request_state(client: httpx.Client, mutate: bool = False) -> object:
+    payload = client.get("/state", params={"mutate": "1"} if mutate else None).json()
+    return revive(payload["state"])
+
+
+@pytest.mark.requirement("ASGI-STATE-001")
+def test_lifespan_state_starts_empty(asgi_server: ServerProcess, recorder: Recorder, server_spec: ServerSpec) -> None:
+    state = lifespan_state(recorder, asgi_server, server_spec)
+    verify(state == {}, sent="(server start)",
+           expected="the lifespan scope's state is {} when lifespan.startup arrives", got=repr(state))
+
+
+@pytest.mark.requirement("ASGI-STATE-002")
+def test_request_scopes_carry_the_lifespan_state(asgi_server: ServerProcess, asgi_http: httpx.Client,
+                                                 recorder: Recorder, server_spec: ServerSpec) -> None:
+    lifespan_state(recorder, asgi_server, server_spec)
+    state = request_state(asgi_http)
+    verify(isinstance(state, dict) and state.get("probe.lifespan") == "set-at-startup",
+           sent="GET /state, after the app put 'probe.lifespan': 'set-at-startup' in the lifespan state",
+           expected="the request scope's state holds 'probe.lifespan': 'set-at-startup'", got=repr(state))
+
+
+@pytest.mark.requirement("ASGI-STATE-004")
+def test_a_requests_changes_to_its_state_do_not_leak(asgi_server: ServerProcess, asgi_http: httpx.Client,
+                                                      recorder: Recorder, server_spec: ServerSpec) -> None:
+    lifespan_state(recorder, asgi_server, server_spec)
+    request_state(asgi_http, mutate=True)
+    state = request_state(asgi_http)
+    ok = isinstance(state, dict) and state.get("probe.lifespan") == "set-at-startup" and "probe.added" not in state
+    verify(ok, sent="GET /state?mutate=1 (the request changes 'probe.lifespan' and adds 'probe.added' in its "
+                    "state), then GET /state",
+           expected="the second request sees 'probe.lifespan': 'set-at-startup' and no 'probe.added'", got=repr(state))
+
+
+@pytest.mark.requirement("ASGI-STATE-005")
+def test_objects_in_the_state_are_shared_not_copied(asgi_server: ServerProcess, asgi_http: httpx.Client,
+                                                    recorder: Recorder, server_spec: ServerSpec) -> None:
+    lifespan_state(recorder, asgi_server, server_spec)
+    request_state(asgi_http, mutate=True)
+    state = request_state(asgi_http)
+    bucket = state.get("probe.bucket") if isinstance(state, dict) else None
+    verify(isinstance(bucket, list) and "appended-by-a-request" in bucket,
+           sent="GET /state?mutate=1 (the request appends to the list 'probe.bucket' in its state), then GET /state",
+           expected="the second request's 'probe.bucket' holds the item: the same list object (a shallow copy)",
+           got=repr(bucket))

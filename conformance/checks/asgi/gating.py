@@ -1,0 +1,28 @@
+"""What a server says it implements, for checks that depend on it (asgi.rst, "Applications";
+www.rst, "Spec Versions"): the HTTP spec version in ``scope["asgi"]["spec_version"]``, where a
+missing key means "2.0"."""
+
+from __future__ import annotations
+
+from conformance.clients.raw import RawClient
+from conformance.probing import fetch_scope
+
+DEFAULT_HTTP_SPEC_VERSION = "2.0"
+
+
+def version_tuple(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.split("."))
+    except ValueError:
+        return (0,)
+
+
+def http_spec_version(client: RawClient) -> str:
+    """The HTTP spec version the server advertises (a missing key means "2.0")."""
+    scope, _, _ = fetch_scope(client)
+    value = (scope.get("asgi") or {}).get("spec_version")
+    return value if isinstance(value, str) else DEFAULT_HTTP_SPEC_VERSION
+
+
+def at_least(version: str, wanted: str) -> bool:
+    return version_tuple(version) >= version_tuple(wanted)

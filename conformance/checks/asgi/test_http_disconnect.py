@@ -1,0 +1,161 @@
+"""http.disconnect, and send() once the client has gone (www.rst, "Disconnect - receive event",
+"Disconnected Client - send exception"; asgi.rst, "Error Handling").
+
+What the app sees after its client left has no response to travel in, so the probe reports it to
+the recorder: /after-response what receive() returns once the response is out, /wait-disconnect
+what receive() and send() do when the client hangs up, /upload-watch each body event until the
+client goes. One exchange of each kind is shared by the checks that read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from conformance.checks.asgi.gating import at_least, http_spec_version
+from conformance.clients.raw import RawClient, read_response
+from conformance.launcher import ServerProcess
+from conformance.recorder import Record, Recorder, RecordTimeout
+from conformance.verify import verify
+
+OPEN_FOR = 1.0  # seconds the client keeps the connection open after the response, before closing
+APP_WAITS = 5.0  # seconds the probe waits in receive() (see probe_apps/asgi_probe.py)
+
+_exchanges: dict[tuple[str, str], dict] = {}
+
+
+def once(server: ServerProcess, kind: str, run: Callable[[], dict]) -> dict:
+    """Run an exchange once per server instance; the checks that read it share the outcome."""
+    key = (server.instance_id, kind)
+    if key not in _exchanges:
+        _exchanges[key] = run()
+    return _exchanges[key]
+
+
+def request_line(target: str, token: str, extra: str = "") -> bytes:
+    return f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: {token}\r\n{extra}\r\n".encode()
+
+
+def after_response(asgi: RawClient, recorder: Recorder, server: ServerProcess) -> dict:
+    def run() -> dict:
+        token = recorder.new_token()
+        with asgi.connect() as sock:
+            sock.sendall(request_line("/after-response", token))
+            read_response(sock)
+            try:
+                first = recorder.wait_for(token, "after-response.receive", timeout=OPEN_FOR)[0]
+                when = "while the connection was still open"
+            except RecordTimeout:
+                first, when = None, ""
+        if first is None:
+            first = recorder.wait_for(token, "after-response.receive", timeout=APP_WAITS + 1)[0]
+            when = f"only once the client closed the connection ({OPEN_FOR:g} s after the response)"
+        again = recorder.wait_for(token, "after-response.receive-again", timeout=APP_WAITS)[0]
+        return {"got": first.data["got"], "when": when, "again": again.data["got"]}
+
+    return once(server, "after-response", run)
+
+
+def hang_up(asgi: RawClient, recorder: Recorder, server: ServerProcess) -> dict[str, Record]:
+    """The client asks /wait-disconnect, waits until the app is in receive(), and hangs up."""
+    def run() -> dict:
+        token = recorder.new_token()
+        with asgi.connect() as sock:
+            sock.sendall(request_line("/wait-disconnect", token))
+            recorder.wait_for(token, "waiting", timeout=APP_WAITS)
+        return {event: recorder.wait_for(token, f"wait-disconnect.{event}", timeout=APP_WAITS + 1)[0]
+                for event in ("receive", "receive-again", "send")}
+
+    return once(server, "hang-up", run)
+
+
+@pytest.mark.requirement("ASGI-HTTP-DISC-001")
+def test_receive_after_the_response_returns_disconnect(asgi: RawClient, recorder: Recorder,
+                                                       asgi_server: ServerProcess,
+                                                       observe: Callable[[str], None]) -> None:
+    outcome = after_response(asgi, recorder, asgi_server)
+    if outcome["got"] == "http.disconnect":
+        observe(f"receive() after the response returned http.disconnect {outcome['when']}")
+    verify(outcome["got"] == "http.disconnect",
+           sent=f"GET /after-response (the app answers, then calls receive()); the client reads the response, "
+                f"keeps the connection {OPEN_FOR:g} s, then closes it",
+           expected="receive() returns http.disconnect",
+           got=f"receive() gave {outcome['got']} ({APP_WAITS:g} s wait) {outcome['when']}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-DISC-002")
+def test_a_client_hanging_up_gives_disconnect(asgi: RawClient, recorder: Recorder,
+                                             asgi_server: ServerProcess) -> None:
+    got = hang_up(asgi, recorder, asgi_server)["receive"].data
+    verify(got["got"] == "http.disconnect",
+           sent="GET /wait-disconnect; once the app waits in receive() (after the whole request), the client "
+                "closes the connection",
+           expected="receive() returns http.disconnect",
+           got=f"receive() gave {got['got']} (the app waits {APP_WAITS:g} s)")
+
+
+@pytest.mark.requirement("ASGI-HTTP-DISC-003")
+def test_a_second_receive_after_disconnect_is_reported(asgi: RawClient, recorder: Recorder,
+                                                       asgi_server: ServerProcess,
+                                                       observe: Callable[[str], None]) -> None:
+    """Informational (asgiref#334): a second receive() may give http.disconnect again or block."""
+    answers = {
+        "after a complete response": after_response(asgi, recorder, asgi_server)["again"],
+        "after the client hung up": hang_up(asgi, recorder, asgi_server)["receive-again"].data["got"],
+    }
+    for case, got in answers.items():
+        observe(f"second receive() {case}: "
+                + ("http.disconnect again" if got == "http.disconnect" else
+                   "blocked (nothing within 1 s)" if got == "nothing" else got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-DISC-008")
+def test_send_after_the_client_left_raises_oserror_from_2_4(asgi: RawClient, recorder: Recorder,
+                                                           asgi_server: ServerProcess) -> None:
+    version = http_spec_version(asgi)
+    if not at_least(version, "2.4"):
+        pytest.skip(f"not applicable: the server advertises HTTP spec_version {version} (the rule came in 2.4)")
+    sent = hang_up(asgi, recorder, asgi_server)["send"].data
+    verify(sent.get("oserror") is True,
+           sent="GET /wait-disconnect; the client hangs up; the app, after http.disconnect, sends a response",
+           expected=f"send() raises a subclass of OSError (spec_version {version} >= 2.4)",
+           got=f"send() raised {sent['raised']}" if sent.get("raised") else "send() returned without raising")
+
+
+@pytest.mark.requirement("ASGI-GEN-022")
+def test_send_after_the_client_left_is_a_no_op_before_2_4(asgi: RawClient, recorder: Recorder,
+                                                         asgi_server: ServerProcess) -> None:
+    version = http_spec_version(asgi)
+    if at_least(version, "2.4"):
+        pytest.skip(f"not applicable: the server advertises HTTP spec_version {version}, which specifies an error")
+    sent = hang_up(asgi, recorder, asgi_server)["send"].data
+    verify(sent.get("raised") is None,
+           sent="GET /wait-disconnect; the client hangs up; the app, after http.disconnect, sends a response",
+           expected=f"send() returns without raising (spec_version {version} < 2.4: no error condition specified)",
+           got=f"send() raised {sent.get('raised')}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-DISC-004")
+def test_a_client_hanging_up_mid_body_gives_disconnect_not_a_cut_body(asgi: RawClient, recorder: Recorder,
+                                                                     observe: Callable[[str], None]) -> None:
+    token = recorder.new_token()
+    with asgi.connect() as sock:
+        sock.sendall(b"POST /upload-watch HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: %s\r\n"
+                     b"Content-Length: 100000\r\n\r\n" % token.encode() + b"a" * 10000)
+        try:
+            recorder.wait_for(token, "upload-watch.started", timeout=OPEN_FOR)
+            started = True
+        except RecordTimeout:
+            started = False
+    if not started:
+        observe("the app was not called before the body was complete (the server buffers the body); "
+                "a client hanging up mid-body never reached it")
+        return
+    events = recorder.wait_for(token, "upload-watch.done", timeout=APP_WAITS + 1)[0].data["events"]
+    cut = [e for e in events if e["type"] == "http.request" and not e["more_body"]]
+    verify(not cut and events[-1]["type"] == "http.disconnect",
+           sent="POST /upload-watch with Content-Length: 100000 and 10000 bytes of it, then the client closes",
+           expected="http.request events with more_body true, then http.disconnect; never more_body false "
+                    "(the body is not complete)",
+           got=f"events {events}")

@@ -1,0 +1,224 @@
+"""ASGI HTTP responses on the wire (www.rst, "Response Start", "Response Body"; RFC 9110/9112
+where HTTP itself decides), and what the client gets when the app fails (asgi.rst, "Error
+Handling").
+
+The probe's /respond scenario sends the status, headers and body the query string asks for;
+/stream sends a body in parts with a pause between them; /raise and /silent misbehave on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+import pytest
+
+from conformance.checks.asgi.wire import is_next_response_or_nothing, parse, read_head, read_until_closed, what_follows
+from conformance.clients.raw import RawClient, Response, read_response
+from conformance.launcher import ServerProcess
+from conformance.recorder import Recorder
+from conformance.session import ConformanceRun
+from conformance.verify import shown, verify
+
+WAIT = 5.0  # seconds a check waits for the server to end a response or the connection
+
+
+def respond_target(status: int = 200, body: str = "", headers: tuple[tuple[str, str], ...] = (),
+                   **extra: str) -> str:
+    query = [f"status={status}", f"body={quote(body)}"]
+    query += [f"header={quote(f'{name}:{value}')}" for name, value in headers]
+    query += [f"{key}={value}" for key, value in extra.items()]
+    return "/respond?" + "&".join(query)
+
+
+def probe_header_lines(response: Response) -> list[tuple[bytes, bytes]]:
+    return [(name.lower(), value) for name, value in response.headers if name.lower().startswith(b"x-probe-")
+            and name.lower() != b"x-probe-pid"]
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-001")
+@pytest.mark.parametrize("status", [200, 201, 202, 301, 404, 418, 422, 500, 503])
+def test_the_status_line_carries_the_apps_status(asgi: RawClient, status: int) -> None:
+    headers = (("location", "/elsewhere"),) if status == 301 else ()
+    response = asgi.request("GET", respond_target(status, "status body", headers, length="1"))
+    verify(response.status == status, sent=f"GET {respond_target(status, 'status body', headers, length='1')}",
+           expected=f"status {status} on the status line", got=f"status {response.status}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-002")
+def test_response_headers_keep_the_apps_order(asgi: RawClient, observe: Callable[[str], None]) -> None:
+    """Informational on the order across names (HTTP gives it no meaning; see the catalogue note)."""
+    sent = (("x-probe-a", "1"), ("x-probe-b", "2"), ("x-probe-a", "3"), ("x-probe-c", "4"), ("x-probe-a", "5"))
+    response = asgi.request("GET", respond_target(200, "ordered", sent, length="1"))
+    got = probe_header_lines(response)
+    expected = [(n.encode(), v.encode()) for n, v in sent]
+    observe("response header lines across names: " + ("in the app's order" if got == expected else
+                                                      f"reordered to {[n.decode() for n, _ in got]}"))
+    per_name = {name: [v for n, v in got if n == name] for name, _ in expected}
+    verify(per_name == {name: [v for n, v in expected if n == name] for name, _ in expected},
+           sent="GET /respond: the app sends x-probe-a: 1, x-probe-b: 2, x-probe-a: 3, x-probe-c: 4, x-probe-a: 5",
+           expected="each header's lines in the app's order, none lost or joined (x-probe-a: 1, 3, 5)",
+           got=repr(got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-004")
+def test_set_cookie_headers_stay_separate_lines(asgi: RawClient) -> None:
+    cookies = ("a=1; Path=/", "b=2; HttpOnly", "c=3")
+    response = asgi.request("GET", respond_target(200, "cookies", tuple(("set-cookie", c) for c in cookies),
+                                                  length="1"))
+    got = response.header_values("set-cookie")
+    expected = [c.encode() for c in cookies]
+    verify(got == expected, sent=f"GET /respond: the app sends three set-cookie headers {list(cookies)}",
+           expected=f"three Set-Cookie lines, each one cookie, in order: {expected}", got=repr(got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-003")
+def test_a_start_without_headers_gives_a_valid_response(asgi: RawClient) -> None:
+    response = asgi.request("GET", respond_target(200, "no headers key", omit="headers"))
+    verify(response.status == 200 and response.body == b"no headers key",
+           sent="GET /respond: http.response.start with no headers key, then body b'no headers key'",
+           expected="a well-formed 200 response with that body",
+           got=f"status {response.status}, body {response.body!r}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-015")
+def test_a_bare_body_event_completes_an_empty_response(asgi: RawClient) -> None:
+    response = asgi.request("GET", respond_target(200, omit="body"))
+    verify(response.status == 200 and response.body == b"",
+           sent="GET /respond: http.response.start, then {'type': 'http.response.body'} and nothing else",
+           expected="a complete 200 response with an empty body",
+           got=f"status {response.status}, body {response.body!r}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-011")
+def test_each_part_of_a_stream_arrives_before_the_next_is_sent(asgi: RawClient) -> None:
+    """The app sends a 16-byte part, waits 0.5 s, then sends the last part."""
+    gap, size = 0.5, 16
+    response = asgi.request("GET", f"/stream?chunks=2&size={size}&gap={gap}")
+    received, first_done, second_started = 0, None, None
+    for at, data in response.chunks:
+        if first_done is None and received + len(data) >= size:
+            first_done = at
+        if second_started is None and received + len(data) > size:
+            second_started = at
+        received += len(data)
+    apart = (second_started - first_done) if first_done is not None and second_started is not None else 0.0
+    verify(response.body == b"0" + b"." * (size - 1) + b"1" + b"." * (size - 1) and apart >= gap / 2,
+           sent=f"GET /stream?chunks=2&size={size}&gap={gap}: two body events, {gap} s apart",
+           expected=f"the first part on the wire at least {gap / 2:g} s before the second (the app waits {gap} s "
+                    "between them)",
+           got=f"{apart:.3f} s between the end of the first part and the start of the second; body {response.body!r}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-021")
+def test_a_head_response_carries_no_body(asgi: RawClient) -> None:
+    """The app sends the body it would send for GET, with its Content-Length."""
+    target = respond_target(200, "the body a GET would get", length="1")
+    with asgi.connect() as sock:
+        sock.sendall(b"HEAD %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % target.encode())
+        head, rest = read_head(sock, WAIT)
+        after, _ = what_follows(sock, rest, WAIT)
+    verify(head.startswith(b"HTTP/1.1 200") and is_next_response_or_nothing(after),
+           sent=f"HEAD {target}, then GET /ready on the same connection",
+           expected="a 200 header section, then no body bytes: the next bytes are the next response's status line "
+                    "(or the connection closes)",
+           got=f"header section {shown(head, 120)}, then {shown(after, 120)}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-022")
+@pytest.mark.parametrize("status", [204, 304])
+@pytest.mark.parametrize("app_body", ["", "a body the status forbids"], ids=["app-sends-none", "app-sends-one"])
+def test_a_204_or_304_response_carries_no_body(asgi: RawClient, status: int, app_body: str) -> None:
+    target = respond_target(status, app_body)
+    with asgi.connect() as sock:
+        sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % target.encode())
+        head, rest = read_head(sock, WAIT)
+        after, _ = what_follows(sock, rest, WAIT)
+    has_te = b"\r\ntransfer-encoding:" in head.lower()
+    verify(head.startswith(b"HTTP/1.1 %d" % status) and not has_te and is_next_response_or_nothing(after),
+           sent=f"GET {target} (the app sends status {status} and body {app_body!r}), then GET /ready on the "
+                "same connection",
+           expected=f"a {status} header section without Transfer-Encoding, then nothing but the next response "
+                    "(or the connection closes)",
+           got=f"header section {shown(head, 160)}, then {shown(after, 120)}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-016")
+def test_a_body_sent_after_the_response_completed_goes_nowhere(asgi: RawClient, recorder: Recorder,
+                                                               observe: Callable[[str], None]) -> None:
+    token = recorder.new_token()
+    with asgi.connect() as sock:
+        sock.sendall(b"GET /send-after-complete HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: %s\r\n\r\n"
+                     % token.encode())
+        response = read_response(sock, timeout=WAIT)
+        outcome = recorder.wait_for(token, "send-after-complete", timeout=WAIT)[0].data
+        after, _ = what_follows(sock, b"", WAIT)
+    observe("send() of a body event after the response completed "
+            + (f"raised {outcome['raised']}" if outcome.get("raised") else "returned without raising"))
+    verify(response.body == b"complete" and b"EXTRA" not in after and is_next_response_or_nothing(after),
+           sent="GET /send-after-complete (a complete response b'complete', then one more body event "
+                "b'EXTRA-BYTES-AFTER-COMPLETE'), then GET /ready on the same connection",
+           expected="the body b'complete', then only the next response (or the connection closes); the extra "
+                    "event never on the wire",
+           got=f"body {response.body!r}, then {shown(after, 160)}")
+
+
+@pytest.mark.requirement("ASGI-GEN-021")
+def test_an_exception_before_the_response_ends_the_request(asgi: RawClient, observe: Callable[[str], None]) -> None:
+    """Informational on what is sent: an error response or a closed connection are both allowed."""
+    answer = ended_by_the_server(asgi, "/raise?when=before")
+    observe(f"app raised before http.response.start: {answer}")
+    verify(answer != "hang", sent="GET /raise?when=before (the app raises before http.response.start)",
+           expected="an error response, or the connection closed", got=f"neither within {WAIT:g} s")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-023")
+def test_an_app_that_returns_without_a_response_does_not_leave_the_client_waiting(
+        asgi: RawClient, observe: Callable[[str], None]) -> None:
+    answer = ended_by_the_server(asgi, "/silent")
+    observe(f"app returned without responding: {answer}")
+    verify(answer != "hang", sent="GET /silent (the app reads the request and returns without sending anything)",
+           expected="an error response, or the connection closed", got=f"neither within {WAIT:g} s")
+
+
+@pytest.mark.requirement("ASGI-GEN-021")
+@pytest.mark.parametrize("framing", ["chunked", "content-length"])
+def test_an_exception_after_the_response_started_leaves_it_visibly_incomplete(
+        asgi: RawClient, framing: str, asgi_server: ServerProcess, conformance_run: ConformanceRun) -> None:
+    """The app sends the start and b'partial' (more_body true), then raises.
+
+    A server that leaves such a request hanging may be broken beyond it (daphne's clean-up loop
+    dies there), so it is replaced before the next check."""
+    target = "/raise?when=after" + ("&length=100" if framing == "content-length" else "")
+    with asgi.connect() as sock:
+        sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % target.encode())
+        data, closed = read_until_closed(sock, WAIT)
+    status, body, complete = parse(data)
+    if not closed:
+        conformance_run.discard(asgi_server)
+    verify(closed and not complete,
+           sent=f"GET {target} (start{', content-length 100' if framing == 'content-length' else ''}, "
+                "b'partial' with more_body, then the app raises)",
+           expected="the connection closed before the response is complete (no final chunk; fewer bytes than "
+                    "Content-Length)",
+           got=("the connection was closed" if closed else f"the connection still open after {WAIT:g} s")
+               + f"; the response {'looks complete' if complete else 'is incomplete'}: {shown(data, 200)}")
+
+
+def ended_by_the_server(asgi: RawClient, target: str) -> str:
+    """How the server ended a request the app gave no response to: 'status N', 'closed without a
+    response', or 'hang' when nothing came and the connection stayed open."""
+    with asgi.connect() as sock:
+        sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % target.encode())
+        try:
+            response = read_response(sock, timeout=WAIT)
+        except AssertionError:
+            sock.settimeout(0.1)
+            try:
+                closed = sock.recv(1) == b""
+            except TimeoutError:
+                closed = False
+            except OSError:
+                closed = True
+            return "closed without a complete response" if closed else "hang"
+    return f"status {response.status}"
