@@ -30,22 +30,115 @@ class DateCaseSensitive(ServerHandler):
             self._write(f"Date: {format_date_time(0)}\r\n".encode("iso-8859-1"))
 
 
+class Http11(ServerHandler):
+    """HTTP/1.1 with persistent connections and chunked responses done right; the subclasses
+    below each get one thing wrong. ``keep_alive`` (read by the request handler) says whether
+    the connection may carry another request."""
+
+    http_version = "1.1"
+    chunking = True
+    chunked = keep_alive = False
+
+    def cleanup_headers(self) -> None:
+        super().cleanup_headers()
+        modern = self.request_handler.request_version == "HTTP/1.1"
+        bodiless = self.environ["REQUEST_METHOD"] == "HEAD" or self.status[:3] in ("204", "304")
+        self.chunked = self.chunking and "Content-Length" not in self.headers and self.chunk_this(modern) \
+            and not bodiless
+        if self.chunked:
+            self.headers["Transfer-Encoding"] = "chunked"
+        self.keep_alive = self.chunked or "Content-Length" in self.headers
+
+    def chunk_this(self, modern: bool) -> bool:
+        return modern
+
+    def write(self, data: bytes) -> None:
+        if not self.headers_sent:
+            self.bytes_sent = len(data)
+            self.send_headers()
+        else:
+            self.bytes_sent += len(data)
+        if self.chunked:
+            self.write_chunk(data)
+        else:
+            self._write(data)
+        self._flush()
+
+    def write_chunk(self, data: bytes) -> None:
+        if data:
+            self._write(b"%x\r\n%s\r\n" % (len(data), data))
+
+    def finish_content(self) -> None:
+        super().finish_content()
+        if self.chunked:
+            self._write(b"0\r\n\r\n")
+            self._flush()
+
+
+class KeepAliveAfterShortBody(Http11):
+    """Keeps the connection open even when the app sent less than its Content-Length."""
+
+    chunking = False
+
+
+class ChunkedHeaderRawBody(Http11):
+    """Says Transfer-Encoding: chunked, then sends the body unframed."""
+
+    def write_chunk(self, data: bytes) -> None:
+        self._write(data)
+
+    def finish_content(self) -> None:
+        ServerHandler.finish_content(self)
+
+
+class ChunkedForHttp10(Http11):
+    """Chunks responses to HTTP/1.0 requests too."""
+
+    def chunk_this(self, modern: bool) -> bool:
+        return True
+
+
+class EmptyChunkEndsBody(Http11):
+    """Sends an empty block as an empty chunk: the terminator, in the middle of the body."""
+
+    def write_chunk(self, data: bytes) -> None:
+        self._write(b"%x\r\n%s\r\n" % (len(data), data))
+
+
 SHIMS: dict[str, type[ServerHandler]] = {
     "no-date": NoDate,
     "date-case-sensitive": DateCaseSensitive,
+    "http11": Http11,
+    "keep-alive-after-short-body": KeepAliveAfterShortBody,
+    "chunked-header-raw-body": ChunkedHeaderRawBody,
+    "chunked-for-http-1.0": ChunkedForHttp10,
+    "empty-chunk-ends-body": EmptyChunkEndsBody,
 }
 
 
 def request_handler(server_handler: type[ServerHandler]) -> type[WSGIRequestHandler]:
+    persistent = issubclass(server_handler, Http11)
+
     class Handler(WSGIRequestHandler):
+        protocol_version = "HTTP/1.1" if persistent else "HTTP/1.0"
+
         def handle(self) -> None:  # WSGIRequestHandler.handle, with the shim's ServerHandler
+            self.close_connection = True
+            self.handle_one()
+            while not self.close_connection:
+                self.handle_one()
+
+        def handle_one(self) -> None:
             self.raw_requestline = self.rfile.readline(65537)
-            if not self.parse_request():
+            if not self.raw_requestline or not self.parse_request():
+                self.close_connection = True
                 return
             handler = server_handler(self.rfile, self.wfile, self.get_stderr(), self.get_environ(),
                                      multithread=False)
             handler.request_handler = self
             handler.run(self.server.get_app())
+            if not (persistent and getattr(handler, "keep_alive", False)):
+                self.close_connection = True
 
     return Handler
 

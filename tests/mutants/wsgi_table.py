@@ -10,6 +10,7 @@ INPUT = "test_input.py::"
 PROPS = "test_environ_properties.py::"
 SR = "test_start_response.py::"
 IT = "test_iterable.py::"
+FRAMING = "test_framing.py::"
 
 # Configurations that show what wsgiref (single-threaded, single-process) cannot.
 THREADED_WSGI = "waitress-serve --listen={host}:{port} --threads=8 {app}"
@@ -83,4 +84,17 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     wsgi("body_attributes_probed", "WSGI-IT-019", IT + "test_the_server_touches_nothing_but_iteration_len_and_close"),
     # wsgiref itself goes on iterating past the app's Content-Length (so does every server tried)
     wsgi("unchanged", "WSGI-CL-002", IT + "test_iteration_stops_at_content_length"),
+    # Content-Length and framing (wsgiref itself sends every byte the app gives, HEAD and 204 included)
+    wsgi("unchanged", "WSGI-CL-001", FRAMING + "test_no_more_bytes_than_the_apps_content_length"),
+    wsgi("unchanged", "WSGI-CL-004", FRAMING + "test_a_body_shorter_than_its_content_length_ends_with_a_close",
+         server=shim("keep-alive-after-short-body")),
+    wsgi("unchanged", "WSGI-CL-006", FRAMING + "test_a_body_without_content_length_is_framed_validly",
+         server=shim("chunked-header-raw-body")),
+    wsgi("unchanged", "WSGI-CL-007", FRAMING + "test_no_transfer_encoding_for_an_http_1_0_request",
+         server=shim("chunked-for-http-1.0")),
+    wsgi("unchanged", "WSGI-IT-022", FRAMING + "test_an_empty_block_does_not_end_the_body",
+         server=shim("empty-chunk-ends-body")),
+    wsgi("unchanged", "WSGI-H11-020", FRAMING + "test_a_head_response_has_no_body"),
+    wsgi("unchanged", "WSGI-CL-009", FRAMING + "test_a_204_or_304_response_has_no_body"),
+    wsgi("unchanged", "WSGI-CL-008", FRAMING + "test_a_204_response_gets_no_framing_headers"),
 )
