@@ -382,3 +382,16 @@ def content_length_from_the_list_alone(environ: Environ, start_response: Callabl
         headers = [*headers, ("Content-Length", str(len(items[0])))]
     start_response(status, headers)
     return [*held, *items]
+
+
+# --- buffering and streaming -----------------------------------------------------------------
+
+
+def blocks_held_back(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """A server that collects the whole body before it sends any of it."""
+    result = probe(environ, start_response)
+    try:
+        body = b"".join(result)
+    finally:
+        getattr(result, "close", lambda: None)()
+    return [body]

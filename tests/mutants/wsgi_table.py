@@ -11,6 +11,7 @@ PROPS = "test_environ_properties.py::"
 SR = "test_start_response.py::"
 IT = "test_iterable.py::"
 FRAMING = "test_framing.py::"
+STREAMING = "test_streaming.py::"
 
 # Configurations that show what wsgiref (single-threaded, single-process) cannot.
 THREADED_WSGI = "waitress-serve --listen={host}:{port} --threads=8 {app}"
@@ -97,4 +98,7 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     wsgi("unchanged", "WSGI-H11-020", FRAMING + "test_a_head_response_has_no_body"),
     wsgi("unchanged", "WSGI-CL-009", FRAMING + "test_a_204_or_304_response_has_no_body"),
     wsgi("unchanged", "WSGI-CL-008", FRAMING + "test_a_204_response_gets_no_framing_headers"),
+    # buffering and streaming
+    wsgi("blocks_held_back", "WSGI-BUF-001", STREAMING + "test_a_block_arrives_before_the_next_is_produced"),
+    wsgi("blocks_held_back", "WSGI-BUF-002", STREAMING + "test_a_large_block_is_sent_in_full_before_the_next"),
 )
