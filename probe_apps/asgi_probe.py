@@ -13,15 +13,21 @@ Scenarios (each does one thing; the first path segment picks it):
   /ready           200, for the launcher's readiness probe
   /scope           the scope as typed JSON, with every receive event of the request body
   /echo            the events of the request body and the body itself, as typed JSON
-  /stream          ?chunks=N&size=BYTES&gap=SECONDS: a body sent in N events with more_body
+  /stream          ?chunks=N&size=BYTES&gap=SECONDS: a body sent in N events with more_body;
+                   &length=1 adds its content-length, &empty=1 an empty event between parts
   /digest          the sha256 and length of the request body, and a summary of its events
-  /respond         ?status=N&body=TEXT&header=NAME:VALUE (repeatable, kept in order)&length=1
+  /respond         ?status=N&body=TEXT (or body64=BASE64)&header=NAME:VALUE (repeatable, kept in order)&length=1
                    (adds content-length)&omit=headers|body (start without a headers key, or a
                    body event with no keys at all)
   /raise           ?when=before|after[&length=N]: raises before http.response.start, or after
                    the start and a first part of the body (content-length N if given)
   /silent          reads the request, then returns without sending anything
-  /after-response  answers, then reports (recorder) what two further receive() calls return
+  /after-response  answers, then reports (recorder) what two further receive() calls return;
+                   ?read=0 answers without reading the request body first
+  /linger          ?seconds=S: a complete response, then the app goes on for S seconds
+  /bad-send        ?kind=NAME: one of BAD_SENDS (an invalid event), reports whether send()
+                   raised, then answers properly if it still can
+  /loop            which process and event loop run the request (compared with lifespan's)
   /send-after-complete  answers, then sends one more body event; reports whether send raised
   /wait-disconnect reads the request, reports "waiting", then reports what receive() returns
                    when the client hangs up, what a second receive() returns, and what a send
@@ -38,6 +44,7 @@ Scenarios (each does one thing; the first path segment picks it):
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import json
 import os
@@ -91,7 +98,7 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
         raise RuntimeError("probe: this app does not do lifespan (raised on the lifespan scope)")
     while True:
         message = await receive()
-        record(token, str(message.get("type")), scope=describe(scope), message=describe(message))
+        record(token, str(message.get("type")), scope=describe(scope), message=describe(message), loop=loop_id())
         if message["type"] == "lifespan.startup":
             if mode == "raise-after-startup":
                 raise RuntimeError("probe: raised on lifespan.startup")
@@ -130,6 +137,13 @@ def _trio() -> Any:
 async def sleep(seconds: float) -> None:
     trio = _trio()
     await (trio.sleep(seconds) if trio else asyncio.sleep(seconds))
+
+
+def loop_id() -> str:
+    """Which event loop runs this code: the process and the loop (or trio run) object."""
+    trio = _trio()
+    loop = trio.lowlevel.current_trio_token() if trio else asyncio.get_running_loop()
+    return f"{os.getpid()}:{id(loop)}"
 
 
 async def receive_within(receive: Receive, seconds: float) -> dict[str, Any] | None:
@@ -216,10 +230,14 @@ async def stream(scope: Scope, receive: Receive, send: Send) -> None:
     gap = float(query.get("gap", "0"))
     await read_body(receive)
     headers = [(b"content-type", b"application/octet-stream")]
+    if query.get("length"):
+        headers.append((b"content-length", b"%d" % (chunks * size)))
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     for index in range(chunks):
         if index and gap:
             await sleep(gap)
+        if index and query.get("empty"):
+            await send({"type": "http.response.body", "body": b"", "more_body": True})
         block = (b"%d" % index).ljust(size, b".")
         await send({"type": "http.response.body", "body": block, "more_body": index < chunks - 1})
     if chunks == 0:
@@ -243,7 +261,7 @@ async def digest(scope: Scope, receive: Receive, send: Send) -> None:
 async def respond_as_asked(scope: Scope, receive: Receive, send: Send) -> None:
     await read_body(receive)
     query = params(scope)
-    body = query.get("body", "").encode("latin-1")
+    body = base64.b64decode(query["body64"]) if "body64" in query else query.get("body", "").encode("latin-1")
     headers = [tuple(part.encode("latin-1") for part in value.split(":", 1))
                for key, value in parse_qsl(scope.get("query_string", b"").decode("latin-1")) if key == "header"]
     if query.get("length"):
@@ -274,13 +292,61 @@ async def silent(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 async def after_response(scope: Scope, receive: Receive, send: Send) -> None:
-    await read_body(receive)
+    if params(scope).get("read", "1") != "0":
+        await read_body(receive)
     await respond(send, b"done")
     started = time.monotonic()
     first = await receive_within(receive, 5.0)
     record(token(scope), "after-response.receive", got=received(first), after=time.monotonic() - started)
     second = await receive_within(receive, 1.0)
     record(token(scope), "after-response.receive-again", got=received(second))
+
+
+async def linger(scope: Scope, receive: Receive, send: Send) -> None:
+    await read_body(receive)
+    await respond(send, b"complete")
+    await sleep(float(params(scope).get("seconds", "2")))
+
+
+# Invalid send events (asgi.rst "Error Handling"), by name: what /bad-send sends before a
+# proper response, and what it reports to the recorder (whether send() raised).
+BAD_SENDS: dict[str, list[dict[str, Any]]] = {
+    "unknown-type": [{"type": "http.response.bogus"}],
+    "missing-status": [{"type": "http.response.start", "headers": []}],
+    "str-headers": [{"type": "http.response.start", "status": 200, "headers": [("content-type", "text/plain")]}],
+    "str-body": [{"type": "http.response.start", "status": 200, "headers": []},
+                 {"type": "http.response.body", "body": "a str, not bytes"}],
+    "body-before-start": [{"type": "http.response.body", "body": b"early", "more_body": True}],
+    "second-start": [{"type": "http.response.start", "status": 200, "headers": [(b"x-probe-start", b"first")]},
+                     {"type": "http.response.start", "status": 404, "headers": [(b"x-probe-start", b"second")]}],
+    "extra-key": [{"type": "http.response.start", "status": 200, "headers": [], "x-probe-extra": 1},
+                  {"type": "http.response.body", "body": b"extra keys", "x-probe-extra": 1}],
+}
+
+
+async def bad_send(scope: Scope, receive: Receive, send: Send) -> None:
+    await read_body(receive)
+    messages = BAD_SENDS[params(scope).get("kind", "unknown-type")]
+    raised, started = None, False
+    for message in messages:
+        try:
+            await send(message)
+            started = started or message["type"] == "http.response.start"
+        except Exception as error:  # what the server raises is what is reported
+            raised = type(error).__name__
+            break
+    record(token(scope), "bad-send", raised=raised, sent=len(messages))
+    try:  # then answer properly, if the server still lets the app
+        if not started or raised:
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"answered after the bad send"})
+    except Exception:
+        pass
+
+
+async def loop_of_request(scope: Scope, receive: Receive, send: Send) -> None:
+    await read_body(receive)
+    await respond_json(send, {"loop": loop_id()})
 
 
 async def send_after_complete(scope: Scope, receive: Receive, send: Send) -> None:
@@ -370,6 +436,9 @@ SCENARIOS: dict[str, Callable[[Scope, Receive, Send], Awaitable[None]]] = {
     "/silent": silent,
     "/after-response": after_response,
     "/send-after-complete": send_after_complete,
+    "/linger": linger,
+    "/bad-send": bad_send,
+    "/loop": loop_of_request,
     "/wait-disconnect": wait_disconnect,
     "/upload-watch": upload_watch,
     "/state": show_state,
