@@ -348,29 +348,6 @@ def _forgets_head(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, 
 head_body_sent = http_mutant(_forgets_head, path="/respond")
 
 
-async def completion_deferred(scope: Scope, receive: Receive, send: Send) -> None:
-    """A server that completes the response only when the app returns, so a body event sent
-    after the final one is still written."""
-    if scope["type"] != "http" or not scope.get("path", "").startswith("/send-after-complete"):
-        await probe(scope, receive, send)
-        return
-    pending = False
-
-    async def deferring(message: Message) -> None:
-        nonlocal pending
-        if message["type"] == "http.response.start":  # framed by the server, so more bytes fit
-            message = {**message, "headers": [(n, v) for n, v in message.get("headers", [])
-                                              if n.lower() != b"content-length"]}
-        if message["type"] == "http.response.body":
-            pending = True
-            message = {**message, "more_body": True}
-        await send(message)
-
-    await probe(scope, receive, deferring)
-    if pending:
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
-
-
 def _tracking(scope: Scope, send: Send) -> tuple[Send, dict[str, Any]]:
     """A send that notes whether the response started and ended, and the body bytes still owed
     to a Content-Length."""
@@ -582,3 +559,190 @@ async def lifespan_spec_version_2_3(scope: Scope, receive: Receive, send: Send) 
     if scope["type"] == "lifespan":
         scope["asgi"]["spec_version"] = "2.3"  # in place, as granian does
     await probe(scope, receive, send)
+
+
+# --- framing, invalid events, bodies per request, event loops ----------------------------------
+
+
+def _chunk_encoded(body: bytes, last: bool) -> bytes:
+    return (b"%x\r\n%s\r\n" % (len(body), body) if body else b"") + (b"0\r\n\r\n" if last else b"")
+
+
+def _double_chunked(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    """Obeys the app's transfer-encoding: chunked by chunking the body, and then frames it again."""
+    obey = False
+
+    async def obeying(message: Message) -> None:
+        nonlocal obey
+        if message["type"] == "http.response.start":
+            obey = any(n.lower() == b"transfer-encoding" for n, _ in message.get("headers", []))
+        elif message["type"] == "http.response.body" and obey:
+            more = message.get("more_body", False)
+            message = {**message, "body": _chunk_encoded(message.get("body", b""), not more)}
+        await send(message)
+
+    return receive, obeying
+
+
+def _chunked_for_http_1_0(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    """Chunks a response to an HTTP/1.0 client (which cannot decode it)."""
+    if scope["http_version"] != "1.0":
+        return receive, send
+
+    async def chunking(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            message = {**message, "body": _chunk_encoded(message.get("body", b""), not message.get("more_body"))}
+        await send(message)
+
+    return receive, chunking
+
+
+def _drop_header(name: bytes) -> Callable[[Message], Message]:
+    return _start(lambda m: {**m, "headers": [(n, v) for n, v in m.get("headers", []) if n.lower() != name]})
+
+
+def _empty_part_ends(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    ended = False
+
+    async def ending(message: Message) -> None:
+        nonlocal ended
+        if ended:
+            return
+        if message["type"] == "http.response.body" and message.get("more_body") and not message.get("body"):
+            message, ended = {**message, "more_body": False}, True
+        await send(message)
+
+    return receive, ending
+
+
+app_transfer_encoding_double_chunked = http_mutant(_double_chunked, path="/respond")
+http_1_0_stream_chunked = http_mutant(_chunked_for_http_1_0, path="/stream")
+content_encoding_dropped = http_mutant(sends(_drop_header(b"content-encoding")), path="/respond")
+content_length_replaced_by_chunking = http_mutant(sends(_drop_header(b"content-length")), path="/stream")
+empty_part_ends_response = http_mutant(_empty_part_ends, path="/stream")
+
+
+def deferred_completion(path: str) -> App:
+    """A server that completes the response only when the app returns (so whatever the app sends
+    meanwhile is still written), for requests under ``path``."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope.get("path", "").startswith(path):
+            await probe(scope, receive, send)
+            return
+        pending = False
+
+        async def deferring(message: Message) -> None:
+            nonlocal pending
+            if message["type"] == "http.response.start":  # framed by the server, so more bytes fit
+                message = {**message, "headers": [(n, v) for n, v in message.get("headers", [])
+                                                  if n.lower() != b"content-length"]}
+            if message["type"] == "http.response.body":
+                pending = True
+                message = {**message, "more_body": True}
+            await send(message)
+
+        await probe(scope, receive, deferring)
+        if pending:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    return app
+
+
+completion_deferred = deferred_completion("/send-after-complete")
+completion_waits_for_the_app = deferred_completion("/linger")
+
+
+def _unknown_dropped(message: Message) -> Message | None:
+    return message if message["type"] in ("http.response.start", "http.response.body") else None
+
+
+def _status_defaulted(message: Message) -> Message:
+    return {"status": 200, **message} if message["type"] == "http.response.start" else message
+
+
+def _types_coerced(message: Message) -> Message:
+    def as_bytes(value: Any) -> Any:
+        return value.encode("latin-1") if isinstance(value, str) else value
+
+    if "headers" in message:
+        message = {**message, "headers": [(as_bytes(n), as_bytes(v)) for n, v in message["headers"]]}
+    if "body" in message:
+        message = {**message, "body": as_bytes(message["body"])}
+    return message
+
+
+def _out_of_order_ignored(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    started = False
+
+    async def ignoring(message: Message) -> None:
+        nonlocal started
+        if message["type"] == "http.response.body" and not started:
+            return
+        if message["type"] == "http.response.start":
+            if started:
+                return
+            started = True
+        await send(message)
+
+    return receive, ignoring
+
+
+def _extra_keys_rejected(message: Message) -> Message:
+    known = {"type", "status", "headers", "trailers", "body", "more_body"}
+    if set(message) - known:
+        raise ValueError(f"mutant: unexpected keys {sorted(set(message) - known)}")
+    return message
+
+
+unknown_event_ignored = http_mutant(sends(_unknown_dropped), path="/bad-send")
+start_without_status_defaulted = http_mutant(sends(_status_defaulted), path="/bad-send")
+wrong_types_coerced = http_mutant(sends(_types_coerced), path="/bad-send")
+out_of_order_events_ignored = http_mutant(_out_of_order_ignored, path="/bad-send")
+extra_keys_rejected = http_mutant(sends(_extra_keys_rejected), path="/bad-send")
+
+_last_body: dict[Any, bytes] = {}
+
+
+def _previous_body_prepended(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    """Hands a request the body of the previous request on the same connection, then its own."""
+    connection = tuple(scope.get("client") or ())
+    first = True
+    seen: list[bytes] = []
+
+    async def leaking() -> Message:
+        nonlocal first
+        message = await receive()
+        if message["type"] == "http.request":
+            seen.append(message.get("body", b""))
+            if first:
+                message = {**message, "body": _last_body.get(connection, b"") + message.get("body", b"")}
+            first = False
+            if not message.get("more_body"):
+                _last_body[connection] = b"".join(seen)
+        return message
+
+    return leaking, send
+
+
+bodies_leak_between_requests = http_mutant(_previous_body_prepended, path="/digest")
+unread_body_handed_over = request_event_after_response
+
+
+async def lifespan_in_another_loop(scope: Scope, receive: Receive, send: Send) -> None:
+    """Runs the lifespan in an event loop of its own, in another thread."""
+    if scope["type"] != "lifespan":
+        await probe(scope, receive, send)
+        return
+    main = asyncio.get_running_loop()
+
+    def run() -> None:
+        async def relayed_receive() -> Message:
+            return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(receive(), main))
+
+        async def relayed_send(message: Message) -> None:
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(send(message), main))
+
+        asyncio.run(probe(scope, relayed_receive, relayed_send))
+
+    await main.run_in_executor(None, run)

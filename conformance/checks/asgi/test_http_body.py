@@ -12,7 +12,7 @@ import os
 import httpx
 import pytest
 
-from conformance.clients.raw import RawClient, build_request, chunked
+from conformance.clients.raw import RawClient, build_request, chunked, read_response
 from conformance.probe_data import revive
 from conformance.verify import shown, verify
 
@@ -122,3 +122,21 @@ def test_an_empty_body_with_content_length_0_is_one_empty_event(asgi: RawClient)
            sent="POST /echo with Content-Length: 0",
            expected="one http.request event, body b'' (or missing), more_body false (or missing)",
            got=repr(events))
+
+
+@pytest.mark.requirement("ASGI-HTTP-REQ-010")
+def test_each_request_on_a_connection_gets_only_its_own_body(asgi: RawClient) -> None:
+    bodies = [b"a" * 1000, b"b" * 700]
+    got = []
+    with asgi.connect() as sock:
+        for index, body in enumerate(bodies):
+            last = index == len(bodies) - 1
+            try:
+                sock.sendall(build_request("POST", "/digest", [("Connection", "close")] if last else [], body))
+            except OSError:
+                pytest.skip("not applicable: the server closed the connection after the first response")
+            got.append(digest_of(read_response(sock, method="POST").json())[:2])
+    expected = [(hashlib.sha256(b).hexdigest(), len(b)) for b in bodies]
+    verify(got == expected, sent="POST /digest with 1000 bytes of 'a', then on the same connection 700 bytes of 'b'",
+           expected="each request's app sees exactly its own body (1000 and 700 bytes, their sha256)",
+           got=f"lengths {[length for _, length in got]}, sha256 {'equal' if got == expected else 'different'}")

@@ -159,3 +159,22 @@ def test_a_client_hanging_up_mid_body_gives_disconnect_not_a_cut_body(asgi: RawC
            expected="http.request events with more_body true, then http.disconnect; never more_body false "
                     "(the body is not complete)",
            got=f"events {events}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-DISC-005")
+def test_receive_after_a_response_that_left_the_body_unread_is_reported(asgi: RawClient, recorder: Recorder,
+                                                                         observe: Callable[[str], None]) -> None:
+    """Informational: http.disconnect, or the request body the app never read."""
+    token = recorder.new_token()
+    body = b"u" * (256 * 1024)
+    with asgi.connect() as sock:
+        sock.sendall(b"POST /after-response?read=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: %s\r\n"
+                     b"Content-Length: %d\r\n\r\n" % (token.encode(), len(body)) + body)
+        read_response(sock, method="POST")
+        try:
+            got = recorder.wait_for(token, "after-response.receive", timeout=OPEN_FOR)[0].data["got"]
+        except RecordTimeout:
+            got = None
+    if got is None:
+        got = recorder.wait_for(token, "after-response.receive", timeout=APP_WAITS + 1)[0].data["got"]
+    observe(f"receive() after a response that left a {len(body)}-byte body unread: {got}")

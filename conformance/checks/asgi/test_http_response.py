@@ -8,6 +8,10 @@ The probe's /respond scenario sends the status, headers and body the query strin
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import gzip
+import time
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -222,3 +226,126 @@ def ended_by_the_server(asgi: RawClient, target: str) -> str:
                 closed = True
             return "closed without a complete response" if closed else "hang"
     return f"status {response.status}"
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-005")
+def test_a_transfer_encoding_header_from_the_app_does_not_change_the_body(asgi: RawClient) -> None:
+    target = respond_target(200, "hello, plain body", (("transfer-encoding", "chunked"),))
+    with asgi.connect() as sock:
+        sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % target.encode())
+        response = read_response(sock, timeout=WAIT)
+        after, _ = what_follows(sock, b"", WAIT)
+    verify(response.body == b"hello, plain body" and is_next_response_or_nothing(after),
+           sent=f"GET {target} (the app sends transfer-encoding: chunked and the plain body b'hello, plain body')",
+           expected="the body b'hello, plain body', then the next response on the connection (or a close)",
+           got=f"body {response.body!r}, then {shown(after, 120)}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-007")
+def test_a_stream_to_an_http_1_0_client_has_no_chunked_framing(asgi: RawClient) -> None:
+    response = asgi.request("GET", "/stream?chunks=3&size=8", http_version="1.0")
+    expected = b"0.......1.......2......."
+    chunked = [v for v in response.header_values("transfer-encoding") if b"chunked" in v.lower()]
+    verify(response.body == expected and not chunked,
+           sent="GET /stream?chunks=3&size=8 HTTP/1.0 (three body events, no Content-Length)",
+           expected=f"the body {expected!r}, delimited without Transfer-Encoding: chunked",
+           got=f"body {response.body!r}, transfer-encoding {response.header_values('transfer-encoding')}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-008")
+def test_a_body_the_app_encoded_arrives_unchanged(asgi: RawClient) -> None:
+    encoded = gzip.compress(b"the app compressed this itself " * 20, mtime=0)
+    target = respond_target(200, headers=(("content-encoding", "gzip"),), body64=quote(base64.b64encode(encoded)),
+                            length="1")
+    response = asgi.request("GET", target, [("Accept-Encoding", "identity")])
+    verify(response.body == encoded and response.header_values("content-encoding") == [b"gzip"],
+           sent="GET /respond: the app sends content-encoding: gzip and a gzip body it made",
+           expected=f"content-encoding: gzip and the {len(encoded)} gzip bytes unchanged",
+           got=f"content-encoding {response.header_values('content-encoding')}, body {shown(response.body, 60)}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-009")
+def test_a_body_in_parts_under_the_apps_content_length_is_framed_by_it(asgi: RawClient) -> None:
+    with asgi.connect() as sock:
+        sock.sendall(b"GET /stream?chunks=2&size=5&length=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        head, rest = read_head(sock, WAIT)
+        after, _ = what_follows(sock, rest, WAIT)
+    lines = head.lower().split(b"\r\n")
+    framed = b"content-length: 10" in lines and not any(line.startswith(b"transfer-encoding:") for line in lines)
+    verify(framed and after.startswith(b"0....1....") and is_next_response_or_nothing(after[10:]),
+           sent="GET /stream?chunks=2&size=5&length=1 (content-length: 10, then two 5-byte body events), then "
+                "GET /ready on the same connection",
+           expected="Content-Length: 10 and no Transfer-Encoding, exactly the 10 bytes, then the next response "
+                    "(or a close)",
+           got=f"header section {shown(head, 200)}, then {shown(after, 120)}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-013")
+def test_an_empty_part_does_not_end_the_response(asgi: RawClient) -> None:
+    response = asgi.request("GET", "/stream?chunks=3&size=8&empty=1")
+    expected = b"0.......1.......2......."
+    verify(response.body == expected,
+           sent="GET /stream?chunks=3&size=8&empty=1 (an empty body event with more_body between the parts)",
+           expected=f"the whole body {expected!r}", got=repr(response.body))
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-014")
+def test_the_final_body_event_completes_the_response_at_once(asgi: RawClient) -> None:
+    started = time.monotonic()
+    response = asgi.request("GET", "/linger?seconds=2")
+    took = time.monotonic() - started
+    verify(response.body == b"complete" and took < 1.0,
+           sent="GET /linger?seconds=2 (the app sends its final body event, then goes on for 2 s)",
+           expected="the complete response within 1 s, before the app returns",
+           got=f"body {response.body!r} after {took:.2f} s")
+
+
+def bad_send(asgi: RawClient, recorder: Recorder, kind: str) -> dict:
+    """What send() did with one of the probe's invalid events (BAD_SENDS in the probe)."""
+    token = recorder.new_token()
+    with contextlib.suppress(AssertionError):  # the answer after a bad event is not judged
+        asgi.request("GET", f"/bad-send?kind={kind}", [("X-Probe-Token", token)])
+    return recorder.wait_for(token, "bad-send", timeout=WAIT)[0].data
+
+
+def verify_raised(asgi: RawClient, recorder: Recorder, kind: str, what: str) -> None:
+    outcome = bad_send(asgi, recorder, kind)
+    verify(outcome["raised"] is not None, sent=f"GET /bad-send?kind={kind}: the app sends {what}",
+           expected="send() raises an exception back to the app", got="send() returned without raising")
+
+
+@pytest.mark.requirement("ASGI-GEN-017")
+def test_send_raises_for_an_unknown_event_type(asgi: RawClient, recorder: Recorder) -> None:
+    verify_raised(asgi, recorder, "unknown-type", "{'type': 'http.response.bogus'}")
+
+
+@pytest.mark.requirement("ASGI-GEN-018")
+def test_send_raises_for_a_start_without_status(asgi: RawClient, recorder: Recorder) -> None:
+    verify_raised(asgi, recorder, "missing-status", "http.response.start without status")
+
+
+@pytest.mark.requirement("ASGI-GEN-019")
+@pytest.mark.parametrize(("kind", "what"), [("str-headers", "http.response.start with str header names and values"),
+                                            ("str-body", "http.response.body with a str body")],
+                         ids=["str-headers", "str-body"])
+def test_send_raises_for_values_of_the_wrong_type(asgi: RawClient, recorder: Recorder, kind: str, what: str) -> None:
+    verify_raised(asgi, recorder, kind, what)
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-019")
+@pytest.mark.parametrize(("kind", "what"), [("body-before-start", "http.response.body before any http.response.start"),
+                                            ("second-start", "a second http.response.start after the first")],
+                         ids=["body-before-start", "second-start"])
+def test_send_raises_for_an_event_out_of_order(asgi: RawClient, recorder: Recorder, kind: str, what: str) -> None:
+    verify_raised(asgi, recorder, kind, what)
+
+
+@pytest.mark.requirement("ASGI-GEN-020")
+def test_extra_keys_in_events_are_accepted(asgi: RawClient, recorder: Recorder) -> None:
+    token = recorder.new_token()
+    response = asgi.request("GET", "/bad-send?kind=extra-key", [("X-Probe-Token", token)])
+    outcome = recorder.wait_for(token, "bad-send", timeout=WAIT)[0].data
+    verify(outcome["raised"] is None and response.body == b"extra keys",
+           sent="GET /bad-send?kind=extra-key: a start and a body event, each with an extra key 'x-probe-extra'",
+           expected="send() does not raise, and the response b'extra keys' goes out",
+           got=f"send() raised {outcome['raised']}; body {response.body!r}")

@@ -348,3 +348,13 @@ def test_objects_in_the_state_are_shared_not_copied(asgi_server: ServerProcess, 
            sent="GET /state?mutate=1 (the request appends to the list 'probe.bucket' in its state), then GET /state",
            expected="the second request's 'probe.bucket' holds the item: the same list object (a shallow copy)",
            got=repr(bucket))
+
+
+@pytest.mark.requirement("ASGI-LS-004")
+def test_lifespan_and_requests_share_an_event_loop(asgi_server: ServerProcess, asgi_http: httpx.Client,
+                                                   recorder: Recorder, server_spec: ServerSpec) -> None:
+    startup = startup_records(recorder, asgi_server, server_spec)[0]
+    lifespan_loop = startup.data.get("loop")
+    request_loop = asgi_http.get("/loop").json()["loop"]
+    verify(request_loop == lifespan_loop, sent="GET /loop (the probe reports its process id and event loop)",
+           expected=f"the loop the lifespan ran in ({lifespan_loop})", got=f"process:loop {request_loop}")
