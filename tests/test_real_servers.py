@@ -22,6 +22,7 @@ SR = "wsgi/test_start_response.py::"
 IT = "wsgi/test_iterable.py::"
 FRAMING = "wsgi/test_framing.py::"
 DISC = "asgi/test_http_disconnect.py::"
+RESP = "asgi/test_http_response.py::"
 
 # Checks that fail on every server tried: real findings, each with how we know. They must fail on
 # every reference too (so a server that starts to pass shows up here).
@@ -76,13 +77,24 @@ REFERENCES = {
         }),
     ],
     "asgi": [
-        Reference(("--server=uvicorn",)),
-        # The one server here that advertises HTTP spec_version 2.4, which gates the check below.
+        Reference(("--server=uvicorn",), {
+            RESP + "test_send_raises_for_values_of_the_wrong_type[str-headers]":
+                "uvicorn (h11) accepts str header names and values in http.response.start without raising",
+        }),
+        # The one server here that advertises HTTP spec_version 2.4, which gates a disconnect check.
         Reference(("--server=gunicorn-asgi",), {
             DISC + "test_send_after_the_client_left_raises_oserror_from_2_4":
                 "gunicorn's asgi worker says spec_version 2.4, yet send() after the client has gone (and the "
                 "app has received http.disconnect) returns quietly instead of raising an OSError subclass",
+            RESP + "test_send_raises_for_an_unknown_event_type":
+                "gunicorn's asgi worker ignores an http.response.bogus event without raising",
+            RESP + "test_send_raises_for_values_of_the_wrong_type[str-headers]":
+                "gunicorn's asgi worker accepts str header names and values without raising",
+            RESP + "test_send_raises_for_an_event_out_of_order":
+                "gunicorn's asgi worker accepts a body before the start, and a second start, without raising",
         }),
+        # Raises for every invalid event the probe sends.
+        Reference(("--server-cmd=hypercorn --bind {host}:{port} --worker-class asyncio {app}", "--interface=asgi")),
     ],
 }
 
