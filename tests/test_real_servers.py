@@ -21,6 +21,7 @@ PROBE_WSGI = "probe_apps.wsgi_probe:app"
 SR = "wsgi/test_start_response.py::"
 IT = "wsgi/test_iterable.py::"
 FRAMING = "wsgi/test_framing.py::"
+INPUT = "wsgi/test_input.py::"
 DISC = "asgi/test_http_disconnect.py::"
 RESP = "asgi/test_http_response.py::"
 
@@ -61,6 +62,12 @@ REFERENCES = {
             FRAMING + "test_a_head_response_has_no_body": "wsgiref sends the app's body in answer to HEAD",
             FRAMING + "test_a_204_or_304_response_has_no_body": "wsgiref sends the app's body with a 204 or 304",
             FRAMING + "test_a_204_response_gets_no_framing_headers": "wsgiref adds Content-Length: 0 to a 204",
+            INPUT + "test_reading_past_the_body_gives_end_of_file":
+                "wsgiref's wsgi.input is the socket itself: a read past the body waits for more bytes",
+            INPUT + "test_read_without_an_argument_returns_the_rest": "read() waits for the client to close",
+            INPUT + "test_an_empty_or_exhausted_input_reads_as_empty": "reads past the body wait for more bytes",
+            INPUT + "test_a_chunked_request_body_reaches_the_app_decoded":
+                "wsgiref does not decode chunked request bodies (nor refuse them)",
         }),
         Reference(command(THREADED_WSGI), {
             SR + "test_faulty_headers_raise_at_start_response[colon-in-name]":

@@ -395,3 +395,71 @@ def blocks_held_back(environ: Environ, start_response: Callable[..., Any]) -> An
     finally:
         getattr(result, "close", lambda: None)()
     return [body]
+
+
+# --- wsgi.input methods ------------------------------------------------------------------------
+
+
+class InputMutant:
+    """wsgi.input with one method broken; the others pass through."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def read(self, *args: Any) -> bytes:
+        return self.stream.read(*args)
+
+    def readline(self, *args: Any) -> bytes:
+        return self.stream.readline(*args)
+
+    def readlines(self, *args: Any) -> list[bytes]:
+        return self.stream.readlines(*args)
+
+    def __iter__(self) -> Any:
+        return iter(self.stream)
+
+
+class ReadlineWithoutNewline(InputMutant):
+    def readline(self, *args: Any) -> bytes:
+        return self.stream.readline(*args).rstrip(b"\n")
+
+
+class ReadlineIgnoringSize(InputMutant):
+    def readline(self, *args: Any) -> bytes:
+        return self.stream.readline()
+
+
+class ReadlinesEmpty(InputMutant):
+    """cheroot's fault: readlines() asks readline(0) for each line, and gets nothing."""
+
+    def readlines(self, *args: Any) -> list[bytes]:
+        return []
+
+
+class ReadlinesIgnoringHint(InputMutant):
+    def readlines(self, *args: Any) -> list[bytes]:
+        return self.stream.readlines()
+
+
+class IterationInBlocks(InputMutant):
+    def __iter__(self) -> Any:
+        return iter(lambda: self.stream.read(2), b"")
+
+
+class ReadlineWithItsOwnPosition(InputMutant):
+    """readline() reads the whole body and hands out its first line: the rest is gone."""
+
+    def readline(self, *args: Any) -> bytes:
+        return self.stream.read().splitlines(True)[0]
+
+
+def input_mutant(kind: type[InputMutant]) -> Callable[..., Any]:
+    return environ_mutant(lambda e: e.update({"wsgi.input": kind(e["wsgi.input"])}))
+
+
+readline_without_newline = input_mutant(ReadlineWithoutNewline)
+readline_ignoring_size = input_mutant(ReadlineIgnoringSize)
+readlines_empty = input_mutant(ReadlinesEmpty)
+readlines_ignoring_hint = input_mutant(ReadlinesIgnoringHint)
+iteration_in_blocks = input_mutant(IterationInBlocks)
+readline_with_its_own_position = input_mutant(ReadlineWithItsOwnPosition)

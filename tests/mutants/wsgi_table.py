@@ -101,4 +101,18 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     # buffering and streaming
     wsgi("blocks_held_back", "WSGI-BUF-001", STREAMING + "test_a_block_arrives_before_the_next_is_produced"),
     wsgi("blocks_held_back", "WSGI-BUF-002", STREAMING + "test_a_large_block_is_sent_in_full_before_the_next"),
+    # wsgi.input (wsgiref hands the app the socket itself: reads past the body wait, and it does
+    # not decode chunked bodies; readlines() and iteration need a server that ends the body)
+    wsgi("unchanged", "WSGI-IN-003", INPUT + "test_reading_past_the_body_gives_end_of_file"),
+    wsgi("unchanged", "WSGI-IN-004", INPUT + "test_read_without_an_argument_returns_the_rest"),
+    wsgi("unchanged", "WSGI-IN-005", INPUT + "test_an_empty_or_exhausted_input_reads_as_empty"),
+    wsgi("unchanged", "WSGI-H11-001", INPUT + "test_a_chunked_request_body_reaches_the_app_decoded"),
+    wsgi("readline_without_newline", "WSGI-IN-006", INPUT + "test_readline_returns_one_line_at_a_time"),
+    wsgi("readline_ignoring_size", "WSGI-IN-007", INPUT + "test_readline_honours_a_size"),
+    wsgi("readlines_empty", "WSGI-IN-001", INPUT + "test_readlines_returns_every_line", server=THREADED_WSGI),
+    wsgi("readlines_ignoring_hint", "WSGI-IN-008", server=THREADED_WSGI,
+         observes={INPUT + "test_readlines_with_a_hint_is_reported": "ignored the hint"}),
+    wsgi("iteration_in_blocks", "WSGI-IN-009", INPUT + "test_iterating_over_input_yields_the_lines",
+         server=THREADED_WSGI),
+    wsgi("readline_with_its_own_position", "WSGI-IN-010", INPUT + "test_the_methods_share_one_position"),
 )

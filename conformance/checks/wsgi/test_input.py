@@ -7,10 +7,14 @@ returned, with their types in X-Probe-Read-Types.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
-from conformance.clients.raw import RawClient
+from conformance.clients.raw import RawClient, Response, WireError, chunked
+from conformance.launcher import ServerProcess
+from conformance.probe_data import revive
 from conformance.verify import shown, verify
 
 # Every byte value, CR LF pairs and a NUL, so that no translation or decoding goes unnoticed.
@@ -46,3 +50,140 @@ def test_read_returns_bytes(wsgi: RawClient) -> None:
     types = (response.header("X-Probe-Read-Types") or b"").decode()
     verify(types and set(types.split(",")) == {"bytes"}, sent="POST /echo?mode=chunks&size=3 with b'abcdefg'",
            expected="every read() result of type bytes", got=f"read() returned: {types or 'nothing'}")
+
+
+# --- the input stream's methods: /input?op=... reports what each call returned ---------------
+
+# A body that should take a moment at most to read: a wait past this means the server is waiting
+# for bytes the client will never send.
+QUICK = 1.0
+
+
+@pytest.fixture
+def quick(wsgi_server: ServerProcess) -> RawClient:
+    return RawClient(wsgi_server.host, wsgi_server.port, timeout=QUICK)
+
+
+def operations(response: Response) -> list[Any]:
+    """What each call returned (as the exact value), or the text of what it raised."""
+    payload = response.json()
+    return [revive(r["value"]) if "value" in r else f"raised {r['raised']}" for r in payload["results"]]
+
+
+def input_path(*ops: str) -> str:
+    return "/input?" + "&".join(f"op={op}" for op in ops)
+
+
+def ask(client: RawClient, body: bytes, *ops: str, to_the_end: bool = False) -> tuple[str, list[Any]]:
+    """``to_the_end``: the calls read up to the end of the body, where a server that does not
+    simulate end-of-file (WSGI-IN-003, judged on its own) leaves the app waiting: not applicable."""
+    path = input_path(*ops)
+    try:
+        response = client.request("POST", path, [], body)
+    except WireError as error:
+        if to_the_end and "no complete response" in str(error):
+            pytest.skip(f"not applicable: {', '.join(ops)} waited for bytes past CONTENT_LENGTH (see WSGI-IN-003)")
+        return path, [f"no answer: {error}"]
+    return path, operations(response)
+
+
+@pytest.mark.requirement("WSGI-IN-003")
+def test_reading_past_the_body_gives_end_of_file(quick: RawClient) -> None:
+    """read(100) three times on a 5-byte body; the connection stays open."""
+    path, results = ask(quick, b"hello", "read:100", "read:100", "read:100")
+    ok = all(type(r) is bytes for r in results) and b"".join(results) == b"hello" and results[-1] == b""
+    verify(ok, sent=f"POST {path} with b'hello'", expected="the reads join to b'hello', the last returns b''",
+           got=f"{results}")
+
+
+@pytest.mark.requirement("WSGI-IN-004")
+def test_read_without_an_argument_returns_the_rest(quick: RawClient) -> None:
+    path, results = ask(quick, b"hello world", "read:6", "read")
+    verify(results == [b"hello ", b"world"], sent=f"POST {path} with b'hello world'",
+           expected="[b'hello ', b'world']", got=f"{results}")
+
+
+@pytest.mark.requirement("WSGI-IN-005")
+@pytest.mark.parametrize("body", [b"", b"abc"], ids=["empty", "exhausted"])
+def test_an_empty_or_exhausted_input_reads_as_empty(quick: RawClient, body: bytes) -> None:
+    ops = ("read:3",) if body else ()
+    path, results = ask(quick, body, *ops, "read:10", "readline", "read:10")
+    expected = ([body] if body else []) + [b"", b"", b""]
+    verify(results == expected, sent=f"POST {path} with {body!r}", expected=f"{expected}", got=f"{results}")
+
+
+@pytest.mark.requirement("WSGI-IN-006")
+def test_readline_returns_one_line_at_a_time(quick: RawClient) -> None:
+    body = b"a\nbb\n\nccc\n"
+    path, results = ask(quick, body, "readline", "readline", "readline", "readline")
+    verify(results == body.splitlines(True), sent=f"POST {path} with {body!r}",
+           expected=f"{body.splitlines(True)}", got=f"{results}")
+
+
+@pytest.mark.requirement("WSGI-IN-007")
+def test_readline_honours_a_size(quick: RawClient) -> None:
+    body = b"abcdef\ngh\n"
+    path, results = ask(quick, body, "readline:3", "readline")
+    verify(results == [b"abc", b"def\n"], sent=f"POST {path} with {body!r}",
+           expected="[b'abc', b'def\\n']", got=f"{results}")
+
+
+@pytest.mark.requirement("WSGI-IN-001")
+def test_readlines_returns_every_line(quick: RawClient) -> None:
+    body = b"a\nbb\nccc"
+    path, results = ask(quick, body, "readlines", to_the_end=True)
+    verify(results == [body.splitlines(True)], sent=f"POST {path} with {body!r}",
+           expected=f"{[body.splitlines(True)]}", got=f"{results}")
+
+
+@pytest.mark.requirement("WSGI-IN-008")
+def test_readlines_with_a_hint_is_reported(quick: RawClient, observe: Callable[[str], None]) -> None:
+    body = b"a\nbb\nccc\n"
+    path, results = ask(quick, body, "readlines:2", "readlines", to_the_end=True)
+    lines = body.splitlines(True)
+    if len(results) == 2 and isinstance(results[0], list) and isinstance(results[1], list) \
+            and results[0] + results[1] == lines:
+        observe("readlines(2) " + ("ignored the hint (returned every line)" if results[0] == lines
+                                   else f"honoured the hint (returned {results[0]})"))
+    else:
+        observe(f"readlines(2), then readlines(): {results} (expected the lines {lines} between them)")
+
+
+@pytest.mark.requirement("WSGI-IN-009")
+def test_iterating_over_input_yields_the_lines(quick: RawClient) -> None:
+    body = b"a\nbb\nccc"
+    path, results = ask(quick, body, "iter", to_the_end=True)
+    verify(results == [body.splitlines(True)], sent=f"POST {path} with {body!r}",
+           expected=f"{[body.splitlines(True)]}", got=f"{results}")
+
+
+@pytest.mark.requirement("WSGI-IN-010")
+def test_the_methods_share_one_position(quick: RawClient) -> None:
+    body = b"0123\n4567\n89"
+    path, results = ask(quick, body, "read:2", "readline", "read:7")
+    verify(results == [b"01", b"23\n", b"4567\n89"], sent=f"POST {path} with {body!r}",
+           expected="[b'01', b'23\\n', b'4567\\n89']", got=f"{results}")
+
+
+@pytest.mark.requirement("WSGI-H11-001")
+def test_a_chunked_request_body_reaches_the_app_decoded(quick: RawClient, observe: Callable[[str], None]) -> None:
+    """POST with Transfer-Encoding: chunked; the app reads CONTENT_LENGTH bytes, or until b''."""
+    body = b"hello chunked world"
+    path = input_path("body")
+    try:
+        response = quick.request("POST", path, [("Transfer-Encoding", "chunked")], chunked(body, 5))
+    except WireError as error:
+        verify(False, sent=f"POST {path} with a chunked body {body!r}",
+               expected="the decoded body read by the app, or a 4xx/501 refusal", got=str(error))
+        return
+    if 400 <= response.status < 500 or response.status == 501:
+        observe(f"chunked request bodies refused with {response.status}")
+        return
+    payload = response.json()
+    got = revive(payload["results"][0]["value"]) if "value" in payload["results"][0] else payload["results"][0]
+    length = payload["content_length"]
+    observe(f"chunked request body: CONTENT_LENGTH {length!r}, wsgi.input_terminated "
+            f"{revive(payload['input_terminated'])!r}")
+    verify(got == body and length in (None, "", str(len(body))), sent=f"POST {path} with a chunked body {body!r}",
+           expected=f"the app reads {body!r}, with CONTENT_LENGTH absent, empty or {len(body)}",
+           got=f"the app read {got!r}, CONTENT_LENGTH {length!r}")

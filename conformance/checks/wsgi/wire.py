@@ -109,3 +109,4 @@ def wait_closed(recorder: Recorder, token: str, timeout: float = 5.0) -> list[st
     """Wait for the app's close() record; the events seen under ``token``, in order."""
     recorder.wait_for(token, "close", timeout=timeout)
     return [r.event for r in recorder.records(token)]
+
