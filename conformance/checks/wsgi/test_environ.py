@@ -15,6 +15,7 @@ import pytest
 
 from conformance.clients.raw import RawClient
 from conformance.launcher import ServerProcess
+from conformance.session import ConformanceRun
 from conformance.probe_data import revive, type_name
 from conformance.probing import fetch_environ
 from conformance.verify import verify
@@ -240,10 +241,14 @@ def test_run_once_is_false_when_the_process_serves_again(wsgi: RawClient) -> Non
            expected="wsgi.run_once false on the second request", got=repr(second.get("wsgi.run_once")))
 
 
-def concurrent_calls(wsgi: RawClient, count: int = 6, hold: float = 0.25) -> list[dict]:
-    """``count`` requests at once, each held ``hold`` seconds by the app: who served them, when."""
-    with ThreadPoolExecutor(count) as pool:
-        responses = list(pool.map(lambda _: wsgi.request("GET", f"/environ?sleep={hold}"), range(count)))
+@pytest.fixture(scope="module")
+def concurrent_calls(conformance_run: ConformanceRun) -> list[dict]:
+    """6 requests at once, each held 0.25 s by the app: who served them, and when.
+    Made once for the module's checks: a single-threaded server takes 1.5 s to answer them all."""
+    server = conformance_run.server("wsgi")
+    client = RawClient(server.host, server.port)
+    with ThreadPoolExecutor(6) as pool:
+        responses = list(pool.map(lambda _: client.request("GET", "/environ?sleep=0.25"), range(6)))
     return [response.json() for response in responses]
 
 
@@ -259,9 +264,9 @@ def overlapping_in_one_process(calls: list[dict]) -> list[dict]:
 
 
 @pytest.mark.requirement("WSGI-KEY-006")
-def test_multithread_is_true_when_calls_overlap_in_one_process(wsgi: RawClient,
+def test_multithread_is_true_when_calls_overlap_in_one_process(concurrent_calls: list[dict],
                                                                observe: Callable[[str], None]) -> None:
-    calls = concurrent_calls(wsgi)
+    calls = concurrent_calls
     overlapping = overlapping_in_one_process(calls)
     flags = {repr(revive(call["environ"]["wsgi.multithread"])) for call in calls}
     if not overlapping:
@@ -274,8 +279,8 @@ def test_multithread_is_true_when_calls_overlap_in_one_process(wsgi: RawClient,
 
 
 @pytest.mark.requirement("WSGI-KEY-007")
-def test_multiprocess_is_true_when_several_processes_serve(wsgi: RawClient) -> None:
-    calls = concurrent_calls(wsgi)
+def test_multiprocess_is_true_when_several_processes_serve(concurrent_calls: list[dict]) -> None:
+    calls = concurrent_calls
     pids = {call["call"]["pid"] for call in calls}
     if len(pids) < 2:
         pytest.skip("not applicable: one process served every call")
