@@ -15,9 +15,9 @@ import pytest
 
 from conformance.clients.raw import RawClient
 from conformance.launcher import ServerProcess
-from conformance.session import ConformanceRun
 from conformance.probe_data import revive, type_name
 from conformance.probing import fetch_environ
+from conformance.session import ConformanceRun
 from conformance.verify import verify
 
 WSGI_KEYS = ("wsgi.version", "wsgi.url_scheme", "wsgi.input", "wsgi.errors",
