@@ -14,11 +14,13 @@ Scenarios (each does one thing; the first path segment picks it):
   /scope           the scope as typed JSON, with every receive event of the request body
   /echo            the events of the request body and the body itself, as typed JSON
   /stream          ?chunks=N&size=BYTES&gap=SECONDS: a body sent in N events with more_body;
-                   &length=1 adds its content-length, &empty=1 an empty event between parts
+                   &length=1 adds its content-length, &empty=1 an empty event between parts,
+                   &hold=S waits S seconds between the start and the first part
   /digest          the sha256 and length of the request body, and a summary of its events
-  /respond         ?status=N&body=TEXT (or body64=BASE64)&header=NAME:VALUE (repeatable, kept in order)&length=1
-                   (adds content-length)&omit=headers|body (start without a headers key, or a
-                   body event with no keys at all)
+  /respond         ?status=N&body=TEXT (or body64=BASE64)&header=NAME:VALUE (repeatable, kept
+                   in order)&length=1 (adds content-length)&trailers=0|1 (the start's trailers
+                   key)&omit=headers|body (start without a headers key, or a body event with no
+                   keys at all)
   /raise           ?when=before|after[&length=N]: raises before http.response.start, or after
                    the start and a first part of the body (content-length N if given)
   /silent          reads the request, then returns without sending anything
@@ -233,6 +235,8 @@ async def stream(scope: Scope, receive: Receive, send: Send) -> None:
     if query.get("length"):
         headers.append((b"content-length", b"%d" % (chunks * size)))
     await send({"type": "http.response.start", "status": 200, "headers": headers})
+    if query.get("hold"):
+        await sleep(float(query["hold"]))
     for index in range(chunks):
         if index and gap:
             await sleep(gap)
@@ -269,6 +273,8 @@ async def respond_as_asked(scope: Scope, receive: Receive, send: Send) -> None:
     start: dict[str, Any] = {"type": "http.response.start", "status": int(query.get("status", "200"))}
     if query.get("omit") != "headers":
         start["headers"] = headers
+    if "trailers" in query:
+        start["trailers"] = query["trailers"] == "1"
     await send(start)
     await send({"type": "http.response.body"} if query.get("omit") == "body" else
                {"type": "http.response.body", "body": body})
