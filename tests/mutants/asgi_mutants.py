@@ -746,3 +746,183 @@ async def lifespan_in_another_loop(scope: Scope, receive: Receive, send: Send) -
         asyncio.run(probe(scope, relayed_receive, relayed_send))
 
     await main.run_in_executor(None, run)
+
+
+# --- core rules, scope details, body event types, framing, lifespan sequence -------------------
+
+
+class ScopeDict(dict):  # type: ignore[type-arg]
+    """A dict subclass, as a server might hand the app."""
+
+
+async def scope_subclassed(scope: Scope, receive: Receive, send: Send) -> None:
+    await probe(ScopeDict(scope) if scope["type"] == "http" else scope, receive, send)
+
+
+def _first_event_changed(change: Callable[[Message], Message]) -> Callable[[Scope, Receive], Receive]:
+    def wrap(scope: Scope, receive: Receive) -> Receive:
+        first = True
+
+        async def wrapped() -> Message:
+            nonlocal first
+            message = await receive()
+            if first:
+                first, message = False, change(dict(message))
+            return message
+
+        return wrapped
+
+    return wrap
+
+
+def _each_event_changed(change: Callable[[Message], Message]) -> Callable[[Scope, Receive], Receive]:
+    def wrap(scope: Scope, receive: Receive) -> Receive:
+        async def wrapped() -> Message:
+            return change(dict(await receive()))
+
+        return wrapped
+
+    return wrap
+
+
+def _without_type(message: Message) -> Message:
+    message.pop("type", None)
+    return message
+
+
+event_without_type = receive_mutant(_first_event_changed(_without_type))
+event_type_not_namespaced = receive_mutant(
+    _first_event_changed(lambda m: {**m, "type": m["type"].replace("http.", "", 1)}))
+first_event_not_request = receive_mutant(_first_event_changed(lambda m: {**m, "type": "http.bogus"}))
+body_as_bytearray = receive_mutant(
+    _each_event_changed(lambda m: {**m, "body": bytearray(m["body"])} if "body" in m else m))
+more_body_as_int = receive_mutant(
+    _each_event_changed(lambda m: {**m, "more_body": int(m["more_body"])} if "more_body" in m else m))
+bytes_key_in_scope = scope_mutant(lambda scope: scope.update({b"x-server-extra": 1}))
+
+
+def _keep_encoded_slash(scope: Scope) -> None:
+    raw = scope["raw_path"].decode("ascii")
+    scope["path"] = unquote(raw.replace("%2F", "%252F").replace("%2f", "%252f"))
+
+
+encoded_slash_kept = scope_mutant(_keep_encoded_slash)
+raw_path_with_query = scope_mutant(
+    lambda scope: scope.update(raw_path=scope["raw_path"] + b"?" + scope["query_string"])
+    if scope["query_string"] else None)
+request_event_after_body = request_event_after_response
+
+
+def _cancelled_after_disconnect(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    """Cancels the app as soon as it has been told of the disconnect."""
+    told = False
+
+    async def wrapped() -> Message:
+        nonlocal told
+        if told:
+            raise asyncio.CancelledError
+        message = await receive()
+        told = message["type"] == "http.disconnect"
+        return message
+
+    return wrapped, send
+
+
+app_cancelled_at_disconnect = http_mutant(_cancelled_after_disconnect, path="/wait-disconnect")
+# Served by uvicorn's httptools protocol (asgi_table.py): told in place that the request is a HEAD,
+# it writes a response with neither Content-Length nor chunked framing, and keeps the connection.
+def _thinks_it_is_head(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    scope["method"] = "HEAD"
+    return receive, send
+
+
+unframed_response_kept_alive = http_mutant(_thinks_it_is_head, path="/stream")
+
+
+def _headers_held(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    held: list[Message] = []
+
+    async def holding(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            held.append(message)
+            return
+        while held:
+            await send(held.pop())
+        await send(message)
+
+    return receive, holding
+
+
+def _trailers_awaited(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    """Waits for trailers whenever the start has a trailers key, whatever its value."""
+    waiting = False
+
+    async def awaiting(message: Message) -> None:
+        nonlocal waiting
+        if message["type"] == "http.response.start":
+            waiting = "trailers" in message
+        elif message["type"] == "http.response.body" and waiting:
+            message = {**message, "more_body": True}
+        await send(message)
+
+    return receive, awaiting
+
+
+def _start_ends_response(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    ended = False
+
+    async def ending(message: Message) -> None:
+        nonlocal ended
+        if ended:
+            return
+        await send(message)
+        if message["type"] == "http.response.start":
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            ended = True
+
+    return receive, ending
+
+
+headers_held_until_body = http_mutant(_headers_held, path="/stream")
+trailers_false_awaits_trailers = http_mutant(_trailers_awaited, path="/respond")
+start_ends_response = http_mutant(_start_ends_response, path="/stream")
+
+
+def _extra_lifespan_event(scope: Scope, receive: Receive) -> Receive:
+    calls = 0
+
+    async def wrapped() -> Message:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            return {"type": "lifespan.bogus"}
+        return await receive()
+
+    return wrapped
+
+
+lifespan_extra_event = receive_mutant(_extra_lifespan_event, scope_type="lifespan")
+
+
+async def lifespan_split_in_two(scope: Scope, receive: Receive, send: Send) -> None:
+    """Calls the app anew, with a fresh lifespan scope, to deliver lifespan.shutdown."""
+    if scope["type"] != "lifespan":
+        await probe(scope, receive, send)
+        return
+    shutdown = asyncio.Event()
+
+    async def first_receive() -> Message:
+        message = await receive()
+        if message["type"] == "lifespan.shutdown":
+            shutdown.set()
+            await asyncio.Event().wait()
+        return message
+
+    first = asyncio.ensure_future(probe(scope, first_receive, send))
+    await shutdown.wait()
+
+    async def second_receive() -> Message:
+        return {"type": "lifespan.shutdown"}
+
+    await probe(dict(scope), second_receive, send)
+    first.cancel()

@@ -9,6 +9,7 @@ SCOPE = "test_http_scope.py::"
 BODY = "test_http_body.py::"
 LIFE = "test_lifespan.py::"
 HTTP_PROPS = "test_http_properties.py::"
+CORE = "test_core.py::"
 RESP = "test_http_response.py::"
 DISC = "test_http_disconnect.py::"
 
@@ -97,6 +98,26 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
     asgi("extra_keys_rejected", "ASGI-GEN-020", RESP + "test_extra_keys_in_events_are_accepted"),
     asgi("bodies_leak_between_requests", "ASGI-HTTP-REQ-010",
          BODY + "test_each_request_on_a_connection_gets_only_its_own_body"),
+    asgi("unframed_response_kept_alive", "ASGI-HTTP-RESP-006",
+         RESP + "test_a_response_without_content_length_is_framed", server=UVICORN_HTTPTOOLS),
+    asgi("headers_held_until_body", "ASGI-HTTP-RESP-010",
+         observes={RESP + "test_when_the_headers_reach_the_wire_is_reported": "held until the first body event"}),
+    asgi("trailers_false_awaits_trailers", "ASGI-HTTP-RESP-018",
+         RESP + "test_a_start_with_trailers_false_completes_normally"),
+    asgi("start_ends_response", "ASGI-HTTP-RESP-020", RESP + "test_the_start_alone_does_not_end_the_response"),
+    # core rules, scope details, body event types
+    asgi("scope_subclassed", "ASGI-GEN-003", CORE + "test_the_scope_is_a_dict"),
+    asgi("event_without_type", "ASGI-GEN-008", CORE + "test_every_event_is_a_dict_with_a_str_type"),
+    asgi("event_type_not_namespaced", "ASGI-GEN-009", CORE + "test_event_types_are_namespaced_by_the_scope_type"),
+    asgi("bytes_key_in_scope", "ASGI-GEN-012", CORE + "test_every_key_is_a_str"),
+    asgi("encoded_slash_kept", "ASGI-HTTP-SCOPE-009",
+         SCOPE + "test_an_encoded_slash_is_decoded_in_path_and_kept_in_raw_path"),
+    asgi("raw_path_with_query", "ASGI-HTTP-SCOPE-011", SCOPE + "test_raw_path_excludes_the_query_string"),
+    asgi("first_event_not_request", "ASGI-HTTP-REQ-001", BODY + "test_the_first_event_is_http_request"),
+    asgi("body_as_bytearray", "ASGI-HTTP-REQ-003", BODY + "test_request_bodies_are_bytes"),
+    asgi("more_body_as_int", "ASGI-HTTP-REQ-004", BODY + "test_more_body_is_a_bool"),
+    asgi("request_event_after_body", "ASGI-HTTP-REQ-006", DISC + "test_no_request_event_follows_the_last_one"),
+    asgi("app_cancelled_at_disconnect", "ASGI-GEN-026", DISC + "test_the_app_may_clean_up_after_disconnect"),
     # disconnect
     asgi("unread_body_handed_over", "ASGI-HTTP-DISC-005",
          observes={DISC + "test_receive_after_a_response_that_left_the_body_unread_is_reported":
@@ -125,6 +146,8 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
     asgi("lifespan_spec_version_2_3", "ASGI-LS-002",
          observes={LIFE + "test_lifespan_spec_version_is_reported": "not a lifespan spec version"}),
     asgi("lifespan_in_another_loop", "ASGI-LS-004", LIFE + "test_lifespan_and_requests_share_an_event_loop"),
+    asgi("lifespan_extra_event", "ASGI-LS-015", LIFE + "test_the_lifespan_events_are_startup_then_shutdown"),
+    asgi("lifespan_split_in_two", "ASGI-LS-016", LIFE + "test_one_lifespan_call_lasts_from_startup_to_shutdown"),
     asgi("state_prefilled", "ASGI-STATE-001", LIFE + "test_lifespan_state_starts_empty"),
     asgi("state_not_passed_on", "ASGI-STATE-002", LIFE + "test_request_scopes_carry_the_lifespan_state"),
     asgi("state_shared_not_copied", "ASGI-STATE-004", LIFE + "test_a_requests_changes_to_its_state_do_not_leak"),

@@ -140,3 +140,26 @@ def test_each_request_on_a_connection_gets_only_its_own_body(asgi: RawClient) ->
     verify(got == expected, sent="POST /digest with 1000 bytes of 'a', then on the same connection 700 bytes of 'b'",
            expected="each request's app sees exactly its own body (1000 and 700 bytes, their sha256)",
            got=f"lengths {[length for _, length in got]}, sha256 {'equal' if got == expected else 'different'}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-REQ-001")
+def test_the_first_event_is_http_request(asgi: RawClient) -> None:
+    events, _ = echoed(asgi.request("POST", "/echo", [], b"first event").json())
+    verify(bool(events) and events[0].get("type") == "http.request", sent="POST /echo with a body",
+           expected="the first received event is http.request", got=repr(events[:1]))
+
+
+@pytest.mark.requirement("ASGI-HTTP-REQ-003")
+def test_request_bodies_are_bytes(asgi: RawClient) -> None:
+    events, _ = echoed(asgi.request("POST", "/echo", [], os.urandom(100_000)).json())
+    wrong = [e["body_type"] for e in events if e["body_type"] != "bytes"]
+    verify(not wrong, sent="POST /echo with 100000 bytes", expected="every http.request body (where present) bytes",
+           got=f"body types {sorted(set(wrong))}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-REQ-004")
+def test_more_body_is_a_bool(asgi: RawClient) -> None:
+    events, _ = echoed(asgi.request("POST", "/echo", [], os.urandom(100_000)).json())
+    wrong = [e["more_body"] for e in events if "more_body" in e and type(e["more_body"]) is not bool]
+    verify(not wrong, sent="POST /echo with 100000 bytes", expected="more_body (where present) a bool in every event",
+           got=f"more_body values {wrong[:5]!r}")

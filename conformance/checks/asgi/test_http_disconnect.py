@@ -178,3 +178,26 @@ def test_receive_after_a_response_that_left_the_body_unread_is_reported(asgi: Ra
     if got is None:
         got = recorder.wait_for(token, "after-response.receive", timeout=APP_WAITS + 1)[0].data["got"]
     observe(f"receive() after a response that left a {len(body)}-byte body unread: {got}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-REQ-006")
+def test_no_request_event_follows_the_last_one(asgi: RawClient, recorder: Recorder,
+                                              asgi_server: ServerProcess) -> None:
+    outcome = after_response(asgi, recorder, asgi_server)
+    verify(outcome["got"] != "http.request",
+           sent="GET /after-response (the app reads the request to more_body false, answers, calls receive())",
+           expected="no further http.request event", got=f"receive() gave {outcome['got']}")
+
+
+@pytest.mark.requirement("ASGI-GEN-026")
+def test_the_app_may_clean_up_after_disconnect(asgi: RawClient, recorder: Recorder,
+                                               asgi_server: ServerProcess) -> None:
+    """The probe reports a send it makes more than 1 s after it received http.disconnect."""
+    try:
+        sent = hang_up(asgi, recorder, asgi_server)["send"]
+    except RecordTimeout as error:
+        sent, missing = None, str(error)
+    verify(sent is not None,
+           sent="GET /wait-disconnect; the client hangs up; the app waits 1 s more in receive(), then sends",
+           expected="the app runs on after http.disconnect and reports its send",
+           got="" if sent is not None else f"the app stopped before it could report: {missing}")

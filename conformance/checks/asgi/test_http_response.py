@@ -17,7 +17,14 @@ from urllib.parse import quote
 
 import pytest
 
-from conformance.checks.asgi.wire import is_next_response_or_nothing, parse, read_head, read_until_closed, what_follows
+from conformance.checks.asgi.wire import (
+    is_next_response_or_nothing,
+    parse,
+    read_head,
+    read_one,
+    read_until_closed,
+    what_follows,
+)
 from conformance.clients.raw import RawClient, Response, read_response
 from conformance.launcher import ServerProcess
 from conformance.recorder import Recorder
@@ -154,17 +161,17 @@ def test_a_body_sent_after_the_response_completed_goes_nowhere(asgi: RawClient, 
     with asgi.connect() as sock:
         sock.sendall(b"GET /send-after-complete HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: %s\r\n\r\n"
                      % token.encode())
-        response = read_response(sock, timeout=WAIT)
+        _, body, rest = read_one(sock, WAIT)
         outcome = recorder.wait_for(token, "send-after-complete", timeout=WAIT)[0].data
-        after, _ = what_follows(sock, b"", WAIT)
+        after, _ = what_follows(sock, rest, WAIT)
     observe("send() of a body event after the response completed "
             + (f"raised {outcome['raised']}" if outcome.get("raised") else "returned without raising"))
-    verify(response.body == b"complete" and b"EXTRA" not in after and is_next_response_or_nothing(after),
+    verify(body == b"complete" and b"EXTRA" not in after and is_next_response_or_nothing(after),
            sent="GET /send-after-complete (a complete response b'complete', then one more body event "
                 "b'EXTRA-BYTES-AFTER-COMPLETE'), then GET /ready on the same connection",
            expected="the body b'complete', then only the next response (or the connection closes); the extra "
                     "event never on the wire",
-           got=f"body {response.body!r}, then {shown(after, 160)}")
+           got=f"body {body!r}, then {shown(after, 160)}")
 
 
 @pytest.mark.requirement("ASGI-GEN-021")
@@ -233,12 +240,12 @@ def test_a_transfer_encoding_header_from_the_app_does_not_change_the_body(asgi: 
     target = respond_target(200, "hello, plain body", (("transfer-encoding", "chunked"),))
     with asgi.connect() as sock:
         sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % target.encode())
-        response = read_response(sock, timeout=WAIT)
-        after, _ = what_follows(sock, b"", WAIT)
-    verify(response.body == b"hello, plain body" and is_next_response_or_nothing(after),
+        _, body, rest = read_one(sock, WAIT)
+        after, _ = what_follows(sock, rest, WAIT)
+    verify(body == b"hello, plain body" and is_next_response_or_nothing(after),
            sent=f"GET {target} (the app sends transfer-encoding: chunked and the plain body b'hello, plain body')",
            expected="the body b'hello, plain body', then the next response on the connection (or a close)",
-           got=f"body {response.body!r}, then {shown(after, 120)}")
+           got=f"body {body!r}, then {shown(after, 120)}")
 
 
 @pytest.mark.requirement("ASGI-HTTP-RESP-007")
@@ -349,3 +356,45 @@ def test_extra_keys_in_events_are_accepted(asgi: RawClient, recorder: Recorder) 
            sent="GET /bad-send?kind=extra-key: a start and a body event, each with an extra key 'x-probe-extra'",
            expected="send() does not raise, and the response b'extra keys' goes out",
            got=f"send() raised {outcome['raised']}; body {response.body!r}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-006")
+def test_a_response_without_content_length_is_framed(asgi: RawClient) -> None:
+    with asgi.connect() as sock:
+        sock.sendall(b"GET /stream?chunks=3&size=8 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        _, body, rest = read_one(sock, WAIT)
+        after, _ = what_follows(sock, rest, WAIT)
+    verify(body == b"0.......1.......2......." and is_next_response_or_nothing(after),
+           sent="GET /stream?chunks=3&size=8 (three body events, no Content-Length), then GET /ready on the same "
+                "connection",
+           expected="the body, framed so that it ends (chunked, or the connection closed), then the next response "
+                    "(or a close)",
+           got=f"body {body!r}, then {shown(after, 120)}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-010")
+def test_when_the_headers_reach_the_wire_is_reported(asgi: RawClient, observe: Callable[[str], None]) -> None:
+    """Informational: the app waits 0.3 s between its start and its body."""
+    with asgi.connect() as sock:
+        sock.sendall(b"GET /stream?chunks=1&size=8&hold=0.3 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        started = time.monotonic()
+        read_head(sock, WAIT)
+        head_after = time.monotonic() - started
+    observe("status and headers " + ("sent at http.response.start" if head_after < 0.15 else
+                                     f"held until the first body event ({head_after:.2f} s)"))
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-020")
+def test_the_start_alone_does_not_end_the_response(asgi: RawClient) -> None:
+    response = asgi.request("GET", "/stream?chunks=2&size=8&hold=0.3")
+    verify(response.body == b"0.......1.......",
+           sent="GET /stream?chunks=2&size=8&hold=0.3 (the start, 0.3 s, then two body events; no Content-Length)",
+           expected="one response holding both body events", got=f"body {response.body!r}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-018")
+def test_a_start_with_trailers_false_completes_normally(asgi: RawClient) -> None:
+    target = respond_target(200, "no trailers coming", trailers="0")
+    response = asgi.request("GET", target)
+    verify(response.body == b"no trailers coming", sent=f"GET {target} (http.response.start with trailers: False)",
+           expected="a complete response with the body", got=f"body {response.body!r}")

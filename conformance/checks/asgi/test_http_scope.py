@@ -211,3 +211,22 @@ def test_server_is_the_listening_address_and_port(asgi: RawClient, asgi_server: 
     ok = len(server) == 2 and type(server[0]) is str and type(server[1]) is int and list(server) == expected
     verify(ok, sent=f"GET /scope to {asgi_server.host}:{asgi_server.port}",
            expected=f"server {expected!r} (str, int)", got=repr(server))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-009")
+def test_an_encoded_slash_is_decoded_in_path_and_kept_in_raw_path(asgi: RawClient) -> None:
+    scope, _, _ = fetch_scope(asgi, b"/scope/a%2Fb")
+    raw_path = scope.get("raw_path")
+    verify(scope.get("path") == "/scope/a/b" and raw_path in (None, b"/scope/a%2Fb"), sent="GET /scope/a%2Fb",
+           expected="path '/scope/a/b' (and raw_path b'/scope/a%2Fb', where provided)",
+           got=f"path {scope.get('path')!r}, raw_path {raw_path!r}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-011")
+def test_raw_path_excludes_the_query_string(asgi: RawClient) -> None:
+    scope, _, _ = fetch_scope(asgi, b"/scope/q?x=1&y=%3F")
+    raw_path = scope.get("raw_path")
+    if raw_path is None:
+        pytest.skip("not applicable: the server does not provide raw_path (optional)")
+    verify(raw_path == b"/scope/q", sent="GET /scope/q?x=1&y=%3F", expected="raw_path b'/scope/q'",
+           got=repr(raw_path))

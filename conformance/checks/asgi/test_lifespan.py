@@ -358,3 +358,37 @@ def test_lifespan_and_requests_share_an_event_loop(asgi_server: ServerProcess, a
     request_loop = asgi_http.get("/loop").json()["loop"]
     verify(request_loop == lifespan_loop, sent="GET /loop (the probe reports its process id and event loop)",
            expected=f"the loop the lifespan ran in ({lifespan_loop})", got=f"process:loop {request_loop}")
+
+
+def received_lifespan_events(recorder: Recorder, server: ServerProcess) -> list[str]:
+    """The events the app received in its lifespan calls (not the probe's own markers)."""
+    return [r.event for r in recorder.records(lifespan_token(server)) if "message" in r.data]
+
+
+@pytest.mark.requirement("ASGI-LS-015")
+def test_the_lifespan_events_are_startup_then_shutdown(slow_lifespan_server: ServerProcess,
+                                                        recorder: Recorder) -> None:
+    slow_lifespan_server.stop()
+    try:
+        recorder.wait_for(lifespan_token(slow_lifespan_server), "lifespan.shutdown", timeout=2.0)
+    except RecordTimeout:
+        pytest.skip("not applicable here: no lifespan.shutdown arrived (see ASGI-LS-009)")
+    events = received_lifespan_events(recorder, slow_lifespan_server)
+    verify(events == ["lifespan.startup", "lifespan.shutdown"], sent="(server start, then the stop signal)",
+           expected="the app receives lifespan.startup, then lifespan.shutdown, and nothing else",
+           got=f"events in order: {events}")
+
+
+@pytest.mark.requirement("ASGI-LS-016")
+def test_one_lifespan_call_lasts_from_startup_to_shutdown(slow_lifespan_server: ServerProcess,
+                                                          recorder: Recorder) -> None:
+    slow_lifespan_server.stop()
+    token = lifespan_token(slow_lifespan_server)
+    try:
+        recorder.wait_for(token, "lifespan.shutdown", timeout=2.0)
+    except RecordTimeout:
+        pytest.skip("not applicable here: no lifespan.shutdown arrived (see ASGI-LS-009)")
+    calls = [r.event for r in recorder.records(token) if r.event == "lifespan.invoked"]
+    verify(len(calls) == 1, sent="(server start, then the stop signal)",
+           expected="one call of the app with the lifespan scope, which gets both startup and shutdown",
+           got=f"{len(calls)} lifespan calls")

@@ -93,3 +93,34 @@ def parse(data: bytes, method: str = "GET") -> tuple[int | None, bytes, bool]:
             return status, body, True
         elif event is h11.NEED_DATA or isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
             return status, body, False
+
+
+def read_one(sock: socket.socket, timeout: float, method: str = "GET") -> tuple[int, bytes, bytes]:
+    """One complete response: (status, body, the bytes that came after it in the same reads)."""
+    parser = h11.Connection(our_role=h11.CLIENT)
+    parser.send(h11.Request(method=method, target="/", headers=[("Host", "x")]))
+    parser.send(h11.EndOfMessage())
+    status, body, deadline = 0, b"", time.monotonic() + timeout
+    while True:
+        try:
+            event = parser.next_event()
+        except h11.RemoteProtocolError as error:
+            raise AssertionError(f"not a valid HTTP/1.x response: {error}") from None
+        if event is h11.NEED_DATA:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no complete response within {timeout:g} s (status {status or 'none'}, "
+                                     f"{len(body)} body bytes)")
+            sock.settimeout(remaining)
+            try:
+                parser.receive_data(sock.recv(65536))
+            except TimeoutError:
+                continue
+        elif isinstance(event, h11.Response):
+            status = event.status_code
+        elif isinstance(event, h11.Data):
+            body += bytes(event.data)
+        elif isinstance(event, h11.EndOfMessage):
+            return status, body, parser.trailing_data[0]
+        elif isinstance(event, h11.ConnectionClosed):
+            raise AssertionError("the server closed the connection before a complete response")
