@@ -6,6 +6,7 @@ __init__.py for the requirement each breaks). Like the probe apps, this runs ins
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, unquote_plus
@@ -463,3 +464,74 @@ readlines_empty = input_mutant(ReadlinesEmpty)
 readlines_ignoring_hint = input_mutant(ReadlinesIgnoringHint)
 iteration_in_blocks = input_mutant(IterationInBlocks)
 readline_with_its_own_position = input_mutant(ReadlineWithItsOwnPosition)
+
+
+# --- wsgi.errors and error handling -------------------------------------------------------------
+
+
+class ErrorsWithoutWritelines:
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+class AsciiOnlyErrors(ErrorsWithoutWritelines):
+    def write(self, text: str) -> None:
+        self.stream.write(text.encode("ascii").decode("ascii"))
+
+    def writelines(self, lines: list[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+
+class ErrorsNowhere(AsciiOnlyErrors):
+    def write(self, text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+errors_without_writelines = environ_mutant(
+    lambda e: e.update({"wsgi.errors": ErrorsWithoutWritelines(e["wsgi.errors"])})
+)
+errors_ascii_only = environ_mutant(lambda e: e.update({"wsgi.errors": AsciiOnlyErrors(e["wsgi.errors"])}))
+errors_go_nowhere = environ_mutant(lambda e: e.update({"wsgi.errors": ErrorsNowhere(e["wsgi.errors"])}))
+
+
+def errors_become_success(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """A server that answers an app's exception with an empty 200."""
+    try:
+        return probe(environ, start_response)
+    except Exception:
+        start_response("200 OK", [("Content-Type", "text/plain")], sys.exc_info())
+        return [b""]
+
+
+def _quiet_body(result: Any, pad_to: int | None) -> Any:
+    """The body, with an exception during iteration turned into a normal end (padded to
+    ``pad_to`` bytes when given, so the response looks whole)."""
+    sent = 0
+    try:
+        for block in result:
+            sent += len(block)
+            yield block
+    except Exception:
+        if pad_to is not None and sent < pad_to:
+            yield b"." * (pad_to - sent)
+    finally:
+        getattr(result, "close", lambda: None)()
+
+
+def failed_first_block_becomes_success(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    return _quiet_body(probe(environ, start_response), None)
+
+
+def failed_body_completed(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    query = dict(pair.partition("=")[::2] for pair in environ.get("QUERY_STRING", "").split("&"))
+    return _quiet_body(probe(environ, start_response), int(query["cl"]) if query.get("cl", "").isdigit() else None)

@@ -52,6 +52,10 @@ class Http11(ServerHandler):
     def chunk_this(self, modern: bool) -> bool:
         return modern
 
+    def handle_error(self) -> None:
+        self.keep_alive = False  # an app error leaves the response unfinished: the connection goes
+        super().handle_error()
+
     def write(self, data: bytes) -> None:
         if not self.headers_sent:
             self.bytes_sent = len(data)

@@ -12,6 +12,7 @@ SR = "test_start_response.py::"
 IT = "test_iterable.py::"
 FRAMING = "test_framing.py::"
 STREAMING = "test_streaming.py::"
+ERRORS = "test_errors.py::"
 
 # Configurations that show what wsgiref (single-threaded, single-process) cannot.
 THREADED_WSGI = "waitress-serve --listen={host}:{port} --threads=8 {app}"
@@ -115,4 +116,17 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     wsgi("iteration_in_blocks", "WSGI-IN-009", INPUT + "test_iterating_over_input_yields_the_lines",
          server=THREADED_WSGI),
     wsgi("readline_with_its_own_position", "WSGI-IN-010", INPUT + "test_the_methods_share_one_position"),
+    # wsgi.errors and error handling
+    wsgi("errors_without_writelines", "WSGI-ERR-001", ERRORS + "test_the_errors_stream_methods_work"),
+    wsgi("errors_ascii_only", "WSGI-ERR-003", ERRORS + "test_the_errors_stream_takes_any_unicode"),
+    wsgi("errors_go_nowhere", "WSGI-ERR-005",
+         observes={ERRORS + "test_where_the_errors_output_goes_is_reported": "did not appear"}),
+    wsgi("errors_become_success", "WSGI-EH-001",
+         ERRORS + "test_an_error_before_start_response_gets_an_error_or_a_close"),
+    wsgi("failed_first_block_becomes_success", "WSGI-EH-002",
+         ERRORS + "test_an_error_on_the_first_block_is_no_success"),
+    wsgi("failed_body_completed", "WSGI-EH-003",
+         ERRORS + "test_an_error_after_the_headers_aborts_the_response[content-length]"),
+    wsgi("failed_body_completed", "WSGI-EH-003",
+         ERRORS + "test_an_error_after_the_headers_aborts_the_response[chunked]", server=shim("http11")),
 )

@@ -1,0 +1,108 @@
+"""PEP 3333, errors: the wsgi.errors stream, and what reaches the client when the app fails.
+
+/errors uses every method of wsgi.errors and says in its body what raised; /raise fails at the
+point ?when= names.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from conformance.checks.wsgi.wire import Exchange, read_until_close, split_head
+from conformance.clients.raw import RawClient, WireError
+from conformance.launcher import ServerProcess
+from conformance.verify import verify
+
+ANSWER_TIMEOUT = 5.0
+
+
+@pytest.mark.requirement("WSGI-ERR-001")
+def test_the_errors_stream_methods_work(wsgi_http: httpx.Client) -> None:
+    outcomes = wsgi_http.get("/errors").json()
+    failed = {name: error for name, error in outcomes.items() if error}
+    verify(not failed, sent="GET /errors", expected="write(str), writelines(list) and flush() return normally",
+           got=f"raised: {failed}")
+
+
+@pytest.mark.requirement("WSGI-ERR-003")
+def test_the_errors_stream_takes_any_unicode(wsgi_http: httpx.Client) -> None:
+    text = "snow \u2603, smile \U0001f600, nul-free"
+    outcomes = wsgi_http.get(f"/errors?text={quote(text)}").json()
+    failed = {name: error for name, error in outcomes.items() if error}
+    verify(not failed, sent=f"GET /errors with the text {text!r}", expected="no method raises",
+           got=f"raised: {failed}")
+
+
+@pytest.mark.requirement("WSGI-ERR-005")
+def test_where_the_errors_output_goes_is_reported(wsgi_http: httpx.Client, wsgi_server: ServerProcess,
+                                                  observe: Callable[[str], None]) -> None:
+    marker = f"probe-marker-{uuid.uuid4().hex}"
+    # Every byte percent-encoded: an access log that shows the request line does not show the marker.
+    wsgi_http.get("/errors?text=" + "".join(f"%{byte:02X}" for byte in marker.encode()))
+    deadline = time.monotonic() + 3.0
+    while marker not in wsgi_server.log_text() and time.monotonic() < deadline:
+        time.sleep(0.05)  # polling the log file: the only sign there is that the server wrote it
+    observe("wsgi.errors output appears in the server's own output" if marker in wsgi_server.log_text()
+            else "wsgi.errors output did not appear in the server's own output within 3 s")
+
+
+def outcome(wsgi: RawClient, path: str) -> tuple[str, int | None]:
+    """('response', status), ('closed', None) or ('hang', None)."""
+    try:
+        response = RawClient(wsgi.host, wsgi.port, timeout=ANSWER_TIMEOUT).request("GET", path)
+    except WireError as error:
+        return ("hang" if "no complete response" in str(error) else "closed"), None
+    return "response", response.status
+
+
+@pytest.mark.requirement("WSGI-EH-001")
+def test_an_error_before_start_response_gets_an_error_or_a_close(wsgi: RawClient,
+                                                                 observe: Callable[[str], None]) -> None:
+    kind, status = outcome(wsgi, "/raise?when=before")
+    observe(f"an app failing before start_response: the client got status {status}" if kind == "response"
+            else f"an app failing before start_response: the client got {'a close' if kind == 'closed' else 'nothing'}")
+    after = wsgi.request("GET", "/ready").status
+    verify((kind == "closed" or (kind == "response" and status is not None and status >= 400)) and after == 200,
+           sent="GET /raise?when=before (the app raises before start_response), then GET /ready",
+           expected=f"an error status or a closed connection within {ANSWER_TIMEOUT:g} s; then /ready answered",
+           got=(f"status {status}" if kind == "response" else
+                "a close" if kind == "closed" else f"nothing within {ANSWER_TIMEOUT:g} s") + f"; /ready: {after}")
+
+
+@pytest.mark.requirement("WSGI-EH-002")
+def test_an_error_on_the_first_block_is_no_success(wsgi: RawClient) -> None:
+    """start_response('200 OK'), then producing the first block raises."""
+    kind, status = outcome(wsgi, "/raise?when=first")
+    verify(kind == "closed" or (kind == "response" and status is not None and not 200 <= status < 300),
+           sent="GET /raise?when=first", expected="a non-2xx response, or a close without a complete response",
+           got=f"a complete response with status {status}" if kind == "response"
+           else f"nothing within {ANSWER_TIMEOUT:g} s" if kind == "hang" else "a close")
+
+
+@pytest.mark.requirement("WSGI-EH-003")
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_an_error_after_the_headers_aborts_the_response(wsgi: RawClient, framing: str) -> None:
+    """One 8-byte block, then the app raises; with Content-Length: 24, or without (HTTP/1.1)."""
+    path = "/raise?when=after" + ("&cl=24" if framing == "content-length" else "")
+    with Exchange(wsgi, "GET", path) as exchange:
+        exchange.sock.sendall(exchange.raw)
+        data, closed = read_until_close(exchange.sock, 3.0)
+    status, headers, body = split_head(data)
+    names = {name.lower(): value for name, value in headers}
+    if b"chunked" in names.get(b"transfer-encoding", b"").lower():
+        complete = body.endswith(b"0\r\n\r\n")
+    elif b"content-length" in names:
+        complete = len(body) >= int(names[b"content-length"])
+    else:
+        pytest.skip("not applicable: the response was delimited by the close, which cannot show an abort")
+    verify(not complete and closed, sent=f"GET {path}",
+           expected="the response cut short (no final chunk, or fewer bytes than Content-Length), then a close",
+           got=f"{status.decode('latin-1')!r}, {len(body)} body bytes, "
+               + ("complete" if complete else "incomplete") + (", then a close" if closed else
+                                                               ", and the connection still open 3 s later"))
