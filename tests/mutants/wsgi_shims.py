@@ -38,6 +38,8 @@ class Http11(ServerHandler):
     http_version = "1.1"
     chunking = True
     chunked = keep_alive = False
+    continues = 1  # how many 100 Continue responses answer an Expect: 100-continue
+    continue_for_http_1_0 = False
 
     def cleanup_headers(self) -> None:
         super().cleanup_headers()
@@ -109,6 +111,18 @@ class EmptyChunkEndsBody(Http11):
         self._write(b"%x\r\n%s\r\n" % (len(data), data))
 
 
+class ContinueTwice(Http11):
+    """Answers Expect: 100-continue with two 100 responses."""
+
+    continues = 2
+
+
+class ContinueForHttp10(Http11):
+    """Sends 100 Continue to an HTTP/1.0 client that asked for it."""
+
+    continue_for_http_1_0 = True
+
+
 SHIMS: dict[str, type[ServerHandler]] = {
     "no-date": NoDate,
     "date-case-sensitive": DateCaseSensitive,
@@ -117,6 +131,8 @@ SHIMS: dict[str, type[ServerHandler]] = {
     "chunked-header-raw-body": ChunkedHeaderRawBody,
     "chunked-for-http-1.0": ChunkedForHttp10,
     "empty-chunk-ends-body": EmptyChunkEndsBody,
+    "continue-twice": ContinueTwice,
+    "continue-for-http-1.0": ContinueForHttp10,
 }
 
 
@@ -131,6 +147,20 @@ def request_handler(server_handler: type[ServerHandler]) -> type[WSGIRequestHand
             self.handle_one()
             while not self.close_connection:
                 self.handle_one()
+
+        def handle_expect_100(self) -> bool:
+            for _ in range(getattr(server_handler, "continues", 1)):
+                self.send_response_only(100)
+                self.end_headers()
+            return True
+
+        def parse_request(self) -> bool:
+            parsed = super().parse_request()
+            if parsed and getattr(server_handler, "continue_for_http_1_0", False) \
+                    and self.request_version == "HTTP/1.0" and self.headers.get("Expect", "").lower() == "100-continue":
+                self.send_response_only(100)
+                self.end_headers()
+            return parsed
 
         def handle_one(self) -> None:
             self.raw_requestline = self.rfile.readline(65537)

@@ -13,6 +13,7 @@ IT = "test_iterable.py::"
 FRAMING = "test_framing.py::"
 STREAMING = "test_streaming.py::"
 ERRORS = "test_errors.py::"
+EXPECT = "test_expect.py::"
 
 # Configurations that show what wsgiref (single-threaded, single-process) cannot.
 THREADED_WSGI = "waitress-serve --listen={host}:{port} --threads=8 {app}"
@@ -129,4 +130,9 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
          ERRORS + "test_an_error_after_the_headers_aborts_the_response[content-length]"),
     wsgi("failed_body_completed", "WSGI-EH-003",
          ERRORS + "test_an_error_after_the_headers_aborts_the_response[chunked]", server=shim("http11")),
+    # Expect: 100-continue
+    wsgi("unchanged", "WSGI-H11-010", EXPECT + "test_expect_100_continue_is_transparent",
+         server=shim("continue-twice")),
+    wsgi("unchanged", "WSGI-H11-013", EXPECT + "test_no_100_continue_for_an_http_1_0_request",
+         server=shim("continue-for-http-1.0")),
 )
