@@ -7,9 +7,12 @@ Scenarios (each does one thing; the first path segment picks it):
                    tell whether the server waited for it
                    CONFORMANCE_LIFESPAN picks how the app answers: "" (completes), "raise"
                    (raises at once), "raise-after-startup" (raises on lifespan.startup),
-                   "startup-failed" / "shutdown-failed" (sends that event with a message);
+                   "startup-failed" / "shutdown-failed" (sends that event with a message; with
+                   "-bare" appended, without one);
                    where the scope has `state`, startup puts "probe.lifespan" and a shared
                    list "probe.bucket" in it
+  CONFORMANCE_ASGI_STYLE=legacy  the module's `app` is the probe in the legacy (ASGI 2,
+                   double-callable) form, which reports each of its two calls
   /ready           200, for the launcher's readiness probe
   /scope           the scope as typed JSON, with every receive event of the request body
   /echo            the events of the request body and the body itself, as typed JSON
@@ -36,6 +39,8 @@ Scenarios (each does one thing; the first path segment picks it):
                    afterwards does (the exception, if any, is re-raised into the server)
   /upload-watch    reports each http.request event as it arrives, until the body ends or the
                    client goes
+  /stream-until-disconnect  streams a part every 50 ms, listening in receive() between parts;
+                   reports what receive() gave (http.disconnect once the client hangs up)
   /state           the request scope's `state`; ?mutate=1 then changes the copy (a top-level
                    key, and the shared list "probe.bucket")
   /record          ?event=NAME: one record to the recorder, the worker's pid in the response
@@ -58,9 +63,11 @@ from typing import Any
 from urllib.parse import parse_qs, parse_qsl
 
 try:  # run as part of the probe_apps package, or with probe_apps/ itself on sys.path
+    from probe_apps import asgi_websocket
     from probe_apps.recording import TOKEN_HEADER, instance_token, record
     from probe_apps.typed import describe
 except ImportError:  # pragma: no cover
+    import asgi_websocket  # type: ignore[no-redef]
     from recording import TOKEN_HEADER, instance_token, record  # type: ignore[no-redef]
     from typed import describe  # type: ignore[no-redef]
 
@@ -82,6 +89,8 @@ startup_complete_sent = False
 async def app(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         await lifespan(scope, receive, send)
+    elif scope["type"] == "websocket":  # the WebSocket scenarios: probe_apps/asgi_websocket.py
+        await asgi_websocket.app(scope, receive, send)
     else:  # "http", and whatever else a server calls the app with: the probe reports it all
         if lifespan_started and not startup_complete_sent:
             record(instance_token("lifespan"), "http.served-before-startup-complete", path=scope.get("path"))
@@ -104,8 +113,9 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
         if message["type"] == "lifespan.startup":
             if mode == "raise-after-startup":
                 raise RuntimeError("probe: raised on lifespan.startup")
-            if mode == "startup-failed":
-                await send({"type": "lifespan.startup.failed", "message": STARTUP_FAILED_MESSAGE})
+            if mode.startswith("startup-failed"):
+                failed = {"type": "lifespan.startup.failed", "message": STARTUP_FAILED_MESSAGE}
+                await send(failed if mode == "startup-failed" else {"type": failed["type"]})
                 return
             lifespan_started = True
             if isinstance(scope.get("state"), dict):
@@ -116,9 +126,10 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await sleep(delay)
-            if mode == "shutdown-failed":
+            if mode.startswith("shutdown-failed"):
                 record(token, "lifespan.shutdown.failed")
-                await send({"type": "lifespan.shutdown.failed", "message": SHUTDOWN_FAILED_MESSAGE})
+                failed = {"type": "lifespan.shutdown.failed", "message": SHUTDOWN_FAILED_MESSAGE}
+                await send(failed if mode == "shutdown-failed" else {"type": failed["type"]})
                 return
             record(token, "lifespan.shutdown.complete")
             await send({"type": "lifespan.shutdown.complete"})
@@ -383,6 +394,24 @@ async def wait_disconnect(scope: Scope, receive: Receive, send: Send) -> None:
     record(probe_token, "wait-disconnect.send", raised=None)
 
 
+async def stream_until_disconnect(scope: Scope, receive: Receive, send: Send) -> None:
+    """Streams a part every 50 ms, listening in receive() between parts, until told of a disconnect."""
+    await read_body(receive)
+    probe_token = token(scope)
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    for index in range(200):
+        try:
+            await send({"type": "http.response.body", "body": b"part %d\n" % index, "more_body": True})
+        except Exception as error:  # a 2.4 server may raise once the client has gone
+            record(probe_token, "streaming.send-raised", raised=type(error).__name__, parts=index)
+        message = await receive_within(receive, 0.05)
+        if message is not None:
+            record(probe_token, "streaming.received", got=received(message), parts=index + 1)
+            return
+    record(probe_token, "streaming.received", got="nothing", parts=200)
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
 async def upload_watch(scope: Scope, receive: Receive, send: Send) -> None:
     probe_token = token(scope)
     record(probe_token, "upload-watch.started")
@@ -447,8 +476,28 @@ SCENARIOS: dict[str, Callable[[Scope, Receive, Send], Awaitable[None]]] = {
     "/loop": loop_of_request,
     "/wait-disconnect": wait_disconnect,
     "/upload-watch": upload_watch,
+    "/stream-until-disconnect": stream_until_disconnect,
     "/state": show_state,
     "/record": record_event,
     "/crash": crash,
     "/hang": hang,
 }
+
+
+class LegacyApp:
+    """The probe in the legacy (ASGI 2, double-callable) form: ``app(scope)`` returns an instance
+    whose ``__call__(receive, send)`` is awaited. Each step is reported under the request's token."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        record(token(scope) or instance_token("legacy"), "legacy.init", type=scope.get("type"))
+
+    async def __call__(self, receive: Receive, send: Send) -> None:
+        record(token(self.scope) or instance_token("legacy"), "legacy.call", type=self.scope.get("type"))
+        await single_callable(self.scope, receive, send)
+
+
+# CONFORMANCE_ASGI_STYLE=legacy serves the probe as a legacy app, for the checks of legacy support.
+single_callable = app
+if os.environ.get("CONFORMANCE_ASGI_STYLE") == "legacy":
+    app = LegacyApp  # type: ignore[assignment]
