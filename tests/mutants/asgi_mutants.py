@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote, unquote_to_bytes
@@ -472,6 +473,7 @@ def _send_raises_after_disconnect(scope: Scope, receive: Receive, send: Send) ->
 
 request_event_after_response = http_mutant(_request_after_response, path="/after-response")
 hang_up_hidden = http_mutant(_hang_up_hidden, path="/wait-disconnect")
+hang_up_hidden_while_streaming = http_mutant(_hang_up_hidden, path="/stream-until-disconnect")
 disconnect_delivered_once = http_mutant(_disconnect_once)
 cut_body_claimed_complete = http_mutant(_cut_body_claimed_complete, path="/upload-watch")
 send_raises_after_disconnect = http_mutant(_send_raises_after_disconnect, path="/wait-disconnect")
@@ -926,3 +928,38 @@ async def lifespan_split_in_two(scope: Scope, receive: Receive, send: Send) -> N
 
     await probe(dict(scope), second_receive, send)
     first.cancel()
+
+
+# --- legacy apps, lifespan failures without a message -------------------------------------------
+# With CONFORMANCE_ASGI_STYLE=legacy, ``probe`` above is the probe's legacy form (LegacyApp).
+
+
+async def legacy_called_as_single_callable(scope: Scope, receive: Receive, send: Send) -> None:
+    """A server that calls every app as a single callable, a legacy one included."""
+    await probe(scope, receive, send)
+
+
+class legacy_initialised_twice:  # noqa: N801 -- named, like the other mutants, for what it does
+    """A server that calls a legacy app with the scope twice for one connection."""
+
+    def __init__(self, scope: Scope) -> None:
+        probe(scope)
+        self.inner = probe(scope)
+
+    async def __call__(self, receive: Receive, send: Send) -> None:
+        await self.inner(receive, send)
+
+
+def _missing_message_fails(kind: str) -> Callable[[Message], Message]:
+    def change(message: Message) -> Message:
+        if message["type"] == f"lifespan.{kind}.failed" and "message" not in message:
+            # as a server reading message["message"] would fail, and log it
+            print("Traceback (most recent call last):\nKeyError: 'message'", file=sys.stderr, flush=True)
+            raise KeyError("message")
+        return message
+
+    return change
+
+
+startup_failure_needs_a_message = lifespan_send_mutant(_missing_message_fails("startup"))
+shutdown_failure_needs_a_message = lifespan_send_mutant(_missing_message_fails("shutdown"))

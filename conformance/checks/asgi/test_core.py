@@ -1,5 +1,6 @@
 """The core spec's rules on every scope and event (asgi.rst, "Applications", "Events",
-"Protocol Specifications", "Strings and Unicode"), read on an HTTP request and on the lifespan.
+"Protocol Specifications", "Strings and Unicode"), read on an HTTP request and on the lifespan;
+and legacy (ASGI 2) apps ("Legacy Applications"), on a dedicated instance.
 
 The probe's /scope answers with the scope and the events it received, typed; the lifespan scope
 and events come from the recorder (see test_lifespan.py).
@@ -7,7 +8,9 @@ and events come from the recorder (see test_lifespan.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import subprocess
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -84,3 +87,58 @@ def test_every_key_is_a_str(asgi: RawClient, asgi_server: ServerProcess, recorde
     wrong = [(where, key) for where, key in found if type(key) is not str]
     verify(not wrong, sent="POST /scope with a body, and the server start (lifespan)",
            expected="every key of the scopes and events a str, at any depth", got=repr(wrong[:5]))
+
+
+# --- legacy (ASGI 2) apps: a dedicated instance serving the probe in that form ------------------
+
+LEGACY_WAIT = 10.0  # seconds a server gets to answer its first request
+
+
+def first_status(server: ServerProcess, timeout: float = LEGACY_WAIT) -> int | str:
+    """The status of the first answer to GET /ready, or 'exited' / 'no answer'."""
+    assert server.process is not None
+    client = RawClient(server.host, server.port, timeout=2.0)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            server.process.wait(timeout=0.02)
+            return "exited"
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            return client.request("GET", "/ready").status
+        except (OSError, AssertionError):
+            continue
+    return "no answer"
+
+
+@pytest.fixture(scope="module")
+def legacy_app(dedicated_server: Callable, recorder: Recorder) -> dict:
+    with dedicated_server("asgi", {"CONFORMANCE_ASGI_STYLE": "legacy"}, wait_ready=False) as server:
+        status = first_status(server)
+        outcome: dict = {"status": status}
+        if status == 200:
+            token = recorder.new_token()
+            scope, _, _ = fetch_scope(RawClient(server.host, server.port), headers=[("X-Probe-Token", token)])
+            outcome["version"] = (scope.get("asgi") or {}).get("version")
+            outcome["calls"] = [r.event for r in recorder.records(token)]
+        return outcome
+
+
+@pytest.mark.requirement("ASGI-GEN-015")
+def test_a_legacy_app_is_served(legacy_app: dict, observe: Callable[[str], None]) -> None:
+    if legacy_app["status"] == 200:
+        observe(f"legacy app served, with asgi.version {legacy_app['version']!r}")
+    verify(legacy_app["status"] == 200,
+           sent="GET /ready to an instance serving the probe as a legacy app (app(scope) -> awaitable(receive, send))",
+           expected="200", got=f"{legacy_app['status']}")
+
+
+@pytest.mark.requirement("ASGI-GEN-016")
+def test_a_legacy_app_is_called_with_the_scope_then_awaited(legacy_app: dict) -> None:
+    if legacy_app["status"] != 200:
+        pytest.skip("not applicable: the server does not serve legacy apps (see ASGI-GEN-015)")
+    verify(legacy_app["calls"] == ["legacy.init", "legacy.call"],
+           sent="GET /scope to the legacy app",
+           expected="one call with the scope, then one await of its result: ['legacy.init', 'legacy.call']",
+           got=repr(legacy_app["calls"]))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import pytest
 
 from conformance.checks.asgi.gating import at_least, http_spec_version
+from conformance.checks.asgi.wire import read_head
 from conformance.clients.raw import RawClient, read_response
 from conformance.launcher import ServerProcess
 from conformance.recorder import Record, Recorder, RecordTimeout
@@ -201,3 +202,21 @@ def test_the_app_may_clean_up_after_disconnect(asgi: RawClient, recorder: Record
            sent="GET /wait-disconnect; the client hangs up; the app waits 1 s more in receive(), then sends",
            expected="the app runs on after http.disconnect and reports its send",
            got="" if sent is not None else f"the app stopped before it could report: {missing}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-DISC-006")
+def test_a_streaming_app_learns_that_the_client_hung_up(asgi: RawClient, recorder: Recorder) -> None:
+    token = recorder.new_token()
+    with asgi.connect() as sock:
+        sock.sendall(request_line("/stream-until-disconnect", token))
+        head, rest = read_head(sock, APP_WAITS)
+        while b"part 0" not in rest:  # once the stream flows, hang up
+            data = sock.recv(4096)
+            if not data:
+                break
+            rest += data
+    got = recorder.wait_for(token, "streaming.received", timeout=12.0)[0].data
+    verify(got["got"] == "http.disconnect",
+           sent="GET /stream-until-disconnect (a part every 50 ms, receive() between parts); the client reads "
+                "the first part and hangs up",
+           expected="receive() gives http.disconnect", got=f"receive() gave {got['got']} after {got['parts']} parts")

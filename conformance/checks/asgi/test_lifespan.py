@@ -392,3 +392,42 @@ def test_one_lifespan_call_lasts_from_startup_to_shutdown(slow_lifespan_server: 
     verify(len(calls) == 1, sent="(server start, then the stop signal)",
            expected="one call of the app with the lifespan scope, which gets both startup and shutdown",
            got=f"{len(calls)} lifespan calls")
+
+
+@pytest.mark.requirement("ASGI-LS-008")
+def test_a_startup_failure_without_message_is_handled(dedicated_server: Callable, recorder: Recorder,
+                                                      server_spec: ServerSpec, failed_startup: dict) -> None:
+    with dedicated_server("asgi", {LIFESPAN_MODE: "startup-failed-bare"}, wait_ready=False) as server:
+        outcome = watch_start(server)
+        server.stop()
+        events, log = lifespan_events(recorder, server), server.log_text()
+    needs_lifespan(events, server_spec)
+    verify(outcome == failed_startup["outcome"] and "KeyError" not in log,
+           sent="lifespan.startup.failed without a message key",
+           expected=f"what the server does with a message ({failed_startup['outcome']}), and no KeyError",
+           got=f"{outcome}; KeyError {'in' if 'KeyError' in log else 'not in'} its output")
+
+
+@pytest.mark.requirement("ASGI-LS-012")
+def test_a_shutdown_failure_without_message_is_handled(dedicated_server: Callable, recorder: Recorder,
+                                                       server_spec: ServerSpec) -> None:
+    if declares_no_lifespan(server_spec):
+        pytest.skip(f"not applicable: {server_spec.name} sends no lifespan scope")
+    with dedicated_server("asgi", {LIFESPAN_MODE: "shutdown-failed-bare"}) as server:
+        startup_records(recorder, server, server_spec)
+        assert server.process is not None
+        server.process.send_signal(server_spec.stop_signal)
+        try:
+            server.process.wait(timeout=SHUTDOWN_WAIT)
+            terminated = True
+        except subprocess.TimeoutExpired:
+            terminated = False
+        server.stop()
+        events, log = lifespan_events(recorder, server), server.log_text()
+    if "lifespan.shutdown" not in events:
+        pytest.skip("not applicable here: no lifespan.shutdown arrived (see ASGI-LS-009)")
+    verify(terminated and "KeyError" not in log,
+           sent="the stop signal; the app answers lifespan.shutdown with shutdown.failed without a message key",
+           expected=f"the server terminates (within {SHUTDOWN_WAIT:g} s), with no KeyError",
+           got=f"{'terminated' if terminated else 'still running'}; KeyError "
+               f"{'in' if 'KeyError' in log else 'not in'} its output")
