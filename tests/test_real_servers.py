@@ -24,6 +24,7 @@ FRAMING = "wsgi/test_framing.py::"
 INPUT = "wsgi/test_input.py::"
 DISC = "asgi/test_http_disconnect.py::"
 RESP = "asgi/test_http_response.py::"
+CORE = "asgi/test_core.py::"
 
 # Checks that fail on every server tried: real findings, each with how we know. They must fail on
 # every reference too (so a server that starts to pass shows up here).
@@ -99,9 +100,14 @@ REFERENCES = {
                 "gunicorn's asgi worker accepts str header names and values without raising",
             RESP + "test_send_raises_for_an_event_out_of_order":
                 "gunicorn's asgi worker accepts a body before the start, and a second start, without raising",
+            CORE + "test_a_legacy_app_is_served":
+                "gunicorn's asgi worker calls a legacy (double-callable) app as a single callable: 500",
         }),
         # Raises for every invalid event the probe sends.
-        Reference(("--server-cmd=hypercorn --bind {host}:{port} --worker-class asyncio {app}", "--interface=asgi")),
+        Reference(("--server-cmd=hypercorn --bind {host}:{port} --worker-class asyncio {app}", "--interface=asgi"), {
+            CORE + "test_a_legacy_app_is_served":
+                "hypercorn calls a legacy (double-callable) app as a single callable: 500",
+        }),
     ],
 }
 
