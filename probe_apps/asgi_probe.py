@@ -41,6 +41,9 @@ Scenarios (each does one thing; the first path segment picks it):
                    client goes
   /stream-until-disconnect  streams a part every 50 ms, listening in receive() between parts;
                    reports what receive() gave (http.disconnect once the client hangs up)
+  /pathsend        ?size=N: a file of N known bytes (pathsend_content) sent with
+                   http.response.pathsend, content-type application/x-probe; 501 where the scope
+                   does not advertise the extension
   /state           the request scope's `state`; ?mutate=1 then changes the copy (a top-level
                    key, and the shared list "probe.bucket")
   /record          ?event=NAME: one record to the recorder, the worker's pid in the response
@@ -57,6 +60,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -412,6 +416,29 @@ async def stream_until_disconnect(scope: Scope, receive: Receive, send: Send) ->
     await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
+def pathsend_content(size: int) -> bytes:
+    """The bytes of the file /pathsend sends (the check computes the same)."""
+    block = hashlib.sha256(b"conformance pathsend").digest()
+    return (block * (size // len(block) + 1))[:size]
+
+
+async def pathsend(scope: Scope, receive: Receive, send: Send) -> None:
+    """Sends a file with http.response.pathsend where the scope advertises it; 501 otherwise."""
+    await read_body(receive)
+    if "http.response.pathsend" not in (scope.get("extensions") or {}):
+        await respond(send, b"http.response.pathsend is not advertised", status=501)
+        return
+    size = int(params(scope).get("size", "100000"))
+    path = os.path.join(tempfile.gettempdir(), f"conformance-pathsend-{size}.bin")
+    if not os.path.exists(path):
+        with open(path + f".{os.getpid()}", "wb") as file:
+            file.write(pathsend_content(size))
+        os.replace(path + f".{os.getpid()}", path)
+    headers = [(b"content-type", b"application/x-probe"), (b"content-length", str(size).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.pathsend", "path": path})
+
+
 async def upload_watch(scope: Scope, receive: Receive, send: Send) -> None:
     probe_token = token(scope)
     record(probe_token, "upload-watch.started")
@@ -476,6 +503,7 @@ SCENARIOS: dict[str, Callable[[Scope, Receive, Send], Awaitable[None]]] = {
     "/loop": loop_of_request,
     "/wait-disconnect": wait_disconnect,
     "/upload-watch": upload_watch,
+    "/pathsend": pathsend,
     "/stream-until-disconnect": stream_until_disconnect,
     "/state": show_state,
     "/record": record_event,
