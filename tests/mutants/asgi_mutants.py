@@ -963,3 +963,54 @@ def _missing_message_fails(kind: str) -> Callable[[Message], Message]:
 
 startup_failure_needs_a_message = lifespan_send_mutant(_missing_message_fails("startup"))
 shutdown_failure_needs_a_message = lifespan_send_mutant(_missing_message_fails("shutdown"))
+
+
+# --- extensions ---------------------------------------------------------------------------------
+
+
+def _with_extensions(**extra: Any) -> Callable[[Scope], None]:
+    def change(scope: Scope) -> None:
+        scope["extensions"] = {**(scope.get("extensions") or {}), **extra}
+
+    return change
+
+
+extension_not_a_dict = scope_mutant(_with_extensions(**{"x.probe": True}))
+tls_on_a_plain_connection = scope_mutant(_with_extensions(tls={"server_cert": None, "tls_version": None,
+                                                               "cipher_suite": None}))
+debug_extension_offered = scope_mutant(_with_extensions(**{"http.response.debug": {}}))
+
+
+def pathsend_shim(fault: str = "") -> App:
+    """uvicorn with http.response.pathsend added in front (the file read and sent as a body), and
+    optionally one fault: 'truncated', 'left-open' or 'content-type'."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await probe(scope, receive, send)
+            return
+        scope = {**scope, "extensions": {**(scope.get("extensions") or {}), "http.response.pathsend": {}}}
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start" and fault == "content-type":
+                message = {**message, "headers": [(n, b"application/octet-stream" if n == b"content-type" else v)
+                                                  for n, v in message.get("headers", [])]}
+            if message["type"] == "http.response.start" and fault == "left-open":  # else Content-Length ends it
+                message = {**message, "headers": [(n, v) for n, v in message.get("headers", [])
+                                                  if n != b"content-length"]}
+            if message["type"] == "http.response.pathsend":
+                with open(message["path"], "rb") as file:
+                    data = file.read()
+                message = {"type": "http.response.body", "body": data[:-1] if fault == "truncated" else data,
+                           "more_body": fault == "left-open"}
+            await send(message)
+
+        await probe(scope, receive, sending)
+
+    return app
+
+
+pathsend_offered = pathsend_shim()
+pathsend_file_truncated = pathsend_shim("truncated")
+pathsend_leaves_response_open = pathsend_shim("left-open")
+pathsend_content_type_replaced = pathsend_shim("content-type")

@@ -10,6 +10,7 @@ BODY = "test_http_body.py::"
 LIFE = "test_lifespan.py::"
 HTTP_PROPS = "test_http_properties.py::"
 CORE = "test_core.py::"
+EXT = "test_extensions.py::"
 RESP = "test_http_response.py::"
 DISC = "test_http_disconnect.py::"
 
@@ -118,6 +119,15 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
     asgi("more_body_as_int", "ASGI-HTTP-REQ-004", BODY + "test_more_body_is_a_bool"),
     asgi("request_event_after_body", "ASGI-HTTP-REQ-006", DISC + "test_no_request_event_follows_the_last_one"),
     asgi("app_cancelled_at_disconnect", "ASGI-GEN-026", DISC + "test_the_app_may_clean_up_after_disconnect"),
+    # extensions
+    asgi("extension_not_a_dict", "ASGI-GEN-024", EXT + "test_extensions_are_a_dict_of_dicts"),
+    asgi("tls_on_a_plain_connection", "ASGI-EXT-TLS-001", EXT + "test_no_tls_extension_on_a_plain_connection"),
+    asgi("debug_extension_offered", "ASGI-EXT-DEBUG-001", EXT + "test_the_debug_extension_is_not_offered"),
+    asgi("pathsend_offered", "ASGI-EXT-PATHSEND-001",
+         observes={EXT + "test_whether_pathsend_is_offered_is_reported": "http.response.pathsend advertised"}),
+    asgi("pathsend_file_truncated", "ASGI-EXT-PATHSEND-002", EXT + "test_pathsend_sends_the_file"),
+    asgi("pathsend_leaves_response_open", "ASGI-EXT-PATHSEND-003", EXT + "test_pathsend_completes_the_response"),
+    asgi("pathsend_content_type_replaced", "ASGI-EXT-PATHSEND-004", EXT + "test_pathsend_keeps_the_apps_headers"),
     # disconnect
     asgi("unread_body_handed_over", "ASGI-HTTP-DISC-005",
          observes={DISC + "test_receive_after_a_response_that_left_the_body_unread_is_reported":

@@ -1,0 +1,110 @@
+"""ASGI extensions that show over HTTP/1.1 (extensions.rst, tls.rst): what the scope advertises,
+and http.response.pathsend where it is advertised.
+
+The probe's /scope shows scope["extensions"]; /pathsend sends a file of known bytes with
+http.response.pathsend, or answers 501 when the scope does not advertise the extension.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+import pytest
+
+from conformance.checks.asgi.wire import is_next_response_or_nothing, read_one, what_follows
+from conformance.clients.raw import RawClient, Response
+from conformance.probing import fetch_scope
+from conformance.verify import shown, verify
+
+PATHSEND_SIZE = 100_000
+
+
+def extensions_of(asgi: RawClient) -> object:
+    scope, _, _ = fetch_scope(asgi)
+    return scope.get("extensions")
+
+
+def pathsend_content(size: int) -> bytes:
+    """The bytes of the probe's pathsend file (pathsend_content in probe_apps/asgi_probe.py)."""
+    block = hashlib.sha256(b"conformance pathsend").digest()
+    return (block * (size // len(block) + 1))[:size]
+
+
+@pytest.mark.requirement("ASGI-GEN-024")
+def test_extensions_are_a_dict_of_dicts(asgi: RawClient, observe: Callable[[str], None]) -> None:
+    extensions = extensions_of(asgi)
+    if extensions is None:
+        observe("no extensions key (or None) in the HTTP scope")
+        return
+    observe(f"HTTP/1.1 scope extensions: {sorted(map(str, extensions)) if isinstance(extensions, dict) else '?'}")
+    ok = isinstance(extensions, dict) and all(type(k) is str and type(v) is dict for k, v in extensions.items())
+    verify(ok, sent="GET /scope", expected="scope['extensions'] a dict: extension name (str) -> dict",
+           got=repr(extensions))
+
+
+@pytest.mark.requirement("ASGI-EXT-TLS-001")
+def test_no_tls_extension_on_a_plain_connection(asgi: RawClient) -> None:
+    extensions = extensions_of(asgi) or {}
+    verify("tls" not in extensions, sent="GET /scope over plain HTTP (no TLS)",
+           expected="no 'tls' in scope['extensions']", got=repr(extensions))
+
+
+@pytest.mark.requirement("ASGI-EXT-DEBUG-001")
+def test_the_debug_extension_is_not_offered(asgi: RawClient) -> None:
+    extensions = extensions_of(asgi) or {}
+    verify("http.response.debug" not in extensions, sent="GET /scope",
+           expected="no 'http.response.debug' in scope['extensions']", got=repr(extensions))
+
+
+@pytest.mark.requirement("ASGI-EXT-PATHSEND-001")
+def test_whether_pathsend_is_offered_is_reported(asgi: RawClient, observe: Callable[[str], None]) -> None:
+    offered = "http.response.pathsend" in (extensions_of(asgi) or {})
+    observe("http.response.pathsend " + ("advertised" if offered else "not advertised"))
+
+
+def pathsend(asgi: RawClient) -> Response:
+    """GET /pathsend; skip if the server does not offer the extension."""
+    response = asgi.request("GET", f"/pathsend?size={PATHSEND_SIZE}")
+    if response.status == 501:
+        pytest.skip("not applicable: the server does not advertise http.response.pathsend")
+    return response
+
+
+@pytest.mark.requirement("ASGI-EXT-PATHSEND-002")
+def test_pathsend_sends_the_file(asgi: RawClient) -> None:
+    response = pathsend(asgi)
+    expected = pathsend_content(PATHSEND_SIZE)
+    verify(response.body == expected, sent=f"GET /pathsend?size={PATHSEND_SIZE} (start, then http.response.pathsend)",
+           expected=f"the {PATHSEND_SIZE} bytes of the file",
+           got=f"{len(response.body)} bytes, {'equal' if response.body == expected else 'different'}: "
+               f"{shown(response.body, 40)}")
+
+
+@pytest.mark.requirement("ASGI-EXT-PATHSEND-003")
+def test_pathsend_completes_the_response(asgi: RawClient) -> None:
+    if asgi.request("GET", "/pathsend?size=10").status == 501:
+        pytest.skip("not applicable: the server does not advertise http.response.pathsend")
+    with asgi.connect() as sock:
+        sock.sendall(b"GET /pathsend?size=%d HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % PATHSEND_SIZE)
+        try:
+            status, body, rest = read_one(sock, 5.0)
+            complete = True
+        except AssertionError as error:
+            complete, body, rest, problem = False, b"", b"", str(error)
+        after, _ = what_follows(sock, rest, 5.0) if complete else (b"", True)
+    verify(complete and is_next_response_or_nothing(after),
+           sent=f"GET /pathsend?size={PATHSEND_SIZE} (the app sends start and pathsend, and nothing more), then "
+                "GET /ready on the same connection",
+           expected="a complete response, then the next response (or a close)",
+           got=f"{len(body)} body bytes, then {shown(after, 80)}" if complete else problem)
+
+
+@pytest.mark.requirement("ASGI-EXT-PATHSEND-004")
+def test_pathsend_keeps_the_apps_headers(asgi: RawClient) -> None:
+    response = pathsend(asgi)
+    got = (response.header_values("content-type"), response.header_values("content-length"))
+    verify(got == ([b"application/x-probe"], [str(PATHSEND_SIZE).encode()]),
+           sent="GET /pathsend (the app's start says content-type: application/x-probe and the file's length)",
+           expected=f"Content-Type application/x-probe and Content-Length {PATHSEND_SIZE}, once each",
+           got=f"content-type {got[0]}, content-length {got[1]}")
