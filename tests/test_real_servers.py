@@ -25,6 +25,8 @@ INPUT = "wsgi/test_input.py::"
 DISC = "asgi/test_http_disconnect.py::"
 RESP = "asgi/test_http_response.py::"
 CORE = "asgi/test_core.py::"
+SCOPE = "asgi/test_http_scope.py::"
+LIFE = "asgi/test_lifespan.py::"
 
 # Checks that fail on every server tried: real findings, each with how we know. They must fail on
 # every reference too (so a server that starts to pass shows up here).
@@ -107,6 +109,21 @@ REFERENCES = {
         Reference(("--server-cmd=hypercorn --bind {host}:{port} --worker-class asyncio {app}", "--interface=asgi"), {
             CORE + "test_a_legacy_app_is_served":
                 "hypercorn calls a legacy (double-callable) app as a single callable: 500",
+        }),
+        # The one server here that offers http.response.pathsend.
+        Reference(("--server=granian",), {
+            CORE + "test_a_legacy_app_is_served":
+                "granian calls a legacy (double-callable) app as a single callable: 500",
+            RESP + "test_a_start_without_headers_gives_a_valid_response":
+                "granian answers 500 to an http.response.start without headers (optional, default [])",
+            RESP + "test_send_raises_for_values_of_the_wrong_type[str-body]":
+                "granian accepts a str body without raising (and sends an empty body)",
+            SCOPE + "test_http_version_is_the_version_of_the_request[1.0]":
+                "granian reports http_version '1' for an HTTP/1.0 request (the spec allows '1.0', '1.1', '2')",
+            SCOPE + "test_client_is_the_peer_address_and_port": "granian gives the client port as a str",
+            SCOPE + "test_server_is_the_listening_address_and_port": "granian gives the server port as a str",
+            LIFE + "test_the_server_leaves_the_lifespan_state_alone":
+                "granian empties the lifespan state before it sends lifespan.shutdown",
         }),
     ],
 }
