@@ -35,7 +35,7 @@ class ServerSpec:
     command: str
     install_hint: str
     distribution: str | None = None  # the PyPI distribution whose version is the server's
-    module: str | None = None  # imported by the server; its absence means "not installed"
+    module: str | None = None  # imported by the server (may be dotted); its absence means "not installed"
     program: str | None = None  # a program the server runs (a path, or a name on PATH); likewise
     stdlib: bool = False  # part of the standard library: its version is Python's
     capabilities: frozenset[str] = frozenset()
@@ -65,7 +65,10 @@ class ServerSpec:
             return False
         if self.module is None:
             return True
-        return importlib.util.find_spec(self.module) is not None
+        try:  # a dotted name (a server's optional submodule) raises when its package is missing
+            return importlib.util.find_spec(self.module) is not None
+        except ModuleNotFoundError:
+            return False
 
     def version(self) -> str | None:
         if self.stdlib:
