@@ -27,12 +27,13 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
     ),
     ServerSpec(
         name="uvicorn",
-        description="uvicorn with its h11 HTTP implementation",
+        description="uvicorn with its h11 HTTP implementation and its default WebSocket one (--ws auto: "
+        "websockets-sansio where websockets is installed, else wsproto)",
         interfaces=frozenset({"asgi"}),
         command="uvicorn --host {host} --port {port} --http h11 {app}",
         distribution="uvicorn",
         module="uvicorn",
-        capabilities=frozenset({"lifespan"}),
+        capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn]' (or: pip install uvicorn)",
     ),
     ServerSpec(
@@ -42,8 +43,39 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="uvicorn --host {host} --port {port} --http httptools {app}",
         distribution="uvicorn",
         module="httptools",
-        capabilities=frozenset({"lifespan"}),
+        capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn-httptools]' (or: pip install uvicorn httptools)",
+    ),
+    # uvicorn's WebSocket implementations, each its own name (--ws; see ../shared/research/servers.md).
+    ServerSpec(
+        name="uvicorn-websockets-sansio",
+        description="uvicorn (h11) with its websockets-sansio WebSocket implementation",
+        interfaces=frozenset({"asgi"}),
+        command="uvicorn --host {host} --port {port} --http h11 --ws websockets-sansio {app}",
+        distribution="uvicorn",
+        module="uvicorn.protocols.websockets.websockets_sansio_impl",  # uvicorn 0.35 and later
+        capabilities=frozenset({"lifespan", "websocket"}),
+        install_hint="pip install 'python-server-conformance[uvicorn]' websockets (uvicorn 0.35 or later)",
+    ),
+    ServerSpec(
+        name="uvicorn-websockets",
+        description="uvicorn (h11) with its legacy websockets WebSocket implementation (deprecated by uvicorn)",
+        interfaces=frozenset({"asgi"}),
+        command="uvicorn --host {host} --port {port} --http h11 --ws websockets {app}",
+        distribution="uvicorn",
+        module="uvicorn.protocols.websockets.websockets_impl",
+        capabilities=frozenset({"lifespan", "websocket"}),
+        install_hint="pip install 'python-server-conformance[uvicorn]' websockets",
+    ),
+    ServerSpec(
+        name="uvicorn-wsproto",
+        description="uvicorn (h11) with its wsproto WebSocket implementation",
+        interfaces=frozenset({"asgi"}),
+        command="uvicorn --host {host} --port {port} --http h11 --ws wsproto {app}",
+        distribution="uvicorn",
+        module="wsproto",
+        capabilities=frozenset({"lifespan", "websocket"}),
+        install_hint="pip install 'python-server-conformance[uvicorn-wsproto]' (or: pip install uvicorn wsproto)",
     ),
     ServerSpec(
         name="hypercorn",
@@ -52,7 +84,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="hypercorn --bind {host}:{port} --worker-class asyncio {app}",
         distribution="hypercorn",
         module="hypercorn",
-        capabilities=frozenset({"lifespan", "http2"}),
+        capabilities=frozenset({"lifespan", "http2", "websocket"}),
         install_hint="pip install 'python-server-conformance[hypercorn]' (or: pip install hypercorn)",
     ),
     ServerSpec(
@@ -62,7 +94,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="hypercorn --bind {host}:{port} --worker-class trio {app}",
         distribution="hypercorn",
         module="trio",
-        capabilities=frozenset({"lifespan", "http2"}),
+        capabilities=frozenset({"lifespan", "http2", "websocket"}),
         install_hint="pip install 'python-server-conformance[hypercorn-trio]' (or: pip install 'hypercorn[trio]')",
     ),
     ServerSpec(
@@ -72,6 +104,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="daphne -b {host} -p {port} {app}",
         distribution="daphne",
         module="daphne",
+        capabilities=frozenset({"websocket"}),
         install_hint="pip install 'python-server-conformance[daphne]' (or: pip install daphne)",
     ),
     ServerSpec(
@@ -81,7 +114,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="granian --interface asgi --host {host} --port {port} --workers 1 {app}",
         distribution="granian",
         module="granian",
-        capabilities=frozenset({"lifespan", "http2"}),
+        capabilities=frozenset({"lifespan", "http2", "websocket"}),
         install_hint="pip install 'python-server-conformance[granian]' (or: pip install granian)",
     ),
     ServerSpec(
@@ -94,7 +127,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         ),
         distribution="gunicorn",
         module="gunicorn",
-        capabilities=frozenset({"lifespan"}),
+        capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
     ),
     ServerSpec(
@@ -107,7 +140,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         ),
         distribution="uvicorn",
         module="uvicorn_worker",
-        capabilities=frozenset({"lifespan"}),
+        capabilities=frozenset({"lifespan", "websocket"}),
         install_hint=(
             "pip install 'python-server-conformance[gunicorn-uvicorn]' (or: pip install gunicorn uvicorn-worker)"
         ),
