@@ -417,6 +417,9 @@ class RecordedFile(io.BytesIO):
         record(self.token, "file-close")
         super().close()
 
+    def __del__(self) -> None:  # collected without close(): that is no close() by the server
+        io.BytesIO.close(self)
+
 
 class PlainFile:
     def __init__(self, data: bytes, probe_token: str | None) -> None:

@@ -22,6 +22,7 @@ SR = "wsgi/test_start_response.py::"
 IT = "wsgi/test_iterable.py::"
 FRAMING = "wsgi/test_framing.py::"
 INPUT = "wsgi/test_input.py::"
+FILE = "wsgi/test_file_wrapper.py::"
 DISC = "asgi/test_http_disconnect.py::"
 RESP = "asgi/test_http_response.py::"
 CORE = "asgi/test_core.py::"
@@ -71,6 +72,8 @@ REFERENCES = {
             INPUT + "test_an_empty_or_exhausted_input_reads_as_empty": "reads past the body wait for more bytes",
             INPUT + "test_a_chunked_request_body_reaches_the_app_decoded":
                 "wsgiref does not decode chunked request bodies (nor refuse them)",
+            FILE + "test_transmission_stops_at_content_length":
+                "wsgiref's file wrapper sends the whole file, past the app's Content-Length",
         }),
         Reference(command(THREADED_WSGI), {
             SR + "test_faulty_headers_raise_at_start_response[colon-in-name]":

@@ -535,3 +535,52 @@ def failed_first_block_becomes_success(environ: Environ, start_response: Callabl
 def failed_body_completed(environ: Environ, start_response: Callable[..., Any]) -> Any:
     query = dict(pair.partition("=")[::2] for pair in environ.get("QUERY_STRING", "").split("&"))
     return _quiet_body(probe(environ, start_response), int(query["cl"]) if query.get("cl", "").isdigit() else None)
+
+
+# --- wsgi.file_wrapper ---------------------------------------------------------------------------
+
+
+def file_wrapper_mutant(make: Callable[[Any, Any], Any]) -> Callable[..., Any]:
+    """The probe, handed ``make(filelike, write)`` as wsgi.file_wrapper (``write`` is the write()
+    callable of the response, once start_response has been called)."""
+
+    def app(environ: Environ, start_response: Callable[..., Any]) -> Any:
+        writes: list[Any] = []
+
+        def capturing(status: str, headers: list, exc_info: Any = None) -> Any:
+            writes.append(start_response(status, headers, exc_info))
+            return writes[-1]
+
+        environ["wsgi.file_wrapper"] = lambda filelike, *blksize: make(filelike, writes[-1] if writes else None)
+        return probe(environ, capturing)
+
+    return app
+
+
+def _first_block_only(filelike: Any, write: Any) -> Any:
+    return [filelike.read(1000)]
+
+
+def _sent_at_once(filelike: Any, write: Any) -> Any:
+    write(filelike.read())
+    return []
+
+
+def _never_closing(filelike: Any, write: Any) -> Any:
+    return iter(lambda: filelike.read(8192), b"")
+
+
+def _from_the_start(filelike: Any, write: Any) -> Any:
+    filelike.seek(0)
+    return iter(lambda: filelike.read(8192), b"")
+
+
+def _one_item_list(filelike: Any, write: Any) -> Any:
+    return [filelike.read()]
+
+
+file_wrapper_first_block_only = file_wrapper_mutant(_first_block_only)
+file_wrapper_sends_at_once = file_wrapper_mutant(_sent_at_once)
+file_wrapper_never_closes = file_wrapper_mutant(_never_closing)
+file_wrapper_from_the_start = file_wrapper_mutant(_from_the_start)
+file_wrapper_as_one_item_list = file_wrapper_mutant(_one_item_list)

@@ -14,6 +14,7 @@ FRAMING = "test_framing.py::"
 STREAMING = "test_streaming.py::"
 ERRORS = "test_errors.py::"
 EXPECT = "test_expect.py::"
+FILE = "test_file_wrapper.py::"
 
 # Configurations that show what wsgiref (single-threaded, single-process) cannot.
 THREADED_WSGI = "waitress-serve --listen={host}:{port} --threads=8 {app}"
@@ -135,4 +136,13 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
          server=shim("continue-twice")),
     wsgi("unchanged", "WSGI-H11-013", EXPECT + "test_no_100_continue_for_an_http_1_0_request",
          server=shim("continue-for-http-1.0")),
+    # wsgi.file_wrapper
+    wsgi("file_wrapper_first_block_only", "WSGI-FW-006", FILE + "test_the_file_wrapper_sends_the_whole_file"),
+    wsgi("file_wrapper_sends_at_once", "WSGI-FW-004", FILE + "test_a_wrapper_the_app_does_not_return_sends_nothing"),
+    wsgi("file_wrapper_never_closes", "WSGI-FW-005", FILE + "test_the_file_is_closed"),
+    wsgi("file_wrapper_from_the_start", "WSGI-FW-007", FILE + "test_transmission_starts_at_the_current_position"),
+    # wsgiref's file wrapper sends the whole file, past the app's Content-Length
+    wsgi("unchanged", "WSGI-FW-008", FILE + "test_transmission_stops_at_content_length"),
+    wsgi("file_wrapper_as_one_item_list", "WSGI-FW-009",
+         observes={FILE + "test_a_content_length_from_the_file_is_reported": "derived from the file"}),
 )

@@ -1,0 +1,85 @@
+"""PEP 3333, wsgi.file_wrapper: the file goes out whole, from its current position, no further
+than the app's Content-Length, only when the app returns the wrapper, and the file is closed.
+
+/file wraps FILE_DATA (256 byte values, 40 times: 10240 bytes) and records the file's close().
+A server without wsgi.file_wrapper answers 404 there: every check is then not applicable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from conformance.checks.wsgi.wire import TOKEN_HEADER, Exchange
+from conformance.clients.raw import RawClient, Response
+from conformance.recorder import Recorder
+from conformance.verify import shown, verify
+
+FILE_DATA = bytes(range(256)) * 40
+
+
+def served(response: Response) -> Response:
+    if response.status == 404 and response.body == b"no wsgi.file_wrapper":
+        pytest.skip("not applicable: the server offers no wsgi.file_wrapper")
+    return response
+
+
+@pytest.mark.requirement("WSGI-FW-006")
+@pytest.mark.parametrize("query", ["kind=real", "kind=bytesio", "kind=plain", "kind=real&blksize=1000"],
+                         ids=["real-file", "bytesio", "read-and-close-only", "with-block-size"])
+def test_the_file_wrapper_sends_the_whole_file(wsgi: RawClient, query: str) -> None:
+    response = served(wsgi.request("GET", f"/file?{query}"))
+    verify(response.body == FILE_DATA, sent=f"GET /file?{query}", expected=f"the file's {len(FILE_DATA)} bytes",
+           got=f"status {response.status}, {len(response.body)} bytes: {shown(response.body, 40)}")
+
+
+@pytest.mark.requirement("WSGI-FW-004")
+def test_a_wrapper_the_app_does_not_return_sends_nothing(wsgi: RawClient) -> None:
+    """The app wraps the file, then returns another body."""
+    response = served(wsgi.request("GET", "/file?unused=1"))
+    verify(response.body == b"other body", sent="GET /file?unused=1", expected="body b'other body' only",
+           got=f"{len(response.body)} bytes: {shown(response.body, 40)}")
+
+
+@pytest.mark.requirement("WSGI-FW-005")
+@pytest.mark.parametrize("kind", ["real", "plain"], ids=["real-file", "read-and-close-only"])
+def test_the_file_is_closed(wsgi: RawClient, recorder: Recorder, kind: str) -> None:
+    token = recorder.new_token()
+    served(wsgi.request("GET", f"/file?kind={kind}", [(TOKEN_HEADER, token)]))
+    closes = recorder.wait_for(token, "file-close", timeout=5.0)
+    verify(len(closes) >= 1, sent=f"GET /file?kind={kind}", expected="the file's close() called", got="it was")
+
+
+@pytest.mark.requirement("WSGI-FW-007")
+@pytest.mark.parametrize("kind", ["real", "bytesio"], ids=["real-file", "bytesio"])
+def test_transmission_starts_at_the_current_position(wsgi: RawClient, kind: str) -> None:
+    """The app seeks to byte 100 before it wraps the file."""
+    response = served(wsgi.request("GET", f"/file?kind={kind}&seek=100"))
+    verify(response.body == FILE_DATA[100:], sent=f"GET /file?kind={kind}&seek=100",
+           expected=f"the file from byte 100: {len(FILE_DATA) - 100} bytes",
+           got=f"{len(response.body)} bytes, starting {shown(response.body, 16)}")
+
+
+@pytest.mark.requirement("WSGI-FW-008")
+def test_transmission_stops_at_content_length(wsgi: RawClient) -> None:
+    """From byte 100, with Content-Length: 50 from the app."""
+    with Exchange(wsgi, "GET", "/file?kind=real&seek=100&cl=50") as exchange:
+        response = served(exchange.response())
+        ok, follow_up = exchange.follow_up(response)
+    verify(response.body == FILE_DATA[100:150] and ok, sent="GET /file?kind=real&seek=100&cl=50, then GET /ready "
+           "on the same connection", expected="bytes 100 to 149 of the file, and nothing after them",
+           got=f"{len(response.body)} bytes ({'right' if response.body == FILE_DATA[100:150] else 'wrong'}); "
+               f"{follow_up}")
+
+
+@pytest.mark.requirement("WSGI-FW-009")
+def test_a_content_length_from_the_file_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    response = served(wsgi.request("GET", "/file?kind=real&seek=100"))
+    length = response.header("Content-Length")
+    if length is None:
+        observe("no Content-Length derived from the file")
+    else:
+        right = length == str(len(FILE_DATA) - 100).encode()
+        observe(f"Content-Length {length.decode('latin-1')} derived from the file "
+                + ("(right: the size less the position)" if right else f"(wrong: {len(FILE_DATA) - 100} remain)"))
