@@ -28,6 +28,8 @@ RESP = "asgi/test_http_response.py::"
 CORE = "asgi/test_core.py::"
 SCOPE = "asgi/test_http_scope.py::"
 LIFE = "asgi/test_lifespan.py::"
+H2 = "asgi/test_http2.py::"
+WS_SCOPE = "asgi/test_websocket_scope.py::"
 
 # Checks that fail on every server tried: real findings, each with how we know. They must fail on
 # every reference too (so a server that starts to pass shows up here).
@@ -94,8 +96,9 @@ REFERENCES = {
             RESP + "test_send_raises_for_values_of_the_wrong_type[str-headers]":
                 "uvicorn (h11) accepts str header names and values in http.response.start without raising",
         }),
-        # The one server here that advertises HTTP spec_version 2.4, which gates a disconnect check.
-        Reference(("--server=gunicorn-asgi",), {
+        # The one server here that advertises HTTP spec_version 2.4, which gates a disconnect check; with
+        # HTTP/2 on, it also sends trailers in several messages, which hypercorn does not.
+        Reference(("--server=gunicorn-asgi-h2",), {
             DISC + "test_send_after_the_client_left_raises_oserror_from_2_4":
                 "gunicorn's asgi worker says spec_version 2.4, yet send() after the client has gone (and the "
                 "app has received http.disconnect) returns quietly instead of raising an OSError subclass",
@@ -107,11 +110,18 @@ REFERENCES = {
                 "gunicorn's asgi worker accepts a body before the start, and a second start, without raising",
             CORE + "test_a_legacy_app_is_served":
                 "gunicorn's asgi worker calls a legacy (double-callable) app as a single callable: 500",
+            H2 + "test_authority_becomes_the_first_host_header":
+                "gunicorn's asgi worker appends the host header made from :authority at the end, not the start",
+            H2 + "test_no_trailers_without_te_trailers":
+                "gunicorn's asgi worker sends trailers to an HTTP/2 client that did not send TE: trailers",
         }),
         # Raises for every invalid event the probe sends.
         Reference(("--server-cmd=hypercorn --bind {host}:{port} --worker-class asyncio {app}", "--interface=asgi"), {
             CORE + "test_a_legacy_app_is_served":
                 "hypercorn calls a legacy (double-callable) app as a single callable: 500",
+            H2 + "test_trailers_in_two_messages_all_arrive":
+                "hypercorn sends each trailers message as its own trailing HEADERS frame; the first ends the "
+                "HTTP/2 stream, so the fields of the next one never reach the client",
         }),
         # The one server here that offers http.response.pathsend.
         Reference(("--server=granian",), {
@@ -127,6 +137,10 @@ REFERENCES = {
             SCOPE + "test_server_is_the_listening_address_and_port": "granian gives the server port as a str",
             LIFE + "test_the_server_leaves_the_lifespan_state_alone":
                 "granian empties the lifespan state before it sends lifespan.shutdown",
+            WS_SCOPE + "test_client_is_the_peer_address_and_port": "granian: the client port is a str (WebSocket)",
+            WS_SCOPE + "test_server_is_the_listening_address_and_port": "granian: the server port is a str (WebSocket)",
+            WS_SCOPE + "test_headers_keep_the_order_they_were_sent_in":
+                "granian groups the handshake's header lines by name: the second X-Dup moves before X-Probe-Order-B",
         }),
     ],
 }

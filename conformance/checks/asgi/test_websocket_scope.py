@@ -1,0 +1,207 @@
+"""The WebSocket connection scope (www.rst, "Websocket Connection Scope").
+
+One handshake, written byte for byte by the raw client, is shared by the checks that read its
+scope: a target with percent-escapes and UTF-8 in the path and the query, a repeated header
+between two others, a header in mixed case and two offered subprotocols. The probe's /inspect
+answers it with the scope as its first message (typed JSON: a str and bytes stay apart).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from conformance.checks.asgi.ws import WsServer
+from conformance.clients.raw import WireError
+from conformance.clients.websocket import CLOSE, TEXT, close_payload, frame
+from conformance.probe_data import revive
+from conformance.verify import verify
+
+TARGET = "/inspect/caf%C3%A9/x%20y?q=a%20b&s=%2F&e=%C3%A9"
+PATH = "/inspect/café/x y"
+RAW_PATH = b"/inspect/caf%C3%A9/x%20y"
+QUERY = b"q=a%20b&s=%2F&e=%C3%A9"
+HEADERS = [("X-Probe-Order-A", "a"), ("X-Dup", "1"), ("X-Probe-Order-B", "b"), ("X-Dup", "2"),
+           ("X-Mixed-Case", "M"), ("Sec-WebSocket-Protocol", "chat, superchat")]
+HANDSHAKE_HEADERS = ("upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol")
+SENT = f"GET {TARGET} with Upgrade: websocket and " + ", ".join(f"{n}: {v}" for n, v in HEADERS)
+
+_exchanges: dict[str, dict[str, Any]] = {}
+
+
+def handshake(ws: WsServer) -> dict[str, Any]:
+    """The scope of the shared handshake, with the client's own address (once per server)."""
+    if ws.instance_id not in _exchanges:
+        with ws.raw() as client:
+            head = client.open(TARGET, HEADERS)
+            if head.status != 101:
+                raise WireError(f"the handshake to {TARGET} got HTTP {head.status} instead of 101")
+            first = client.recv_frame()
+            if first.opcode != TEXT:
+                raise WireError(f"the probe's first message came as a {first.kind} frame")
+            scope = revive(json.loads(first.payload)["scope"])
+            local = client.sock.getsockname()[:2]
+            client.send(frame(CLOSE, close_payload(1000)))
+        _exchanges[ws.instance_id] = {"scope": scope, "local": local}
+    return _exchanges[ws.instance_id]
+
+
+def scope_of(ws: WsServer) -> dict[str, Any]:
+    return handshake(ws)["scope"]
+
+
+def header_pairs(scope: dict[str, Any]) -> list[Any]:
+    headers = scope.get("headers")
+    return list(headers) if isinstance(headers, (list, tuple)) else []
+
+
+def values_of(scope: dict[str, Any], name: bytes) -> list[Any]:
+    return [pair[1] for pair in header_pairs(scope)
+            if isinstance(pair, (list, tuple)) and len(pair) == 2 and isinstance(pair[0], bytes)
+            and pair[0].lower() == name]
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-001")
+def test_scope_type_is_websocket(ws: WsServer) -> None:
+    scope = scope_of(ws)
+    verify(scope.get("type") == "websocket", sent=SENT, expected="scope['type'] == 'websocket'",
+           got=f"type {scope.get('type')!r}")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-002")
+def test_scope_has_an_asgi_dict_with_a_version_string(ws: WsServer, observe: Callable[[str], None]) -> None:
+    asgi = scope_of(ws).get("asgi")
+    ok = type(asgi) is dict and type(asgi.get("version")) is str and (
+        "spec_version" not in asgi or type(asgi["spec_version"]) is str)
+    if type(asgi) is dict:
+        observe(f"websocket scope asgi.spec_version = {asgi.get('spec_version', '(absent: 2.0)')!r}")
+    verify(ok, sent=SENT, expected="scope['asgi'] a dict with version a str, and spec_version a str or absent",
+           got=f"asgi {asgi!r}")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-003")
+def test_http_version_is_1_1_or_absent(ws: WsServer) -> None:
+    scope = scope_of(ws)
+    verify(scope.get("http_version", "1.1") == "1.1", sent=SENT + " (HTTP/1.1)",
+           expected="http_version '1.1', or no http_version key (which means '1.1')",
+           got=f"http_version {scope.get('http_version')!r}")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-004")
+def test_scheme_is_ws_or_absent_on_a_plain_listener(ws: WsServer) -> None:
+    scope = scope_of(ws)
+    verify(scope.get("scheme", "ws") == "ws", sent=SENT + " (no TLS)",
+           expected="scheme 'ws', or no scheme key (which means 'ws'); never '' or 'http'",
+           got=f"scheme {scope.get('scheme', '(absent)')!r}")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-005")
+def test_path_is_percent_and_utf8_decoded(ws: WsServer) -> None:
+    path = scope_of(ws).get("path")
+    verify(type(path) is str and path == PATH, sent=SENT, expected=f"path {PATH!r} (a str, without the query)",
+           got=f"path {path!r} ({type(path).__name__})")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-006")
+def test_raw_path_is_the_path_bytes_as_received(ws: WsServer) -> None:
+    scope = scope_of(ws)
+    raw_path = scope.get("raw_path")
+    verify(raw_path is None or (type(raw_path) is bytes and raw_path == RAW_PATH), sent=SENT,
+           expected=f"raw_path {RAW_PATH!r} (bytes, the query left out), or None or absent",
+           got=f"raw_path {raw_path!r}" if "raw_path" in scope else "raw_path absent")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-007")
+def test_query_string_is_the_bytes_after_the_question_mark(ws: WsServer) -> None:
+    query = scope_of(ws).get("query_string")
+    verify(type(query) is bytes and query == QUERY, sent=SENT, expected=f"query_string {QUERY!r} (bytes, not decoded)",
+           got=f"query_string {query!r}")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-008")
+def test_root_path_is_empty_by_default(ws: WsServer) -> None:
+    scope = scope_of(ws)
+    root_path = scope.get("root_path", "")
+    verify(type(root_path) is str and root_path == "", sent=SENT + " (no root path configured)",
+           expected="root_path '' or absent", got=f"root_path {root_path!r}")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-009")
+def test_headers_are_byte_pairs_with_duplicates_kept_apart(ws: WsServer) -> None:
+    scope = scope_of(ws)
+    pairs = header_pairs(scope)
+    malformed = [pair for pair in pairs if not (isinstance(pair, (list, tuple)) and len(pair) == 2
+                                                and type(pair[0]) is bytes and type(pair[1]) is bytes)]
+    dup = values_of(scope, b"x-dup")
+    verify(bool(pairs) and not malformed and dup == [b"1", b"2"], sent=SENT,
+           expected="headers: [name, value] pairs of bytes, with X-Dup as two pairs, values b'1' then b'2'",
+           got=f"pairs that are not two bytes: {malformed[:3]}; X-Dup values {dup}" if pairs else
+           f"headers {scope.get('headers')!r}")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-017")
+def test_headers_keep_the_order_they_were_sent_in(ws: WsServer) -> None:
+    ours = [(bytes(pair[0]).lower(), pair[1]) for pair in header_pairs(scope_of(ws))
+            if isinstance(pair, (list, tuple)) and len(pair) == 2 and isinstance(pair[0], bytes)
+            and pair[0].lower() in (b"x-probe-order-a", b"x-dup", b"x-probe-order-b")]
+    wanted = [(b"x-probe-order-a", b"a"), (b"x-dup", b"1"), (b"x-probe-order-b", b"b"), (b"x-dup", b"2")]
+    verify(ours == wanted, sent=SENT, expected=f"these headers in the order sent: {wanted}", got=f"{ours}")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-010")
+def test_header_name_case_is_reported(ws: WsServer, observe: Callable[[str], None]) -> None:
+    names = [pair[0] for pair in header_pairs(scope_of(ws)) if isinstance(pair, (list, tuple))
+             and len(pair) == 2 and isinstance(pair[0], bytes) and pair[0].lower() == b"x-mixed-case"]
+    case = ("lowercased" if names == [b"x-mixed-case"] else "kept as sent" if names == [b"X-Mixed-Case"]
+            else f"as {names}" if names else "nowhere (not in the scope)")
+    observe(f"header name 'X-Mixed-Case' reached the app {case}")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-018")
+def test_handshake_headers_in_the_scope_are_reported(ws: WsServer, observe: Callable[[str], None]) -> None:
+    scope = scope_of(ws)
+    present = [name for name in HANDSHAKE_HEADERS if values_of(scope, name.encode())]
+    missing = [name for name in HANDSHAKE_HEADERS if name not in present]
+    observe(f"handshake headers in the scope: {', '.join(present) or 'none'}"
+            + (f"; left out: {', '.join(missing)}" if missing else ""))
+
+
+def is_address(value: Any, host: str, port: int) -> bool:
+    return isinstance(value, (list, tuple)) and len(value) == 2 and value[0] == host and type(value[1]) is int \
+        and value[1] == port
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-012")
+def test_client_is_the_peer_address_and_port(ws: WsServer) -> None:
+    exchange = handshake(ws)
+    client, (host, port) = exchange["scope"].get("client"), exchange["local"]
+    verify(client is None or is_address(client, host, port), sent=SENT + f" from {host}:{port}",
+           expected=f"client [{host!r}, {port}] (the port an int), or None or absent", got=f"client {client!r}")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-013")
+def test_server_is_the_listening_address_and_port(ws: WsServer) -> None:
+    server = scope_of(ws).get("server")
+    verify(server is None or is_address(server, ws.host, ws.port), sent=SENT + f" to {ws.host}:{ws.port}",
+           expected=f"server [{ws.host!r}, {ws.port}] (the port an int), or None or absent", got=f"server {server!r}")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-014")
+def test_subprotocols_are_the_offered_ones_in_order(ws: WsServer) -> None:
+    offered = scope_of(ws).get("subprotocols")
+    ok = isinstance(offered, (list, tuple)) and list(offered) == ["chat", "superchat"] and all(
+        type(item) is str for item in offered)
+    verify(ok, sent=SENT, expected="subprotocols ['chat', 'superchat'] (str, in that order)",
+           got=f"subprotocols {offered!r}")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-015")
+def test_subprotocols_are_empty_when_none_are_offered(ws: WsServer) -> None:
+    """The scope of the suite's first handshake, which offers no subprotocol."""
+    offered = ws.scope.get("subprotocols", [])
+    verify(isinstance(offered, (list, tuple)) and len(offered) == 0,
+           sent="GET /inspect with Upgrade: websocket and no Sec-WebSocket-Protocol",
+           expected="subprotocols [] or absent", got=f"subprotocols {offered!r}")

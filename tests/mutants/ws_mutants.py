@@ -1,0 +1,95 @@
+"""WebSocket mutants: uvicorn serving the probe app behind middleware that breaks one WebSocket
+requirement (ws_table.py says which, and which checks must fail).
+
+For a websocket scope the middleware changes what the probe's WebSocket scenarios
+(probe_apps/asgi_websocket.py) are handed, or what reaches the server from them, exactly as a
+faulty server would; every other scope goes to the probe untouched. Like the probe apps, this
+runs inside the server.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from probe_apps.asgi_probe import app as probe
+from probe_apps.asgi_websocket import app as websocket_probe
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+Wrap = Callable[[Scope, Receive, Send], tuple[Scope, Receive, Send]]
+
+
+def ws_mutant(wrap: Wrap, path: str = "") -> App:
+    """The probe, with ``wrap`` between it and the server for websocket scopes (whose path
+    starts with ``path``, if given)."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket" or not scope.get("path", "").startswith(path):
+            await probe(scope, receive, send)
+            return
+        await websocket_probe(*wrap(scope, receive, send))
+
+    return app
+
+
+def scope_change(change: Callable[[Scope], Any]) -> App:
+    def wrap(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+        scope = copy.deepcopy(scope)
+        change(scope)
+        return scope, receive, send
+
+    return ws_mutant(wrap)
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+
+def _join_duplicates(scope: Scope) -> None:
+    joined: dict[bytes, bytes] = {}
+    for name, value in scope["headers"]:
+        joined[name] = joined[name] + b"," + value if name in joined else value
+    scope["headers"] = list(joined.items())
+
+
+def _without_handshake_headers(scope: Scope) -> None:
+    scope["headers"] = [(n, v) for n, v in scope["headers"] if not n.lower().startswith(b"sec-websocket-")]
+
+
+def _client_port_wrong(scope: Scope) -> None:
+    host, port = scope["client"]
+    scope["client"] = [host, port + 1]
+
+
+def _server_port_str(scope: Scope) -> None:
+    host, port = scope["server"]
+    scope["server"] = [host, str(port)]
+
+
+def _no_subprotocols_as_none(scope: Scope) -> None:
+    if not scope.get("subprotocols"):
+        scope["subprotocols"] = None
+
+
+ws_type_http = scope_change(lambda scope: scope.update(type="http"))
+ws_asgi_version_missing = scope_change(lambda scope: scope.update(asgi={"spec_version": "2.4"}))
+ws_http_version_1_0 = scope_change(lambda scope: scope.update(http_version="1.0"))
+ws_scheme_http = scope_change(lambda scope: scope.update(scheme="http"))
+ws_path_not_decoded = scope_change(lambda scope: scope.update(path=scope["raw_path"].decode("latin-1")))
+ws_raw_path_decoded = scope_change(lambda scope: scope.update(raw_path=scope["path"].encode()))
+ws_query_string_decoded = scope_change(lambda scope: scope.update(query_string=unquote_to_bytes(scope["query_string"])))
+ws_root_path_set = scope_change(lambda scope: scope.update(root_path="/mnt"))
+ws_headers_joined = scope_change(_join_duplicates)
+ws_headers_grouped_by_name = scope_change(lambda scope: scope.update(headers=sorted(scope["headers"])))
+ws_header_names_title_case = scope_change(
+    lambda scope: scope.update(headers=[(n.decode().title().encode(), v) for n, v in scope["headers"]]))
+ws_handshake_headers_dropped = scope_change(_without_handshake_headers)
+ws_client_port_wrong = scope_change(_client_port_wrong)
+ws_server_port_str = scope_change(_server_port_str)
+ws_subprotocols_reversed = scope_change(lambda scope: scope.update(subprotocols=scope["subprotocols"][::-1]))
+ws_no_subprotocols_as_none = scope_change(_no_subprotocols_as_none)

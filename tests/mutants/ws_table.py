@@ -1,0 +1,37 @@
+"""The WebSocket mutants: which requirement each breaks and which checks must fail on it.
+The middleware itself is in ws_mutants.py."""
+
+from __future__ import annotations
+
+from tests.mutants import Mutant
+
+
+def ws(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = None, server: str = "") -> Mutant:
+    return Mutant(f"tests.mutants.ws_mutants:{name}", breaks, tuple(f"asgi/{k}" for k in kills),
+                  {f"asgi/{k}": v for k, v in (observes or {}).items()}, server=server)
+
+
+SCOPE = "test_websocket_scope.py::"
+
+WS_MUTANTS: tuple[Mutant, ...] = (
+    # scope
+    ws("ws_type_http", "ASGI-WS-SCOPE-001", SCOPE + "test_scope_type_is_websocket"),
+    ws("ws_asgi_version_missing", "ASGI-WS-SCOPE-002", SCOPE + "test_scope_has_an_asgi_dict_with_a_version_string"),
+    ws("ws_http_version_1_0", "ASGI-WS-SCOPE-003", SCOPE + "test_http_version_is_1_1_or_absent"),
+    ws("ws_scheme_http", "ASGI-WS-SCOPE-004", SCOPE + "test_scheme_is_ws_or_absent_on_a_plain_listener"),
+    ws("ws_path_not_decoded", "ASGI-WS-SCOPE-005", SCOPE + "test_path_is_percent_and_utf8_decoded"),
+    ws("ws_raw_path_decoded", "ASGI-WS-SCOPE-006", SCOPE + "test_raw_path_is_the_path_bytes_as_received"),
+    ws("ws_query_string_decoded", "ASGI-WS-SCOPE-007",
+       SCOPE + "test_query_string_is_the_bytes_after_the_question_mark"),
+    ws("ws_root_path_set", "ASGI-WS-SCOPE-008", SCOPE + "test_root_path_is_empty_by_default"),
+    ws("ws_headers_joined", "ASGI-WS-SCOPE-009", SCOPE + "test_headers_are_byte_pairs_with_duplicates_kept_apart"),
+    ws("ws_headers_grouped_by_name", "ASGI-WS-SCOPE-017", SCOPE + "test_headers_keep_the_order_they_were_sent_in"),
+    ws("ws_header_names_title_case", "ASGI-WS-SCOPE-010",
+       observes={SCOPE + "test_header_name_case_is_reported": "reached the app kept as sent"}),
+    ws("ws_handshake_headers_dropped", "ASGI-WS-SCOPE-018",
+       observes={SCOPE + "test_handshake_headers_in_the_scope_are_reported": "left out: sec-websocket-key"}),
+    ws("ws_client_port_wrong", "ASGI-WS-SCOPE-012", SCOPE + "test_client_is_the_peer_address_and_port"),
+    ws("ws_server_port_str", "ASGI-WS-SCOPE-013", SCOPE + "test_server_is_the_listening_address_and_port"),
+    ws("ws_subprotocols_reversed", "ASGI-WS-SCOPE-014", SCOPE + "test_subprotocols_are_the_offered_ones_in_order"),
+    ws("ws_no_subprotocols_as_none", "ASGI-WS-SCOPE-015", SCOPE + "test_subprotocols_are_empty_when_none_are_offered"),
+)
