@@ -30,6 +30,7 @@ SCOPE = "asgi/test_http_scope.py::"
 LIFE = "asgi/test_lifespan.py::"
 H2 = "asgi/test_http2.py::"
 WS_SCOPE = "asgi/test_websocket_scope.py::"
+WS_HS = "asgi/test_websocket_handshake.py::"
 
 # Checks that fail on every server tried: real findings, each with how we know. They must fail on
 # every reference too (so a server that starts to pass shows up here).
@@ -141,6 +142,8 @@ REFERENCES = {
             WS_SCOPE + "test_server_is_the_listening_address_and_port": "granian: the server port is a str (WebSocket)",
             WS_SCOPE + "test_headers_keep_the_order_they_were_sent_in":
                 "granian groups the handshake's header lines by name: the second X-Dup moves before X-Probe-Order-B",
+            WS_HS + "test_the_accepts_headers_reach_the_client":
+                "granian says spec_version 2.3 in the websocket scope, yet drops every header of websocket.accept",
         }),
     ],
 }

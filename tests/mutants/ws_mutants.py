@@ -93,3 +93,80 @@ ws_client_port_wrong = scope_change(_client_port_wrong)
 ws_server_port_str = scope_change(_server_port_str)
 ws_subprotocols_reversed = scope_change(lambda scope: scope.update(subprotocols=scope["subprotocols"][::-1]))
 ws_no_subprotocols_as_none = scope_change(_no_subprotocols_as_none)
+
+
+# --- connect and accept -----------------------------------------------------------------------
+
+
+def sends(change: Callable[[Scope, Message], Message | None], path: str = "") -> App:
+    """Each message the probe sends, changed by ``change`` (None: not sent at all)."""
+
+    def wrap(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+        async def changed(message: Message) -> None:
+            message = change(scope, dict(message))
+            if message is not None:
+                await send(message)
+
+        return scope, receive, changed
+
+    return ws_mutant(wrap, path)
+
+
+def _accept(change: Callable[[Scope, Message], Message]) -> Callable[[Scope, Message], Message]:
+    return lambda scope, message: change(scope, message) if message["type"] == "websocket.accept" else message
+
+
+def _receive_first(event: Message) -> Wrap:
+    """A receive() that hands the app ``event`` before anything the server sends."""
+
+    def wrap(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+        pending = [event]
+
+        async def first_then_server() -> Message:
+            return pending.pop() if pending else await receive()
+
+        return scope, first_then_server, send
+
+    return wrap
+
+
+def _accepts_at_once(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+    """Completes the handshake as soon as the connect event arrives, before the app decides."""
+
+    async def eager_receive() -> Message:
+        message = await receive()
+        if message["type"] == "websocket.connect":
+            await send({"type": "websocket.accept"})
+        return message
+
+    async def accept_dropped(message: Message) -> None:
+        if message["type"] != "websocket.accept":
+            await send(message)
+
+    return scope, eager_receive, accept_dropped
+
+
+def _bare_accept_refused(scope: Scope, message: Message) -> Message:
+    return {"type": "websocket.close"} if message.keys() == {"type"} else message
+
+
+def _bogus_accept_key(scope: Scope, message: Message) -> Message:
+    return {**message, "headers": [(b"sec-websocket-accept", b"bm90IHRoZSByaWdodCBrZXk=")]}
+
+
+def _first_offered_chosen(scope: Scope, message: Message) -> Message:
+    if message.get("subprotocol") is None and scope.get("subprotocols"):
+        message["subprotocol"] = scope["subprotocols"][0]
+    return message
+
+
+ws_receive_before_connect = ws_mutant(_receive_first({"type": "websocket.receive", "text": "early"}),
+                                      path="/inspect/first-event")
+ws_accepted_before_the_app = ws_mutant(_accepts_at_once, path="/inspect/held")
+ws_bare_accept_refused = sends(_accept(_bare_accept_refused), path="/inspect/bare-accept")
+ws_bogus_accept_key = sends(_accept(_bogus_accept_key), path="/inspect/accept-key")
+ws_subprotocol_dropped = sends(_accept(lambda scope, message: {**message, "subprotocol": None}))
+ws_first_offered_subprotocol_chosen = sends(_accept(_first_offered_chosen))
+ws_accept_headers_dropped = sends(_accept(lambda scope, message: {**message, "headers": []}))
+ws_accept_headers_reversed = sends(
+    _accept(lambda scope, message: {**message, "headers": list(reversed(message.get("headers", [])))}))

@@ -12,6 +12,7 @@ def ws(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = No
 
 
 SCOPE = "test_websocket_scope.py::"
+HS = "test_websocket_handshake.py::"
 
 WS_MUTANTS: tuple[Mutant, ...] = (
     # scope
@@ -34,4 +35,14 @@ WS_MUTANTS: tuple[Mutant, ...] = (
     ws("ws_server_port_str", "ASGI-WS-SCOPE-013", SCOPE + "test_server_is_the_listening_address_and_port"),
     ws("ws_subprotocols_reversed", "ASGI-WS-SCOPE-014", SCOPE + "test_subprotocols_are_the_offered_ones_in_order"),
     ws("ws_no_subprotocols_as_none", "ASGI-WS-SCOPE-015", SCOPE + "test_subprotocols_are_empty_when_none_are_offered"),
+    # connect and accept
+    ws("ws_receive_before_connect", "ASGI-WS-HS-001", HS + "test_the_first_event_is_websocket_connect"),
+    ws("ws_accepted_before_the_app", "ASGI-WS-HS-002", HS + "test_the_handshake_waits_for_the_apps_accept"),
+    ws("ws_bare_accept_refused", "ASGI-WS-HS-010", HS + "test_a_bare_accept_completes_the_handshake"),
+    ws("ws_bogus_accept_key", "ASGI-WS-HS-005", HS + "test_the_101_carries_the_right_sec_websocket_accept"),
+    ws("ws_subprotocol_dropped", "ASGI-WS-HS-006", HS + "test_the_accepted_subprotocol_is_in_the_101"),
+    ws("ws_first_offered_subprotocol_chosen", "ASGI-WS-HS-007",
+       HS + "test_no_subprotocol_is_chosen_unless_the_app_chooses_one"),
+    ws("ws_accept_headers_dropped", "ASGI-WS-HS-008", HS + "test_the_accepts_headers_reach_the_client"),
+    ws("ws_accept_headers_reversed", "ASGI-WS-HS-009", HS + "test_the_accepts_headers_keep_their_order"),
 )
