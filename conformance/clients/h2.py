@@ -1,0 +1,127 @@
+"""An HTTP/2 client over cleartext TCP with prior knowledge (h2c), built on the h2 library.
+
+Rules: one connection per exchange, on which every request of the exchange goes out at once, each
+on its own stream (so concurrency is real); what comes back is kept per stream as received:
+informational (1xx) header blocks, the response headers in order, the body, and trailers. Every
+read has a deadline.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from dataclasses import dataclass, field
+
+import h2.config
+import h2.connection
+import h2.events
+import h2.exceptions
+
+Headers = list[tuple[bytes, bytes]]
+
+
+class H2Error(AssertionError):
+    """The HTTP/2 exchange could not be completed: no preface answer, a reset stream, a timeout."""
+
+
+@dataclass
+class H2Request:
+    method: str = "GET"
+    path: str = "/"
+    headers: Headers = field(default_factory=list)  # sent after the pseudo-headers, in order
+    body: bytes = b""
+    frames: int = 1  # how many DATA frames the body is cut into
+    authority: str | None = None  # default: host:port
+
+
+@dataclass
+class H2Response:
+    status: int = 0
+    headers: Headers = field(default_factory=list)
+    body: bytes = b""
+    trailers: Headers = field(default_factory=list)
+    informational: list[Headers] = field(default_factory=list)
+    reset: int | None = None  # the error code, if the server reset the stream
+
+    def header_values(self, name: bytes) -> list[bytes]:
+        return [value for key, value in self.headers if key.lower() == name]
+
+
+def exchange(host: str, port: int, requests: list[H2Request], timeout: float = 5.0) -> list[H2Response]:
+    """Send every request at once on one h2c connection; return the responses in request order."""
+    connection = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding=None))
+    connection.initiate_connection()
+    responses: dict[int, H2Response] = {}
+    ended: set[int] = set()
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        order = []
+        for request in requests:
+            stream_id = connection.get_next_available_stream_id()
+            order.append(stream_id)
+            responses[stream_id] = H2Response()
+            pseudo = [(b":method", request.method.encode()), (b":scheme", b"http"),
+                      (b":authority", (request.authority or f"{host}:{port}").encode()),
+                      (b":path", request.path.encode())]
+            connection.send_headers(stream_id, pseudo + request.headers, end_stream=not request.body)
+            if request.body:
+                size = -(-len(request.body) // max(request.frames, 1))
+                pieces = [request.body[i:i + size] for i in range(0, len(request.body), size)]
+                for index, piece in enumerate(pieces):
+                    connection.send_data(stream_id, piece, end_stream=index == len(pieces) - 1)
+        sock.sendall(connection.data_to_send())
+        deadline = time.monotonic() + timeout
+        while len(ended) < len(order):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise H2Error(f"no complete HTTP/2 response within {timeout:g} s on streams "
+                              f"{sorted(set(order) - ended)}")
+            sock.settimeout(remaining)
+            try:
+                data = sock.recv(65536)
+            except TimeoutError:
+                continue
+            if not data:
+                raise H2Error("the server closed the HTTP/2 connection before every stream ended")
+            for event in connection.receive_data(data):
+                _absorb(connection, event, responses, ended)
+            sock.sendall(connection.data_to_send())
+    return [responses[stream_id] for stream_id in order]
+
+
+def _absorb(connection: h2.connection.H2Connection, event: h2.events.Event,
+            responses: dict[int, H2Response], ended: set[int]) -> None:
+    stream_id = getattr(event, "stream_id", None)
+    response = responses.get(stream_id) if stream_id is not None else None
+    if isinstance(event, h2.events.InformationalResponseReceived) and response is not None:
+        response.informational.append(list(event.headers))
+    elif isinstance(event, h2.events.ResponseReceived) and response is not None:
+        headers = list(event.headers)
+        response.status = int(dict(headers).get(b":status", b"0"))
+        response.headers = headers
+    elif isinstance(event, h2.events.DataReceived) and response is not None:
+        response.body += event.data
+        connection.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
+    elif isinstance(event, h2.events.TrailersReceived) and response is not None:
+        response.trailers = list(event.headers)
+    elif isinstance(event, h2.events.StreamEnded):
+        ended.add(event.stream_id)
+    elif isinstance(event, h2.events.StreamReset):
+        if response is not None:
+            response.reset = event.error_code
+        ended.add(event.stream_id)
+    elif isinstance(event, h2.events.ConnectionTerminated):
+        raise H2Error(f"the server ended the HTTP/2 connection (GOAWAY, error code {event.error_code})")
+
+
+def speaks_h2c(host: str, port: int, timeout: float = 2.0) -> bool:
+    """Whether the server answers the HTTP/2 connection preface with its SETTINGS."""
+    connection = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+    connection.initiate_connection()
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.sendall(connection.data_to_send())
+            data = sock.recv(65536)
+            events = connection.receive_data(data) if data else []
+    except (OSError, h2.exceptions.ProtocolError):
+        return False
+    return any(isinstance(event, h2.events.RemoteSettingsChanged) for event in events)
