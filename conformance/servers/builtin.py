@@ -131,6 +131,20 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
     ),
     ServerSpec(
+        name="gunicorn-asgi-h2",
+        description="gunicorn's own ASGI worker with HTTP/2 on (h2c by prior knowledge or upgrade, and HTTP/1.1)",
+        interfaces=frozenset({"asgi"}),
+        # --http2-cleartext both: "prior-knowledge" alone answers HTTP/1.1 with 400 (research/servers.md).
+        command=(
+            "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
+            "--worker-class asgi --http-protocols h2,h1 --http2-cleartext both {app}"
+        ),
+        distribution="gunicorn",
+        module="h2",
+        capabilities=frozenset({"lifespan", "websocket", "http2"}),
+        install_hint="pip install 'python-server-conformance[gunicorn-asgi-h2]' (or: pip install 'gunicorn[http2]')",
+    ),
+    ServerSpec(
         name="gunicorn-uvicorn",
         description="gunicorn with the uvicorn worker (uvicorn-worker); the version shown is uvicorn's",
         interfaces=frozenset({"asgi"}),
