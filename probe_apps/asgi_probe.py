@@ -44,6 +44,9 @@ Scenarios (each does one thing; the first path segment picks it):
   /pathsend        ?size=N: a file of N known bytes (pathsend_content) sent with
                    http.response.pathsend, content-type application/x-probe; 501 where the scope
                    does not advertise the extension
+  /trailers        ?delay=S&more=1: a body, S seconds, then trailers (x-probe-trailer: yes; with
+                   more=1 first x-probe-trailer-1: first, more_trailers true), where the scope
+                   advertises http.response.trailers; 501 otherwise
   /state           the request scope's `state`; ?mutate=1 then changes the copy (a top-level
                    key, and the shared list "probe.bucket")
   /record          ?event=NAME: one record to the recorder, the worker's pid in the response
@@ -439,6 +442,24 @@ async def pathsend(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.pathsend", "path": path})
 
 
+async def trailers(scope: Scope, receive: Receive, send: Send) -> None:
+    """A body, then trailers, where the scope advertises http.response.trailers; 501 otherwise."""
+    await read_body(receive)
+    if "http.response.trailers" not in (scope.get("extensions") or {}):
+        await respond(send, b"http.response.trailers is not advertised", status=501)
+        return
+    query = params(scope)
+    start = {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")],
+             "trailers": True}
+    await send(start)
+    await send({"type": "http.response.body", "body": b"body before trailers"})
+    await sleep(float(query.get("delay", "0")))
+    if query.get("more"):
+        await send({"type": "http.response.trailers", "headers": [(b"x-probe-trailer-1", b"first")],
+                    "more_trailers": True})
+    await send({"type": "http.response.trailers", "headers": [(b"x-probe-trailer", b"yes")]})
+
+
 async def upload_watch(scope: Scope, receive: Receive, send: Send) -> None:
     probe_token = token(scope)
     record(probe_token, "upload-watch.started")
@@ -503,6 +524,7 @@ SCENARIOS: dict[str, Callable[[Scope, Receive, Send], Awaitable[None]]] = {
     "/loop": loop_of_request,
     "/wait-disconnect": wait_disconnect,
     "/upload-watch": upload_watch,
+    "/trailers": trailers,
     "/pathsend": pathsend,
     "/stream-until-disconnect": stream_until_disconnect,
     "/state": show_state,
