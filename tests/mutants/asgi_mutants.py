@@ -8,6 +8,7 @@ apps, this runs inside the server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import sys
 from collections.abc import Awaitable, Callable
@@ -1014,3 +1015,88 @@ pathsend_offered = pathsend_shim()
 pathsend_file_truncated = pathsend_shim("truncated")
 pathsend_leaves_response_open = pathsend_shim("left-open")
 pathsend_content_type_replaced = pathsend_shim("content-type")
+
+
+# --- HTTP/2 and trailers: served by hypercorn (or gunicorn's asgi worker with h2), see asgi_table.py
+
+
+def _over_http2(change: Callable[[Scope], Any]) -> Callable[[Scope], Any]:
+    return lambda scope: change(scope) if scope.get("http_version") == "2" else None
+
+
+http_version_2_as_2_0 = scope_mutant(_over_http2(lambda scope: scope.update(http_version="2.0")))
+pseudo_headers_kept = scope_mutant(_over_http2(
+    lambda scope: scope.update(headers=[(b":method", scope["method"].encode()), *scope["headers"]])))
+host_moved_to_the_end = scope_mutant(_over_http2(lambda scope: scope.update(
+    headers=[h for h in scope["headers"] if h[0] != b"host"] + [h for h in scope["headers"] if h[0] == b"host"])))
+headers_joined_over_http2 = headers_joined
+
+
+def _second_part_lost(scope: Scope, receive: Receive) -> Receive:
+    parts = 0
+
+    async def wrapped() -> Message:
+        nonlocal parts
+        message = await receive()
+        if message["type"] == "http.request" and message.get("body"):
+            parts += 1
+            if parts == 2:
+                message = {**message, "body": b""}
+        return message
+
+    return wrapped
+
+
+body_part_lost_over_http2 = receive_mutant(_second_part_lost)
+set_cookies_joined_over_http2 = set_cookies_joined
+
+_recent_scope: dict[str, Any] = {}
+
+
+async def scopes_shared_between_streams(scope: Scope, receive: Receive, send: Send) -> None:
+    """Hands requests that arrive together (within 0.5 s) the scope of the first of them."""
+    if scope["type"] == "http" and scope.get("path", "").startswith("/scope/stream-"):
+        now = asyncio.get_running_loop().time()
+        if now - _recent_scope.get("at", -10.0) > 0.5:
+            _recent_scope.update(at=now, scope=scope)
+        scope = _recent_scope["scope"]
+    await probe(scope, receive, send)
+
+
+trailers_not_advertised = scope_mutant(
+    lambda scope: (scope.get("extensions") or {}).pop("http.response.trailers", None))
+
+
+def _trailers(mode: str) -> Callable[[Scope, Receive, Send], tuple[Receive, Send]]:
+    """'dropped': no trailers at all; 'early': the response ends with its body, the trailers come
+    too late; 'first-only': only the message with more_trailers true goes out."""
+
+    def wrap(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+        async def changed(message: Message) -> None:
+            if message["type"] == "http.response.start" and mode in ("dropped", "early"):
+                message = {**message, "trailers": False}
+            if message["type"] == "http.response.trailers":
+                if mode == "dropped" or (mode == "first-only" and not message.get("more_trailers")):
+                    if mode == "first-only":
+                        await send({**message, "headers": [], "more_trailers": False})
+                    return
+                if mode == "first-only":
+                    message = {**message, "more_trailers": False}
+            with contextlib.suppress(Exception):  # hypercorn raises for the late trailers
+                await send(message)
+
+        return receive, changed
+
+    return wrap
+
+
+def _te_trailers_assumed(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    # hypercorn reads TE from the scope it handed the app: in place, it now thinks the client asked.
+    scope["headers"].append((b"te", b"trailers"))
+    return receive, send
+
+
+trailers_dropped = http_mutant(_trailers("dropped"), path="/trailers")
+response_ends_before_trailers = http_mutant(_trailers("early"), path="/trailers")
+later_trailers_dropped = http_mutant(_trailers("first-only"), path="/trailers")
+trailers_sent_without_te = http_mutant(_te_trailers_assumed, path="/trailers")

@@ -11,6 +11,7 @@ LIFE = "test_lifespan.py::"
 HTTP_PROPS = "test_http_properties.py::"
 CORE = "test_core.py::"
 EXT = "test_extensions.py::"
+H2 = "test_http2.py::"
 RESP = "test_http_response.py::"
 DISC = "test_http_disconnect.py::"
 
@@ -18,6 +19,10 @@ DISC = "test_http_disconnect.py::"
 # a response as the scope and headers it was handed say; --lifespan on makes a raising lifespan fatal.
 UVICORN_HTTPTOOLS = "uvicorn --host {host} --port {port} --http httptools {app}"
 UVICORN_LIFESPAN_ON = "uvicorn --host {host} --port {port} --http h11 --lifespan on {app}"
+# HTTP/2 (h2c) and trailers: hypercorn; gunicorn's asgi worker with h2 for what hypercorn gets wrong.
+HYPERCORN = "hypercorn --bind {host}:{port} --worker-class asyncio {app}"
+GUNICORN_ASGI_H2 = ("gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
+                    "--http-protocols h2,h1 --http2-cleartext both {app}")
 
 ASGI_MUTANTS: tuple[Mutant, ...] = (
     asgi("asgi_dict_missing", "ASGI-GEN-005", SCOPE + "test_scope_has_an_asgi_dict_with_a_version_string"),
@@ -128,6 +133,29 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
     asgi("pathsend_file_truncated", "ASGI-EXT-PATHSEND-002", EXT + "test_pathsend_sends_the_file"),
     asgi("pathsend_leaves_response_open", "ASGI-EXT-PATHSEND-003", EXT + "test_pathsend_completes_the_response"),
     asgi("pathsend_content_type_replaced", "ASGI-EXT-PATHSEND-004", EXT + "test_pathsend_keeps_the_apps_headers"),
+    # HTTP/2 and trailers
+    asgi("http_version_2_as_2_0", "ASGI-HTTP-SCOPE-004", H2 + "test_http_version_is_2_over_http2", server=HYPERCORN),
+    asgi("pseudo_headers_kept", "ASGI-HTTP-SCOPE-021", H2 + "test_no_pseudo_headers_in_the_scope", server=HYPERCORN),
+    asgi("host_moved_to_the_end", "ASGI-HTTP-SCOPE-022", H2 + "test_authority_becomes_the_first_host_header",
+         server=HYPERCORN),
+    asgi("headers_joined_over_http2", "ASGI-HTTP-SCOPE-018",
+         H2 + "test_duplicate_headers_are_kept_apart_over_http2", server=HYPERCORN),
+    asgi("scopes_shared_between_streams", "ASGI-HTTP-SCOPE-028", H2 + "test_concurrent_streams_get_their_own_scopes",
+         server=HYPERCORN),
+    asgi("body_part_lost_over_http2", "ASGI-HTTP-REQ-011",
+         H2 + "test_a_body_in_several_data_frames_arrives_whole", server=HYPERCORN),
+    asgi("set_cookies_joined_over_http2", "ASGI-HTTP-RESP-004", H2 + "test_set_cookie_fields_stay_separate_over_http2",
+         server=HYPERCORN),
+    asgi("trailers_not_advertised", "ASGI-EXT-TRAILERS-001", server=HYPERCORN,
+         observes={H2 + "test_whether_trailers_are_offered_is_reported": "trailers not advertised"}),
+    asgi("trailers_dropped", "ASGI-EXT-TRAILERS-003", H2 + "test_trailers_reach_a_client_that_asked_for_them",
+         server=HYPERCORN),
+    asgi("response_ends_before_trailers", "ASGI-EXT-TRAILERS-002", H2 + "test_the_response_waits_for_its_trailers",
+         server=HYPERCORN),
+    asgi("later_trailers_dropped", "ASGI-EXT-TRAILERS-004", H2 + "test_trailers_in_two_messages_all_arrive",
+         server=GUNICORN_ASGI_H2),
+    asgi("trailers_sent_without_te", "ASGI-EXT-TRAILERS-006", H2 + "test_no_trailers_without_te_trailers",
+         server=HYPERCORN),
     # disconnect
     asgi("unread_body_handed_over", "ASGI-HTTP-DISC-005",
          observes={DISC + "test_receive_after_a_response_that_left_the_body_unread_is_reported":

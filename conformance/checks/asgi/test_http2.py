@@ -1,0 +1,167 @@
+"""The ASGI HTTP scope, body and response over HTTP/2 (www.rst, "HTTP", "HTTP Connection Scope"),
+and the trailers extension where a server offers it (extensions.rst, "HTTP Trailers").
+
+Every check here talks HTTP/2 in cleartext with prior knowledge (h2c) and is not applicable to a
+server that does not answer the HTTP/2 connection preface. The probe scenarios are the HTTP/1.1
+ones: /scope, /echo, /respond, /trailers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from conformance.clients.h2 import H2Request, H2Response, exchange, speaks_h2c
+from conformance.launcher import ServerProcess
+from conformance.probe_data import revive
+from conformance.verify import verify
+
+_speaks: dict[str, bool] = {}
+
+
+def h2(server: ServerProcess, *requests: H2Request) -> list[H2Response]:
+    """The responses to ``requests``, sent at once on one h2c connection; skip if no HTTP/2."""
+    if server.instance_id not in _speaks:
+        _speaks[server.instance_id] = speaks_h2c(server.host, server.port)
+    if not _speaks[server.instance_id]:
+        pytest.skip("not applicable: the server does not speak HTTP/2 in cleartext (h2c, prior knowledge)")
+    return exchange(server.host, server.port, list(requests))
+
+
+def scope_of(response: H2Response) -> dict:
+    try:
+        return revive(json.loads(response.body)["scope"])
+    except (ValueError, KeyError):
+        raise AssertionError(f"expected the probe app's JSON, got status {response.status} and body "
+                             f"{response.body[:200]!r}") from None
+
+
+def scope_headers(scope: dict) -> list[tuple[bytes, bytes]]:
+    return [(bytes(n), bytes(v)) for n, v in scope.get("headers", [])]
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-004")
+def test_http_version_is_2_over_http2(asgi_server: ServerProcess) -> None:
+    scope = scope_of(h2(asgi_server, H2Request(path="/scope"))[0])
+    verify(scope.get("http_version") == "2", sent="GET /scope over HTTP/2 (h2c)", expected="http_version '2'",
+           got=repr(scope.get("http_version")))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-021")
+def test_no_pseudo_headers_in_the_scope(asgi_server: ServerProcess) -> None:
+    headers = scope_headers(scope_of(h2(asgi_server, H2Request(path="/scope"))[0]))
+    pseudo = [name for name, _ in headers if name.startswith(b":")]
+    verify(not pseudo, sent="GET /scope over HTTP/2 (:method, :scheme, :authority, :path)",
+           expected="no header name starting with ':' in scope['headers']", got=repr(pseudo))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-022")
+def test_authority_becomes_the_first_host_header(asgi_server: ServerProcess) -> None:
+    authority = f"{asgi_server.host}:{asgi_server.port}"
+    headers = scope_headers(scope_of(h2(asgi_server, H2Request(path="/scope", headers=[(b"x-probe", b"1")]))[0]))
+    hosts = [value for name, value in headers if name.lower() == b"host"]
+    verify(bool(headers) and headers[0] == (b"host", authority.encode()) and len(hosts) == 1,
+           sent=f"GET /scope over HTTP/2 with :authority {authority} and no host header",
+           expected=f"scope['headers'] starting with (b'host', {authority.encode()!r}), the only host",
+           got=repr(headers[:3]))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-018")
+def test_duplicate_headers_are_kept_apart_over_http2(asgi_server: ServerProcess,
+                                                     observe: Callable[[str], None]) -> None:
+    sent = [(b"x-dup", b"1"), (b"cookie", b"a=1"), (b"x-dup", b"2"), (b"cookie", b"b=2")]
+    headers = scope_headers(scope_of(h2(asgi_server, H2Request(path="/scope", headers=sent))[0]))
+    cookies = [value for name, value in headers if name == b"cookie"]
+    observe(f"HTTP/2 cookie fields reach the app as {cookies!r}")
+    got = [value for name, value in headers if name == b"x-dup"]
+    verify(got == [b"1", b"2"], sent="GET /scope over HTTP/2 with x-dup: 1, cookie: a=1, x-dup: 2, cookie: b=2",
+           expected="two x-dup entries, b'1' then b'2'", got=repr(got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-028")
+def test_concurrent_streams_get_their_own_scopes(asgi_server: ServerProcess) -> None:
+    paths = [f"/scope/stream-{index}" for index in range(4)]
+    responses = h2(asgi_server, *(H2Request(path=path) for path in paths))
+    got = [scope_of(response).get("path") for response in responses]
+    verify(got == paths, sent=f"GET {', '.join(paths)}, all at once on one HTTP/2 connection",
+           expected="each stream's response holds its own request's path", got=repr(got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-REQ-011")
+def test_a_body_in_several_data_frames_arrives_whole(asgi_server: ServerProcess) -> None:
+    body = bytes(range(256)) * 120
+    response = h2(asgi_server, H2Request(method="POST", path="/echo", body=body, frames=4))[0]
+    payload = json.loads(response.body)
+    received = revive(payload["body"])
+    events = payload["events"]
+    last_more = revive(events[-1]["more_body"]) if events and "more_body" in events[-1] else False
+    verify(received == body and last_more is False,
+           sent=f"POST /echo over HTTP/2 with {len(body)} bytes in 4 DATA frames",
+           expected="the bytes sent, the last http.request event with more_body false",
+           got=f"{len(received)} bytes ({'equal' if received == body else 'different'}), last more_body {last_more!r}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-004")
+def test_set_cookie_fields_stay_separate_over_http2(asgi_server: ServerProcess) -> None:
+    response = h2(asgi_server, H2Request(path="/respond?body=c&header=set-cookie:a%3D1&header=set-cookie:b%3D2"))[0]
+    got = response.header_values(b"set-cookie")
+    verify(got == [b"a=1", b"b=2"], sent="GET /respond over HTTP/2: the app sends set-cookie a=1 and b=2",
+           expected="two set-cookie fields, a=1 then b=2", got=repr(got))
+
+
+# --- trailers (extensions.rst, "HTTP Trailers"), where offered ----------------------------------
+
+TE_TRAILERS = [(b"te", b"trailers")]
+
+
+def trailers(server: ServerProcess, query: str = "", te: bool = True) -> H2Response:
+    response = h2(server, H2Request(path=f"/trailers{query}", headers=TE_TRAILERS if te else []))[0]
+    if response.status == 501:
+        pytest.skip("not applicable: the server does not advertise http.response.trailers over HTTP/2")
+    return response
+
+
+@pytest.mark.requirement("ASGI-EXT-TRAILERS-001")
+def test_whether_trailers_are_offered_is_reported(asgi_server: ServerProcess,
+                                                  observe: Callable[[str], None]) -> None:
+    scope = scope_of(h2(asgi_server, H2Request(path="/scope", headers=TE_TRAILERS))[0])
+    offered = "http.response.trailers" in (scope.get("extensions") or {})
+    observe("http.response.trailers " + ("advertised" if offered else "not advertised") + " over HTTP/2")
+
+
+@pytest.mark.requirement("ASGI-EXT-TRAILERS-003")
+def test_trailers_reach_a_client_that_asked_for_them(asgi_server: ServerProcess) -> None:
+    response = trailers(asgi_server)
+    verify(response.body == b"body before trailers" and (b"x-probe-trailer", b"yes") in response.trailers,
+           sent="GET /trailers over HTTP/2 with te: trailers (start with trailers: True, a body, trailers)",
+           expected="the body, then trailing headers with x-probe-trailer: yes",
+           got=f"body {response.body!r}, trailers {response.trailers!r}")
+
+
+@pytest.mark.requirement("ASGI-EXT-TRAILERS-002")
+def test_the_response_waits_for_its_trailers(asgi_server: ServerProcess) -> None:
+    response = trailers(asgi_server, "?delay=0.3")
+    verify((b"x-probe-trailer", b"yes") in response.trailers,
+           sent="GET /trailers?delay=0.3 over HTTP/2 with te: trailers (0.3 s between the final body and the "
+                "trailers)",
+           expected="the stream ends only with the trailers", got=f"trailers {response.trailers!r}")
+
+
+@pytest.mark.requirement("ASGI-EXT-TRAILERS-004")
+def test_trailers_in_two_messages_all_arrive(asgi_server: ServerProcess) -> None:
+    response = trailers(asgi_server, "?more=1")
+    fields = set(response.trailers)
+    verify({(b"x-probe-trailer-1", b"first"), (b"x-probe-trailer", b"yes")} <= fields,
+           sent="GET /trailers?more=1 over HTTP/2 with te: trailers (trailers with more_trailers true, then more)",
+           expected="both x-probe-trailer-1: first and x-probe-trailer: yes", got=f"trailers {response.trailers!r}")
+
+
+@pytest.mark.requirement("ASGI-EXT-TRAILERS-006")
+def test_no_trailers_without_te_trailers(asgi_server: ServerProcess) -> None:
+    response = trailers(asgi_server, te=False)
+    verify(response.body == b"body before trailers" and not response.trailers and response.reset is None,
+           sent="GET /trailers over HTTP/2 without te: trailers",
+           expected="the body, a complete response, and no trailing headers",
+           got=f"body {response.body!r}, trailers {response.trailers!r}, reset {response.reset}")
