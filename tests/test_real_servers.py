@@ -31,6 +31,7 @@ LIFE = "asgi/test_lifespan.py::"
 H2 = "asgi/test_http2.py::"
 WS_SCOPE = "asgi/test_websocket_scope.py::"
 WS_HS = "asgi/test_websocket_handshake.py::"
+WS_DENY = "asgi/test_websocket_denial.py::"
 
 # Checks that fail on every server tried: real findings, each with how we know. They must fail on
 # every reference too (so a server that starts to pass shows up here).
@@ -96,6 +97,13 @@ REFERENCES = {
         Reference(("--server=uvicorn",), {
             RESP + "test_send_raises_for_values_of_the_wrong_type[str-headers]":
                 "uvicorn (h11) accepts str header names and values in http.response.start without raising",
+            WS_DENY + "test_a_denial_without_headers_or_body_is_a_valid_response[body]":
+                "uvicorn's websockets-sansio reads message['body'] of websocket.http.response.body: a body event "
+                "without body (optional, default b'') raises KeyError and the client gets no response at all",
+        }),
+        # WebSocket only: uvicorn's legacy websockets implementation, the one here that gives a denial
+        # response whose start has no headers key, or whose body event has no body.
+        Reference(("--server=uvicorn-websockets", "-k", "websocket"), {
         }),
         # The one server here that advertises HTTP spec_version 2.4, which gates a disconnect check; with
         # HTTP/2 on, it also sends trailers in several messages, which hypercorn does not.
@@ -123,6 +131,13 @@ REFERENCES = {
             H2 + "test_trailers_in_two_messages_all_arrive":
                 "hypercorn sends each trailers message as its own trailing HEADERS frame; the first ends the "
                 "HTTP/2 stream, so the fields of the next one never reach the client",
+            WS_DENY + "test_the_connection_is_closed_after_the_403":
+                "hypercorn sends the 403 with Connection: close, then keeps the connection open until the app returns",
+            WS_DENY + "test_the_connection_is_closed_after_the_denial_response":
+                "hypercorn keeps the connection open after the app's denial response until the app returns",
+            WS_DENY + "test_a_denial_without_headers_or_body_is_a_valid_response[headers]":
+                "hypercorn reads response['headers'] of websocket.http.response.start: without the key (optional, "
+                "default []) the client gets a 500",
         }),
         # The one server here that offers http.response.pathsend.
         Reference(("--server=granian",), {
@@ -144,6 +159,17 @@ REFERENCES = {
                 "granian groups the handshake's header lines by name: the second X-Dup moves before X-Probe-Order-B",
             WS_HS + "test_the_accepts_headers_reach_the_client":
                 "granian says spec_version 2.3 in the websocket scope, yet drops every header of websocket.accept",
+            WS_DENY + "test_the_connection_is_closed_after_the_403":
+                "granian keeps the connection open after the 403, and serves further HTTP requests on it",
+            WS_DENY + "test_the_connection_is_closed_after_the_denial_response":
+                "granian keeps the connection open after the app's denial response",
+            WS_DENY + "test_a_denial_body_in_parts_arrives_whole":
+                "granian raises 'Unsupported ASGI message' on a second websocket.http.response.body: the client "
+                "gets a bare 403 instead of the app's response",
+            WS_DENY + "test_a_denial_without_headers_or_body_is_a_valid_response[headers]":
+                "granian answers a bare 403 when websocket.http.response.start has no headers key (optional)",
+            WS_DENY + "test_the_app_is_told_of_the_disconnect_after_its_denial_response":
+                "after the app's denial response, granian never sends websocket.disconnect (receive() waits)",
         }),
     ],
 }

@@ -170,3 +170,84 @@ ws_first_offered_subprotocol_chosen = sends(_accept(_first_offered_chosen))
 ws_accept_headers_dropped = sends(_accept(lambda scope, message: {**message, "headers": []}))
 ws_accept_headers_reversed = sends(
     _accept(lambda scope, message: {**message, "headers": list(reversed(message.get("headers", [])))}))
+
+
+# --- refusal and the denial response -----------------------------------------------------------
+
+
+def _close_before_accept_accepted(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+    """Completes the handshake even when the app closes before accepting (then closes it)."""
+    accepted = False
+
+    async def accepting(message: Message) -> None:
+        nonlocal accepted
+        if message["type"] == "websocket.close" and not accepted:
+            await send({"type": "websocket.accept"})
+        accepted = accepted or message["type"] == "websocket.accept"
+        await send(message)
+
+    return scope, receive, accepting
+
+
+def _silent_after(last_sent: Callable[[Message], bool]) -> Wrap:
+    """Once the app has sent a message for which ``last_sent`` is true, receive() never returns
+    (the server forgets to tell the app the connection is gone)."""
+
+    def wrap(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+        done = False
+
+        async def watching(message: Message) -> None:
+            nonlocal done
+            await send(message)
+            done = done or last_sent(message)
+
+        async def forgetful() -> Message:
+            message = await receive()
+            while done and message["type"] == "websocket.disconnect":
+                message = await receive()  # another will never come: the app waits in vain
+            return message
+
+        return scope, forgetful, watching
+
+    return wrap
+
+
+def _denial_status_replaced(scope: Scope, message: Message) -> Message:
+    if message["type"] == "websocket.http.response.start":
+        return {**message, "status": 403, "headers": []}
+    return message
+
+
+def _denial_parts_dropped(scope: Scope, message: Message) -> Message | None:
+    if message["type"] == "websocket.http.response.body" and message.get("more_body"):
+        return None
+    return message
+
+
+def _denial_keys_required(scope: Scope, message: Message) -> Message:
+    """A start without headers, or a body event without body, taken for a refusal (403)."""
+    if (message["type"] == "websocket.http.response.start" and "headers" not in message) or (
+            message["type"] == "websocket.http.response.body" and "body" not in message):
+        raise RuntimeError(f"mutant: {message['type']} lacks a key it may leave out")
+    return message
+
+
+ws_close_before_accept_accepted = ws_mutant(_close_before_accept_accepted, path="/deny")
+ws_no_disconnect_after_refusal = ws_mutant(
+    _silent_after(lambda message: message["type"] == "websocket.close"), path="/deny")
+ws_denial_extension_hidden = scope_change(lambda scope: scope.update(extensions={}))
+ws_denial_status_replaced = sends(_denial_status_replaced, path="/deny-http")
+ws_denial_parts_dropped = sends(_denial_parts_dropped, path="/deny-http")
+ws_denial_keys_required = sends(_denial_keys_required, path="/deny-http")
+ws_no_disconnect_after_denial = ws_mutant(
+    _silent_after(lambda message: message["type"] == "websocket.http.response.body"
+                  and not message.get("more_body")), path="/deny-http")
+
+
+async def untouched(scope: Scope, receive: Receive, send: Send) -> None:
+    """The probe as it is, for the shims that break the server itself (ws_shims.py); each shim's
+    mutant row names it by an alias of its own."""
+    await probe(scope, receive, send)
+
+
+ws_kept_open_after_refusal = untouched

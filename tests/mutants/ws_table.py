@@ -4,6 +4,7 @@ The middleware itself is in ws_mutants.py."""
 from __future__ import annotations
 
 from tests.mutants import Mutant
+from tests.mutants.ws_shims import command as shim
 
 
 def ws(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = None, server: str = "") -> Mutant:
@@ -13,6 +14,7 @@ def ws(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = No
 
 SCOPE = "test_websocket_scope.py::"
 HS = "test_websocket_handshake.py::"
+DENY = "test_websocket_denial.py::"
 
 WS_MUTANTS: tuple[Mutant, ...] = (
     # scope
@@ -45,4 +47,18 @@ WS_MUTANTS: tuple[Mutant, ...] = (
        HS + "test_no_subprotocol_is_chosen_unless_the_app_chooses_one"),
     ws("ws_accept_headers_dropped", "ASGI-WS-HS-008", HS + "test_the_accepts_headers_reach_the_client"),
     ws("ws_accept_headers_reversed", "ASGI-WS-HS-009", HS + "test_the_accepts_headers_keep_their_order"),
+    # refusal and the denial response
+    ws("ws_close_before_accept_accepted", "ASGI-WS-HS-004", DENY + "test_a_close_before_accept_is_refused_with_403"),
+    ws("ws_kept_open_after_refusal", "ASGI-WS-HS-013", DENY + "test_the_connection_is_closed_after_the_403",
+       DENY + "test_the_connection_is_closed_after_the_denial_response", server=shim("keep-open-after-refusal")),
+    ws("ws_no_disconnect_after_refusal", "ASGI-WS-DISC-009",
+       DENY + "test_the_app_is_told_of_the_disconnect_after_a_refusal"),
+    ws("ws_denial_extension_hidden", "ASGI-EXT-WSDENIAL-001",
+       observes={DENY + "test_whether_the_denial_response_extension_is_offered_is_reported": "not advertised"}),
+    ws("ws_denial_status_replaced", "ASGI-EXT-WSDENIAL-002", DENY + "test_the_apps_denial_response_reaches_the_client"),
+    ws("ws_denial_parts_dropped", "ASGI-EXT-WSDENIAL-003", DENY + "test_a_denial_body_in_parts_arrives_whole"),
+    ws("ws_denial_keys_required", "ASGI-EXT-WSDENIAL-006",
+       DENY + "test_a_denial_without_headers_or_body_is_a_valid_response"),
+    ws("ws_no_disconnect_after_denial", "ASGI-EXT-WSDENIAL-007",
+       DENY + "test_the_app_is_told_of_the_disconnect_after_its_denial_response"),
 )

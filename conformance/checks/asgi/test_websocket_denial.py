@@ -1,0 +1,168 @@
+"""Refusing a WebSocket (www.rst, "Close - send event" before accept) and the WebSocket Denial
+Response extension (extensions.rst): the 403, the connection closed, the app told of the
+disconnect; and, where the scope advertises websocket.http.response, the app's own HTTP
+response (status, headers, body in parts, defaults) reaching the client.
+
+The probe's /deny closes before accepting; /deny-http sends websocket.http.response.start and
+.body as its query string asks. Both report to the recorder what receive() gives afterwards.
+One exchange of each kind is shared by the checks that read it.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from conformance.checks.asgi.wire import read_until_closed
+from conformance.checks.asgi.ws import APP_WAITS_AFTER_CLOSE, TOKEN_HEADER, WsServer
+from conformance.clients.raw import Response, read_response
+from conformance.clients.websocket import handshake, new_key
+from conformance.verify import verify
+
+CLOSE_WAIT = 2.0  # seconds the client waits for the server to close the connection
+DENIAL_EXTENSION = "websocket.http.response"
+DENIAL = [("status", "401"), ("header", "content-type:text/plain"), ("header", "www-authenticate:Bearer"),
+          ("header", "x-probe-denial:yes"), ("body", "denied by the app")]
+
+_exchanges: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def refused(ws: WsServer) -> dict[str, Any]:
+    """GET /deny (the app closes before accepting): the answer, and whether the connection closed."""
+    key = (ws.instance_id, "deny")
+    if key not in _exchanges:
+        token = ws.new_token()
+        with ws.raw() as client:
+            head = client.open("/deny", [(TOKEN_HEADER, token)])
+            closed = client.closed_within(CLOSE_WAIT)
+        _exchanges[key] = {"head": head, "closed": closed, "token": token}
+    return _exchanges[key]
+
+
+def denial_response(ws: WsServer, params: list[tuple[str, str]], name: str) -> dict[str, Any]:
+    """The app's denial response to a handshake to /deny-http?params, read as HTTP, and whether
+    the server closed the connection after it."""
+    key = (ws.instance_id, name)
+    if key not in _exchanges:
+        token = ws.new_token()
+        target = ws.target("/deny-http", params)
+        request = handshake(target, f"{ws.host}:{ws.port}", new_key(), [(TOKEN_HEADER, token)])
+        with socket.create_connection((ws.host, ws.port), timeout=5.0) as sock:
+            sock.sendall(request)
+            response = read_response(sock, timeout=5.0)
+            rest, closed = read_until_closed(sock, CLOSE_WAIT)
+        _exchanges[key] = {"response": response, "closed": closed, "after": rest, "token": token, "target": target}
+    return _exchanges[key]
+
+
+def require_denial_extension(ws: WsServer) -> None:
+    if DENIAL_EXTENSION not in ws.extensions:
+        pytest.skip(f"not applicable: the websocket scope does not advertise the {DENIAL_EXTENSION} extension")
+
+
+def shown(response: Response) -> str:
+    headers = ", ".join(f"{k.decode('latin-1')}: {v.decode('latin-1')}" for k, v in response.headers)
+    return f"HTTP {response.status} [{headers}] body {response.body[:200]!r}"
+
+
+def disconnect_after(ws: WsServer, token: str, event: str) -> str:
+    message = ws.reported(token, event, timeout=APP_WAITS_AFTER_CLOSE + 3)["message"]
+    return str(message.get("type"))
+
+
+@pytest.mark.requirement("ASGI-WS-HS-004")
+def test_a_close_before_accept_is_refused_with_403(ws: WsServer) -> None:
+    head = refused(ws)["head"]
+    verify(head.status == 403, sent="GET /deny with Upgrade: websocket; the app sends websocket.close before accepting",
+           expected="HTTP 403 (the handshake not completed)", got=repr(head.raw[:400]))
+
+
+@pytest.mark.requirement("ASGI-WS-HS-013")
+def test_the_connection_is_closed_after_the_403(ws: WsServer) -> None:
+    exchange = refused(ws)
+    if exchange["head"].status != 403:
+        pytest.skip("not applicable here: the close before accept was not answered with 403 (see ASGI-WS-HS-004)")
+    verify(exchange["closed"], sent="GET /deny with Upgrade: websocket; the app sends websocket.close before accepting",
+           expected=f"after the 403, the server closes the connection (waited {CLOSE_WAIT:g} s)",
+           got="the connection was still open")
+
+
+@pytest.mark.requirement("ASGI-WS-DISC-009")
+def test_the_app_is_told_of_the_disconnect_after_a_refusal(ws: WsServer) -> None:
+    got = disconnect_after(ws, refused(ws)["token"], "after-deny")
+    verify(got == "websocket.disconnect",
+           sent="GET /deny with Upgrade: websocket; after its websocket.close the app calls receive()",
+           expected="receive() returns websocket.disconnect",
+           got=f"receive() gave {got} (the app waited {APP_WAITS_AFTER_CLOSE:g} s)")
+
+
+@pytest.mark.requirement("ASGI-EXT-WSDENIAL-001")
+def test_whether_the_denial_response_extension_is_offered_is_reported(ws: WsServer,
+                                                                     observe: Callable[[str], None]) -> None:
+    advertised = DENIAL_EXTENSION in ws.extensions
+    observe(f"{DENIAL_EXTENSION} {'advertised' if advertised else 'not advertised'} in the websocket scope")
+
+
+@pytest.mark.requirement("ASGI-EXT-WSDENIAL-002")
+def test_the_apps_denial_response_reaches_the_client(ws: WsServer, observe: Callable[[str], None]) -> None:
+    require_denial_extension(ws)
+    exchange = denial_response(ws, DENIAL, "denial")
+    response: Response = exchange["response"]
+    ok = (response.status == 401 and response.header_values("www-authenticate") == [b"Bearer"]
+          and response.header_values("x-probe-denial") == [b"yes"] and response.body == b"denied by the app")
+    extra = [f"{name.decode('latin-1')}: {value.decode('latin-1')}" for name, value in response.headers
+             if name.lower() in (b"upgrade", b"sec-websocket-accept")]
+    if extra:  # nothing forbids them on a refusal, but a 101's headers on a 401 are worth showing
+        observe(f"the denial response also carries {', '.join(extra)}")
+    verify(ok, sent=f"GET {exchange['target']} with Upgrade: websocket; the app sends websocket.http.response.start "
+                    "(401, www-authenticate: Bearer, x-probe-denial: yes) and .body 'denied by the app'",
+           expected="HTTP 401 with those headers and that body", got=shown(response))
+
+
+@pytest.mark.requirement("ASGI-EXT-WSDENIAL-003")
+def test_a_denial_body_in_parts_arrives_whole(ws: WsServer) -> None:
+    require_denial_extension(ws)
+    params = [("status", "409"), ("body", "denied in three parts"), ("parts", "3")]
+    exchange = denial_response(ws, params, "parts")
+    response: Response = exchange["response"]
+    verify(response.status == 409 and response.body == b"denied in three parts",
+           sent=f"GET {exchange['target']} with Upgrade: websocket; the app sends the denial body in three "
+                "websocket.http.response.body events (more_body true, true, false)",
+           expected="HTTP 409 with body 'denied in three parts'", got=shown(response))
+
+
+@pytest.mark.requirement("ASGI-EXT-WSDENIAL-004")
+def test_the_connection_is_closed_after_the_denial_response(ws: WsServer) -> None:
+    require_denial_extension(ws)
+    exchange = denial_response(ws, DENIAL, "denial")
+    verify(exchange["closed"], sent=f"GET {exchange['target']} with Upgrade: websocket; the app sends its denial "
+                                    "response",
+           expected=f"after the response, the server closes the connection (waited {CLOSE_WAIT:g} s)",
+           got=f"the connection was still open (bytes after the response: {exchange['after'][:100]!r})")
+
+
+@pytest.mark.requirement("ASGI-EXT-WSDENIAL-006")
+@pytest.mark.parametrize("omit", ["headers", "body"])
+def test_a_denial_without_headers_or_body_is_a_valid_response(ws: WsServer, omit: str) -> None:
+    require_denial_extension(ws)
+    exchange = denial_response(ws, [("status", "404"), ("omit", omit)], f"omit-{omit}")
+    response: Response = exchange["response"]
+    what = ("websocket.http.response.start without a headers key, then a body event"
+            if omit == "headers" else "a start (404), then {'type': 'websocket.http.response.body'} alone")
+    verify(response.status == 404 and response.body == b"",
+           sent=f"GET {exchange['target']} with Upgrade: websocket; the app sends {what}",
+           expected="HTTP 404 with an empty body", got=shown(response))
+
+
+@pytest.mark.requirement("ASGI-EXT-WSDENIAL-007")
+def test_the_app_is_told_of_the_disconnect_after_its_denial_response(ws: WsServer) -> None:
+    require_denial_extension(ws)
+    exchange = denial_response(ws, DENIAL, "denial")
+    got = disconnect_after(ws, exchange["token"], "after-deny-http")
+    verify(got == "websocket.disconnect",
+           sent=f"GET {exchange['target']} with Upgrade: websocket; after its denial response the app calls receive()",
+           expected="receive() returns websocket.disconnect",
+           got=f"receive() gave {got} (the app waited {APP_WAITS_AFTER_CLOSE:g} s)")

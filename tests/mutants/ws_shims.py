@@ -1,0 +1,72 @@
+"""WebSocket server shims: uvicorn (h11, websockets-sansio) with one server-side duty broken,
+for what app middleware cannot break (answering pings, closing the connection after a refusal).
+
+Usage: python -m tests.mutants.ws_shims SHIM HOST PORT MODULE:ATTRIBUTE, SHIM one of SHIMS.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+
+class _TransportKeptOpen:
+    """The connection's transport, except that close() does nothing."""
+
+    def __init__(self, transport: Any) -> None:
+        self._transport = transport
+
+    def close(self) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+def keep_open_after_refusal() -> None:
+    """The 403 (or the app's denial response) is sent, but the server never closes the
+    connection: it stays open until the client closes it."""
+    send = WebSocketsSansIOProtocol.send
+
+    async def refusing_without_closing(self: WebSocketsSansIOProtocol, message: dict[str, Any]) -> None:
+        if not self.handshake_complete and not isinstance(self.transport, _TransportKeptOpen):
+            self.transport = _TransportKeptOpen(self.transport)  # type: ignore[assignment]
+        if isinstance(self.transport, _TransportKeptOpen) and message["type"] == "websocket.accept":
+            self.transport = self.transport._transport  # accepted after all: the real one again
+        await send(self, message)
+
+    WebSocketsSansIOProtocol.send = refusing_without_closing  # type: ignore[method-assign]
+
+
+def no_pong() -> None:
+    """Pings are read, and never answered."""
+
+    def handle_ping(self: WebSocketsSansIOProtocol) -> None:
+        self.conn.data_to_send()  # the pong websockets prepared: dropped
+
+    WebSocketsSansIOProtocol.handle_ping = handle_ping  # type: ignore[method-assign]
+
+
+SHIMS: dict[str, Callable[[], None]] = {
+    "keep-open-after-refusal": keep_open_after_refusal,
+    "no-pong": no_pong,
+}
+
+
+def command(name: str) -> str:
+    """The launch command of uvicorn with shim ``name``, as a mutant row's ``server``."""
+    return f"{{python}} -m tests.mutants.ws_shims {name} {{host}} {{port}} {{app}}"
+
+
+def main(argv: list[str]) -> None:
+    name, host, port, app = argv
+    SHIMS[name]()
+    uvicorn.run(app, host=host, port=int(port), http="h11", ws="websockets-sansio")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
