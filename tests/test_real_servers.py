@@ -78,6 +78,8 @@ REFERENCES = {
                 "wsgiref does not decode chunked request bodies (nor refuse them)",
             FILE + "test_transmission_stops_at_content_length":
                 "wsgiref's file wrapper sends the whole file, past the app's Content-Length",
+            "wsgi/test_environ.py::test_content_type_is_not_invented":
+                "wsgiref sets CONTENT_TYPE 'text/plain' when the request has no Content-Type",
         }),
         Reference(command(THREADED_WSGI), {
             SR + "test_faulty_headers_raise_at_start_response[colon-in-name]":

@@ -584,3 +584,28 @@ file_wrapper_sends_at_once = file_wrapper_mutant(_sent_at_once)
 file_wrapper_never_closes = file_wrapper_mutant(_never_closing)
 file_wrapper_from_the_start = file_wrapper_mutant(_from_the_start)
 file_wrapper_as_one_item_list = file_wrapper_mutant(_one_item_list)
+
+
+# --- more of environ ------------------------------------------------------------------------------
+
+repeated_header_last_wins = environ_mutant(
+    lambda e: e.update(HTTP_X_DUP=e["HTTP_X_DUP"].split(",")[-1].strip()) if "HTTP_X_DUP" in e else None
+)
+underscore_header_dropped = environ_mutant(
+    lambda e: e.update(HTTP_X_AUTH_USER=e["HTTP_X_AUTH_USER"].split(",")[0]) if "HTTP_X_AUTH_USER" in e else None
+)
+
+
+def _drop_host_and_change_port(environ: Environ) -> None:
+    environ.pop("HTTP_HOST", None)
+    environ["SERVER_PORT"] = "8081"
+
+
+def _invent_content_type(environ: Environ) -> None:
+    environ.setdefault("CONTENT_TYPE", "text/plain")
+
+
+host_dropped_and_port_wrong = environ_mutant(_drop_host_and_change_port)
+content_type_invented = environ_mutant(_invent_content_type)
+remote_addr_empty = environ_mutant(lambda e: e.update(REMOTE_ADDR=""))
+remote_user_empty = environ_mutant(lambda e: e.update(REMOTE_USER=""))

@@ -145,4 +145,14 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     wsgi("unchanged", "WSGI-FW-008", FILE + "test_transmission_stops_at_content_length"),
     wsgi("file_wrapper_as_one_item_list", "WSGI-FW-009",
          observes={FILE + "test_a_content_length_from_the_file_is_reported": "derived from the file"}),
+    # more of environ
+    wsgi("repeated_header_last_wins", "WSGI-HV-003", ENV + "test_repeated_headers_are_joined_in_order"),
+    # wsgiref merges X_Auth_User into HTTP_X_AUTH_USER; the mutant drops it
+    wsgi("underscore_header_dropped", "WSGI-HV-008",
+         observes={ENV + "test_underscore_header_names_are_reported": "dropped"}),
+    wsgi("host_dropped_and_port_wrong", "WSGI-URL-001", ENV + "test_the_url_reconstructs_from_the_environ"),
+    # wsgiref itself invents CONTENT_TYPE 'text/plain'; the mutant does so on waitress
+    wsgi("content_type_invented", "WSGI-ENV-051", ENV + "test_content_type_is_not_invented", server=THREADED_WSGI),
+    wsgi("remote_addr_empty", "WSGI-ENV-091", ENV + "test_remote_addr_is_the_clients_address"),
+    wsgi("remote_user_empty", "WSGI-ENV-093", ENV + "test_variables_without_a_value_are_left_out"),
 )

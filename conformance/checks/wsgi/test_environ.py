@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -288,3 +289,65 @@ def test_multiprocess_is_true_when_several_processes_serve(concurrent_calls: lis
     verify(not false_flags, sent="6 requests at once, each held 0.25 s by the app",
            expected=f"wsgi.multiprocess true, since processes {sorted(pids)} served them",
            got=f"wsgi.multiprocess false in calls served by {sorted(set(false_flags))}")
+
+
+@pytest.mark.requirement("WSGI-HV-003")
+def test_repeated_headers_are_joined_in_order(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ", [("X-Dup", "1"), ("X-Dup", "2")])
+    value = environ.get("HTTP_X_DUP")
+    verify(value in ("1,2", "1, 2"), sent="GET /environ with X-Dup: 1 and X-Dup: 2",
+           expected="HTTP_X_DUP '1,2' or '1, 2'", got=f"HTTP_X_DUP {value!r}")
+
+
+@pytest.mark.requirement("WSGI-HV-008")
+def test_underscore_header_names_are_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    """X-Auth-User: real, and X_Auth_User: spoof, which maps to the same CGI name."""
+    response = wsgi.request("GET", "/environ", [("X-Auth-User", "real"), ("X_Auth_User", "spoof")])
+    if response.status >= 400:
+        observe(f"a header name with '_' beside its '-' twin: the request was refused ({response.status})")
+        return
+    value = {k: revive(v) for k, v in response.json()["environ"].items()}.get("HTTP_X_AUTH_USER")
+    observe("X_Auth_User beside X-Auth-User: " + ("the underscore spelling was dropped" if value == "real" else
+                                                  f"merged into HTTP_X_AUTH_USER = {value!r}"))
+
+
+@pytest.mark.requirement("WSGI-URL-001")
+def test_the_url_reconstructs_from_the_environ(wsgi: RawClient) -> None:
+    """Host: host.test:8080 and a target with escapes; the PEP's recipe, quoting as latin-1."""
+    target = "/environ/a/b%20c?x=1&y=%2F"
+    environ, _ = fetch_environ(wsgi, target, [("Host", "host.test:8080")])
+    url = environ.get("wsgi.url_scheme", "") + "://"
+    if environ.get("HTTP_HOST"):
+        url += environ["HTTP_HOST"]
+    else:
+        url += environ.get("SERVER_NAME", "")
+        default = "443" if environ.get("wsgi.url_scheme") == "https" else "80"
+        url += "" if environ.get("SERVER_PORT") == default else ":" + str(environ.get("SERVER_PORT"))
+    url += quote(environ.get("SCRIPT_NAME", ""), encoding="latin-1")
+    url += quote(environ.get("PATH_INFO", ""), encoding="latin-1")
+    if environ.get("QUERY_STRING"):
+        url += "?" + environ["QUERY_STRING"]
+    expected = "http://host.test:8080" + target
+    verify(url == expected, sent=f"GET {target} with Host: host.test:8080", expected=expected, got=url)
+
+
+@pytest.mark.requirement("WSGI-ENV-051")
+def test_content_type_is_not_invented(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ")
+    verify(environ.get("CONTENT_TYPE", "") == "", sent="GET /environ (no Content-Type)",
+           expected="CONTENT_TYPE absent or ''", got=f"CONTENT_TYPE {environ.get('CONTENT_TYPE')!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-091")
+def test_remote_addr_is_the_clients_address(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ")
+    verify(environ.get("REMOTE_ADDR") == "127.0.0.1", sent="GET /environ from 127.0.0.1",
+           expected="REMOTE_ADDR '127.0.0.1'", got=f"REMOTE_ADDR {environ.get('REMOTE_ADDR', '<absent>')!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-093")
+def test_variables_without_a_value_are_left_out(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ")
+    present = {key: environ[key] for key in ("REMOTE_USER", "AUTH_TYPE") if key in environ}
+    verify(not present, sent="GET /environ (no authentication)", expected="no REMOTE_USER or AUTH_TYPE",
+           got=f"present: {present}")
