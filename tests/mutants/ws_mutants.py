@@ -251,3 +251,137 @@ async def untouched(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 ws_kept_open_after_refusal = untouched
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+def receives(change: Callable[[Message], list[Message]], path: str = "") -> App:
+    """Each event the server hands the probe, replaced by the events ``change`` makes of it."""
+
+    def wrap(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+        pending: list[Message] = []
+
+        async def changed() -> Message:
+            while not pending:
+                pending.extend(change(await receive()))
+            return pending.pop(0)
+
+        return scope, changed, send
+
+    return ws_mutant(wrap, path)
+
+
+def _data(change: Callable[[Message], list[Message]]) -> Callable[[Message], list[Message]]:
+    return lambda message: change(message) if message["type"] == "websocket.receive" else [message]
+
+
+def _text_as_bytes(message: Message) -> list[Message]:
+    if message.get("text") is not None:
+        return [{"type": "websocket.receive", "bytes": message["text"].encode()}]
+    return [message]
+
+
+def _bytes_as_text(message: Message) -> list[Message]:
+    if message.get("bytes") is not None:
+        return [{"type": "websocket.receive", "text": message["bytes"].decode("latin-1")}]
+    return [message]
+
+
+def _split_in_two(message: Message) -> list[Message]:
+    key = "text" if message.get("text") is not None else "bytes"
+    value = message[key]
+    if len(value) < 2:
+        return [message]
+    half = len(value) // 2
+    return [{"type": "websocket.receive", key: value[:half]}, {"type": "websocket.receive", key: value[half:]}]
+
+
+def _last_byte_lost(message: Message) -> list[Message]:
+    key = "text" if message.get("text") is not None else "bytes"
+    if len(message[key]) > 1024 * 1024:
+        return [{"type": "websocket.receive", key: message[key][:-1]}]
+    return [message]
+
+
+def _pairs_swapped(receive: Receive) -> Receive:
+    held: list[Message] = []
+
+    async def swapped() -> Message:
+        if held:
+            return held.pop()
+        first = await receive()
+        if first["type"] != "websocket.receive":
+            return first
+        second = await receive()
+        held.append(first)
+        return second
+
+    return swapped
+
+
+ws_text_received_as_bytes = receives(_data(_text_as_bytes), path="/inspect/text")
+ws_bytes_received_as_text = receives(_data(_bytes_as_text), path="/inspect/bytes")
+ws_empty_text_received_as_bytes = receives(_data(_text_as_bytes), path="/inspect/empty-text")
+ws_empty_bytes_received_as_text = receives(_data(_bytes_as_text), path="/inspect/empty-bytes")
+ws_messages_split = receives(_data(_split_in_two))
+ws_large_messages_cut = receives(_data(_last_byte_lost))
+ws_received_out_of_order = ws_mutant(lambda scope, receive, send: (scope, _pairs_swapped(receive), send),
+                                     path="/inspect/order")
+ws_pings_unanswered = untouched
+
+
+def _text_sent_as_bytes(scope: Scope, message: Message) -> Message:
+    if message["type"] == "websocket.send" and message.get("text") is not None:
+        return {"type": "websocket.send", "bytes": message["text"].encode()}
+    return message
+
+
+def _bytes_sent_as_text(scope: Scope, message: Message) -> Message:
+    if message["type"] == "websocket.send" and message.get("bytes") is not None:
+        return {"type": "websocket.send", "text": message["bytes"].decode("latin-1")}
+    return message
+
+
+def _bytes_key_wins(scope: Scope, message: Message) -> Message:
+    if message["type"] == "websocket.send" and "bytes" in message:
+        return {"type": "websocket.send", "bytes": message["bytes"] or b""}
+    return message
+
+
+def _empty_sends_dropped(scope: Scope, message: Message) -> Message | None:
+    if message["type"] == "websocket.send" and not (message.get("text") or message.get("bytes")):
+        return None
+    return message
+
+
+def _large_sends_cut(scope: Scope, message: Message) -> Message:
+    for key in ("text", "bytes"):
+        if message["type"] == "websocket.send" and len(message.get(key) or "") > 1024 * 1024:
+            return {"type": "websocket.send", key: message[key][:-1]}
+    return message
+
+
+def _sends_out_of_order(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+    held: list[Message] = []
+
+    async def swapping(message: Message) -> None:
+        if message["type"] != "websocket.send":
+            while held:
+                await send(held.pop())
+            await send(message)
+        elif held:
+            await send(message)
+            await send(held.pop())
+        else:
+            held.append(message)
+
+    return scope, receive, swapping
+
+
+ws_text_sent_as_bytes = sends(_text_sent_as_bytes, path="/send/text")
+ws_bytes_sent_as_text = sends(_bytes_sent_as_text, path="/send/bytes")
+ws_bytes_key_wins = sends(_bytes_key_wins, path="/send/beside-none")
+ws_empty_sends_dropped = sends(_empty_sends_dropped, path="/send/empty")
+ws_large_sends_cut = sends(_large_sends_cut)
+ws_sent_out_of_order = ws_mutant(_sends_out_of_order, path="/send/sequence")

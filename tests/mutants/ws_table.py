@@ -15,6 +15,7 @@ def ws(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = No
 SCOPE = "test_websocket_scope.py::"
 HS = "test_websocket_handshake.py::"
 DENY = "test_websocket_denial.py::"
+MSG = "test_websocket_messages.py::"
 
 WS_MUTANTS: tuple[Mutant, ...] = (
     # scope
@@ -61,4 +62,23 @@ WS_MUTANTS: tuple[Mutant, ...] = (
        DENY + "test_a_denial_without_headers_or_body_is_a_valid_response"),
     ws("ws_no_disconnect_after_denial", "ASGI-EXT-WSDENIAL-007",
        DENY + "test_the_app_is_told_of_the_disconnect_after_its_denial_response"),
+    # messages
+    ws("ws_text_received_as_bytes", "ASGI-WS-MSG-001", MSG + "test_a_text_message_reaches_the_app_as_str"),
+    ws("ws_bytes_received_as_text", "ASGI-WS-MSG-002", MSG + "test_a_binary_message_reaches_the_app_as_bytes"),
+    ws("ws_empty_text_received_as_bytes", "ASGI-WS-MSG-004",
+       MSG + "test_an_empty_text_message_reaches_the_app_as_empty_text"),
+    ws("ws_empty_bytes_received_as_text", "ASGI-WS-MSG-005",
+       MSG + "test_an_empty_binary_message_reaches_the_app_as_empty_bytes"),
+    ws("ws_messages_split", "ASGI-WS-MSG-006", MSG + "test_a_fragmented_message_reaches_the_app_whole",
+       MSG + "test_a_ping_between_fragments_is_answered_and_splits_nothing"),
+    ws("ws_pings_unanswered", "ASGI-WS-MSG-008", MSG + "test_a_ping_is_answered_by_the_server",
+       MSG + "test_a_ping_between_fragments_is_answered_and_splits_nothing", server=shim("no-pong")),
+    ws("ws_received_out_of_order", "ASGI-WS-MSG-010", MSG + "test_messages_reach_the_app_in_order"),
+    ws("ws_large_messages_cut", "ASGI-WS-MSG-016", MSG + "test_a_large_message_reaches_the_app_whole"),
+    ws("ws_text_sent_as_bytes", "ASGI-WS-MSG-011", MSG + "test_text_from_the_app_reaches_the_client_as_text"),
+    ws("ws_bytes_sent_as_text", "ASGI-WS-MSG-012", MSG + "test_bytes_from_the_app_reach_the_client_as_binary"),
+    ws("ws_bytes_key_wins", "ASGI-WS-MSG-013", MSG + "test_a_send_with_one_key_none_sends_the_other"),
+    ws("ws_empty_sends_dropped", "ASGI-WS-MSG-015", MSG + "test_empty_sends_reach_the_client_as_empty_messages"),
+    ws("ws_large_sends_cut", "ASGI-WS-MSG-016", MSG + "test_a_large_message_from_the_app_reaches_the_client_whole"),
+    ws("ws_sent_out_of_order", "ASGI-WS-MSG-018", MSG + "test_the_apps_messages_reach_the_client_in_order"),
 )
