@@ -56,7 +56,7 @@ def test_read_returns_bytes(wsgi: RawClient) -> None:
 
 # A body that should take a moment at most to read: a wait past this means the server is waiting
 # for bytes the client will never send.
-QUICK = 1.0
+QUICK = 1.5
 
 
 @pytest.fixture

@@ -41,14 +41,14 @@ def test_written_data_comes_before_the_returned_body(wsgi: RawClient) -> None:
 
 @pytest.mark.requirement("WSGI-WR-002")
 def test_written_data_is_sent_while_the_app_goes_on(wsgi: RawClient, recorder: Recorder) -> None:
-    """write(b'early'), then the app sleeps 0.4 s before it returns [b'late']."""
+    """write(b'early'), then the app sleeps 0.5 s before it returns [b'late']."""
     token = recorder.new_token()
-    response = wsgi.request("GET", "/write?w=early&gap=0.4&r=late", [(TOKEN_HEADER, token)])
+    response = wsgi.request("GET", "/write?w=early&gap=0.5&r=late", [(TOKEN_HEADER, token)])
     returning = recorder.wait_for(token, "returning")[0].time
     first = wall(response.chunks[0][0]) if response.chunks else None
     verify(response.body == b"earlylate" and first is not None and first < returning,
-           sent="GET /write?w=early&gap=0.4&r=late",
-           expected="b'early' reaches the client before the app returns (0.4 s after writing it)",
+           sent="GET /write?w=early&gap=0.5&r=late",
+           expected="b'early' reaches the client before the app returns (0.5 s after writing it)",
            got=f"body {response.body[:40]!r}; the first body bytes arrived "
                + (f"{first - returning:+.3f} s from the app's return" if first else "never"))
 

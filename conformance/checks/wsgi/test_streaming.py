@@ -15,7 +15,7 @@ from conformance.clients.raw import RawClient, Response
 from conformance.recorder import Recorder
 from conformance.verify import verify
 
-GAP = 0.4
+GAP = 0.5
 
 
 def arrival_of(response: Response, size: int) -> float | None:
