@@ -256,6 +256,7 @@ BAD_HEADERS: dict[str, tuple[str, list[tuple[Any, Any]]]] = {
     "te": ("200 OK", [("TE", "trailers")]),
     "trailer": ("200 OK", [("Trailer", "X-After")]),
     "proxy-authenticate": ("200 OK", [("Proxy-Authenticate", "Basic")]),
+    "non-latin-1-value": ("200 OK", [("X-Snow", "\u2603")]),
 }
 
 

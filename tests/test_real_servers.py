@@ -32,6 +32,7 @@ H2 = "asgi/test_http2.py::"
 WS_SCOPE = "asgi/test_websocket_scope.py::"
 WS_HS = "asgi/test_websocket_handshake.py::"
 WS_DENY = "asgi/test_websocket_denial.py::"
+WS_CLOSE = "asgi/test_websocket_close.py::"
 
 # Checks that fail on every server tried: real findings, each with how we know. They must fail on
 # every reference too (so a server that starts to pass shows up here).
@@ -40,6 +41,9 @@ PASSES_NOWHERE = {
         "no server tried (wsgiref, waitress, gunicorn sync/gthread/gevent, cheroot, werkzeug, gevent, "
         "twisted, granian, uWSGI, bjoern, mod_wsgi, hypercorn) stops asking for blocks once the app's "
         "Content-Length is sent: each asked for all three blocks of /stream?chunks=3&size=8&cl=8",
+    IT + "test_write_past_content_length_raises":
+        "no server tried raises when the app write()s past its Content-Length: each returned normally "
+        "(most dropped the bytes, wsgiref sent them)",
 }
 
 
@@ -102,10 +106,21 @@ REFERENCES = {
             WS_DENY + "test_a_denial_without_headers_or_body_is_a_valid_response[body]":
                 "uvicorn's websockets-sansio reads message['body'] of websocket.http.response.body: a body event "
                 "without body (optional, default b'') raises KeyError and the client gets no response at all",
+            WS_CLOSE + "test_a_dropped_connection_gives_code_1006":
+                "uvicorn's websockets-sansio gives websocket.disconnect code 1005 (no status code) when the TCP "
+                "connection is lost without a close frame; RFC 6455 (7.1.5) makes that 1006",
         }),
         # WebSocket only: uvicorn's legacy websockets implementation, the one here that gives a denial
         # response whose start has no headers key, or whose body event has no body.
         Reference(("--server=uvicorn-websockets", "-k", "websocket"), {
+            WS_CLOSE + "test_a_close_frame_without_a_code_gives_1005":
+                "after a client's close frame without a code, uvicorn's legacy websockets implementation never "
+                "gives the app websocket.disconnect: receive() waits on",
+            WS_CLOSE + "test_send_after_the_client_closed_raises_oserror_from_2_4":
+                "uvicorn's legacy websockets implementation says spec_version 2.4, yet send() after the "
+                "disconnect raises RuntimeError, not an OSError subclass",
+            WS_CLOSE + "test_send_after_the_apps_close_raises_oserror_from_2_4":
+                "likewise after the app's own close: RuntimeError, not an OSError subclass",
         }),
         # The one server here that advertises HTTP spec_version 2.4, which gates a disconnect check; with
         # HTTP/2 on, it also sends trailers in several messages, which hypercorn does not.
@@ -140,6 +155,10 @@ REFERENCES = {
             WS_DENY + "test_a_denial_without_headers_or_body_is_a_valid_response[headers]":
                 "hypercorn reads response['headers'] of websocket.http.response.start: without the key (optional, "
                 "default []) the client gets a 500",
+            WS_CLOSE + "test_the_disconnect_carries_the_clients_close_code":
+                "hypercorn gives websocket.disconnect code 1006 whatever code the client's close frame carried",
+            WS_CLOSE + "test_a_close_frame_without_a_code_gives_1005":
+                "hypercorn gives code 1006 for a client's close frame without a code (the spec says 1005)",
         }),
         # The one server here that offers http.response.pathsend.
         Reference(("--server=granian",), {
@@ -172,6 +191,8 @@ REFERENCES = {
                 "granian answers a bare 403 when websocket.http.response.start has no headers key (optional)",
             WS_DENY + "test_the_app_is_told_of_the_disconnect_after_its_denial_response":
                 "after the app's denial response, granian never sends websocket.disconnect (receive() waits)",
+            WS_CLOSE + "test_a_dropped_connection_gives_code_1006":
+                "granian gives websocket.disconnect code 1005 when the TCP connection is lost without a close frame",
         }),
     ],
 }

@@ -609,3 +609,17 @@ host_dropped_and_port_wrong = environ_mutant(_drop_host_and_change_port)
 content_type_invented = environ_mutant(_invent_content_type)
 remote_addr_empty = environ_mutant(lambda e: e.update(REMOTE_ADDR=""))
 remote_user_empty = environ_mutant(lambda e: e.update(REMOTE_USER=""))
+
+
+def _utf8_header_values(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    """A server that encodes header values as UTF-8 (shown to wsgiref as the latin-1 reading of
+    those bytes, so they reach the wire unchanged)."""
+
+    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
+        encoded = [(k, v.encode("utf-8").decode("latin-1") if isinstance(v, str) else v) for k, v in headers]
+        return start_response(status, encoded, exc_info)
+
+    return patched
+
+
+header_values_utf8 = start_response_mutant(_utf8_header_values)

@@ -123,6 +123,12 @@ class ContinueForHttp10(Http11):
     continue_for_http_1_0 = True
 
 
+class IgnoresConnectionClose(Http11):
+    """Keeps the connection open although the request said Connection: close."""
+
+    ignore_connection_close = True
+
+
 SHIMS: dict[str, type[ServerHandler]] = {
     "no-date": NoDate,
     "date-case-sensitive": DateCaseSensitive,
@@ -133,6 +139,7 @@ SHIMS: dict[str, type[ServerHandler]] = {
     "empty-chunk-ends-body": EmptyChunkEndsBody,
     "continue-twice": ContinueTwice,
     "continue-for-http-1.0": ContinueForHttp10,
+    "ignores-connection-close": IgnoresConnectionClose,
 }
 
 
@@ -167,6 +174,8 @@ def request_handler(server_handler: type[ServerHandler]) -> type[WSGIRequestHand
             if not self.raw_requestline or not self.parse_request():
                 self.close_connection = True
                 return
+            if getattr(server_handler, "ignore_connection_close", False):
+                self.close_connection = False
             handler = server_handler(self.rfile, self.wfile, self.get_stderr(), self.get_environ(),
                                      multithread=False)
             handler.request_handler = self

@@ -155,4 +155,15 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     wsgi("content_type_invented", "WSGI-ENV-051", ENV + "test_content_type_is_not_invented", server=THREADED_WSGI),
     wsgi("remote_addr_empty", "WSGI-ENV-091", ENV + "test_remote_addr_is_the_clients_address"),
     wsgi("remote_user_empty", "WSGI-ENV-093", ENV + "test_variables_without_a_value_are_left_out"),
+    # strings on the wire, and more of close(), write() and persistence
+    wsgi("header_values_utf8", "WSGI-STR-006", SR + "test_header_values_go_out_as_latin1"),
+    wsgi("header_values_utf8", "WSGI-STR-007", SR + "test_a_header_value_beyond_latin1_is_an_error"),
+    wsgi("close_skipped_when_iteration_raises", "WSGI-IT-012", IT + "test_close_is_called_when_the_first_block_raises"),
+    # wsgiref sends what is written past Content-Length (and so does every server tried)
+    wsgi("unchanged", "WSGI-WR-006", IT + "test_write_past_content_length_raises"),
+    wsgi("unchanged", "WSGI-H11-030", FRAMING + "test_connection_close_closes_the_connection",
+         server=shim("ignores-connection-close")),
+    # an HTTP/1.1 wsgiref leaves the unread body in the stream, where it is read as the next request
+    wsgi("unchanged", "WSGI-H11-007", FRAMING + "test_an_unread_body_is_not_taken_for_a_request",
+         server=shim("http11")),
 )

@@ -108,3 +108,29 @@ def test_a_204_response_gets_no_framing_headers(wsgi: RawClient) -> None:
     added = {name: response.header(name) for name in ("Content-Length", "Transfer-Encoding") if response.header(name)}
     verify(not added, sent=f"GET {path}", expected="neither Content-Length nor Transfer-Encoding",
            got=f"the server added {added}")
+
+
+@pytest.mark.requirement("WSGI-H11-030")
+def test_connection_close_closes_the_connection(wsgi: RawClient) -> None:
+    with Exchange(wsgi, "GET", "/ready", [("Connection", "close")]) as exchange:
+        response = exchange.response()
+        rest, closed = read_until_close(exchange.sock, 3.0)
+    verify(response.status == 200 and closed and not rest, sent="GET /ready with Connection: close",
+           expected="the response, then the server closes the connection",
+           got=f"status {response.status}; " + ("then a close" if closed else "the connection open 3 s later")
+           + (f"; then {rest[:60]!r}" if rest else ""))
+
+
+SMUGGLED = b"GET /respond?status=299+Smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+@pytest.mark.requirement("WSGI-H11-007")
+def test_an_unread_body_is_not_taken_for_a_request(wsgi: RawClient) -> None:
+    """The body, which the app never reads, holds a whole request of its own."""
+    with Exchange(wsgi, "POST", "/respond?body=ok", [("Content-Type", "text/plain")], SMUGGLED) as exchange:
+        response = exchange.response()
+        ok, follow_up = exchange.follow_up(response)
+    verify(response.body == b"ok" and ok, sent=f"POST /respond?body=ok with the body {SMUGGLED!r}, "
+           "then GET /ready on the same connection",
+           expected="the body skipped or the connection closed: no answer to the request inside it",
+           got=f"body {response.body!r}; {follow_up}")

@@ -172,3 +172,23 @@ def test_the_server_touches_nothing_but_iteration_len_and_close(wsgi: RawClient,
     verify(response is not None and response.body == b"watched" and not other, sent="GET /watched",
            expected=f"only {', '.join(sorted(ALLOWED_ATTRIBUTES))} looked up on the body",
            got=f"also looked up: {other}" if other else f"looked up {names}; response {response!r:.80}")
+
+
+@pytest.mark.requirement("WSGI-IT-012")
+def test_close_is_called_when_the_first_block_raises(wsgi: RawClient, recorder: Recorder) -> None:
+    """start_response('200 OK'), then producing the very first block raises."""
+    token = recorder.new_token()
+    request(wsgi, "GET", "/raise?when=first", token)
+    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    verify(events.count("close") == 1, sent="GET /raise?when=first", expected="close() called once",
+           got=f"events {events}")
+
+
+@pytest.mark.requirement("WSGI-WR-006")
+def test_write_past_content_length_raises(wsgi: RawClient, recorder: Recorder) -> None:
+    """Content-Length: 5, write(b'hello'), then write(b'world')."""
+    token = recorder.new_token()
+    request(wsgi, "GET", "/write?cl=5&w=hello&extra=world", token)
+    raised = recorder.wait_for(token, "extra-write")[0].data["raised"]
+    verify(raised is not None, sent="GET /write?cl=5&w=hello&extra=world",
+           expected="the second write() raises", got="it returned normally")
