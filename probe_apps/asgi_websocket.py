@@ -163,6 +163,9 @@ def event_summary(message: Message | None) -> dict[str, Any]:
             if len(value) <= SHORT:
                 entry["value"] = describe(value)
             summary[key] = entry
+        elif isinstance(value, int) and not isinstance(value, bool) and type(value) is not int:
+            # an int subclass (an IntEnum close code): an int to the app, so described as one
+            summary[key] = {"t": type(value).__name__, "int_subclass": True, "value": describe(int(value))}
         else:
             summary[key] = {"t": type(value).__name__, "value": describe(value)}
     return summary

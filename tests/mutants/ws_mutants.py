@@ -225,10 +225,11 @@ def _denial_parts_dropped(scope: Scope, message: Message) -> Message | None:
 
 
 def _denial_keys_required(scope: Scope, message: Message) -> Message:
-    """A start without headers, or a body event without body, taken for a refusal (403)."""
-    if (message["type"] == "websocket.http.response.start" and "headers" not in message) or (
-            message["type"] == "websocket.http.response.body" and "body" not in message):
-        raise RuntimeError(f"mutant: {message['type']} lacks a key it may leave out")
+    """A start without headers answered as an error (500); a body event without body filled in."""
+    if message["type"] == "websocket.http.response.start" and "headers" not in message:
+        return {**message, "status": 500, "headers": []}
+    if message["type"] == "websocket.http.response.body" and "body" not in message:
+        return {**message, "body": b"a body the app never sent"}
     return message
 
 
@@ -385,3 +386,118 @@ ws_bytes_key_wins = sends(_bytes_key_wins, path="/send/beside-none")
 ws_empty_sends_dropped = sends(_empty_sends_dropped, path="/send/empty")
 ws_large_sends_cut = sends(_large_sends_cut)
 ws_sent_out_of_order = ws_mutant(_sends_out_of_order, path="/send/sequence")
+
+
+# --- close and disconnect -----------------------------------------------------------------------
+
+def _disconnects(change: Callable[[Message], Message]) -> Callable[[Message], list[Message]]:
+    return lambda message: [change(dict(message)) if message["type"] == "websocket.disconnect" else message]
+
+
+def _code(mapping: Callable[[int], int]) -> Callable[[Message], Message]:
+    return lambda message: {**message, "code": mapping(message.get("code"))}
+
+
+def _send_quiet_after(last_seen: Callable[[Message], bool]) -> Wrap:
+    """Once the app has received (or sent) a message for which ``last_seen`` is true, send()
+    returns quietly instead of raising."""
+
+    def wrap(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+        seen = False
+
+        async def watching_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen = seen or last_seen(message)
+            return message
+
+        async def quiet(message: Message) -> None:
+            nonlocal seen
+            try:
+                await send(message)
+            except Exception:
+                if not seen:
+                    raise
+            seen = seen or last_seen(message)
+
+        return scope, watching_receive, quiet
+
+    return wrap
+
+
+def _close(change: Callable[[Message], Message]) -> Callable[[Scope, Message], Message]:
+    return lambda scope, message: change(dict(message)) if message["type"] == "websocket.close" else message
+
+
+def _reason_required(message: Message) -> Message:
+    if not isinstance(message.get("reason"), str):
+        raise TypeError("mutant: websocket.close needs a str reason")
+    return message
+
+
+def holding_open(catch: bool) -> App:
+    """The probe; when it returns (or raises, if ``catch``), the connection is held open until
+    the client leaves, as a server that neither closes nor ends it would."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await probe(scope, receive, send)
+            return
+        try:
+            await websocket_probe(scope, receive, send)
+        except Exception:
+            if not catch:
+                raise
+        while (await receive())["type"] != "websocket.disconnect":
+            pass
+
+    return app
+
+
+_open_connections: dict[int, Send] = {}
+
+
+async def _one_failure_closes_all(scope: Scope, receive: Receive, send: Send) -> None:
+    """An app that raises takes every other open WebSocket connection down with it."""
+    if scope["type"] != "websocket":
+        await probe(scope, receive, send)
+        return
+    key = id(send)
+    _open_connections[key] = send
+    try:
+        await websocket_probe(scope, receive, send)
+    except Exception:
+        for other_key, other in list(_open_connections.items()):
+            if other_key != key:
+                try:
+                    await other({"type": "websocket.close", "code": 1011})
+                except Exception:
+                    pass
+        raise
+    finally:
+        _open_connections.pop(key, None)
+
+
+ws_disconnect_hidden = ws_mutant(_silent_after(lambda message: True), path="/inspect/")
+ws_disconnect_code_1000 = receives(_disconnects(_code(lambda code: 1000)), path="/inspect/client-closes")
+ws_no_code_given_1000 = receives(_disconnects(_code(lambda code: 1000 if code == 1005 else code)),
+                                 path="/inspect/no-code")
+ws_disconnect_reason_replaced = receives(_disconnects(lambda message: {**message, "reason": "not the client's"}),
+                                         path="/inspect/client-closes")
+ws_drop_given_1005 = receives(_disconnects(_code(lambda code: 1005 if code == 1006 else code)),
+                              path="/inspect/dropped")
+ws_send_quiet_after_disconnect = ws_mutant(
+    _send_quiet_after(lambda message: message["type"] == "websocket.disconnect"), path="/inspect/")
+ws_close_code_1000 = sends(_close(lambda message: {**message, "code": 1000}), path="/close/")
+ws_close_default_1001 = sends(_close(lambda message: {"code": 1001, **message}), path="/close/")
+ws_close_reason_dropped = sends(_close(lambda message: {k: v for k, v in message.items() if k != "reason"}),
+                                path="/close/")
+ws_close_reason_required = sends(_close(_reason_required), path="/close/reason-")
+ws_tcp_kept_after_close = untouched
+ws_no_disconnect_after_close = ws_mutant(
+    _silent_after(lambda message: message["type"] == "websocket.close"), path="/close/")
+ws_send_quiet_after_close = ws_mutant(
+    _send_quiet_after(lambda message: message["type"] == "websocket.close"), path="/close/")
+ws_exception_held_open = holding_open(catch=True)
+ws_return_held_open = holding_open(catch=False)
+ws_one_failure_closes_all = _one_failure_closes_all

@@ -51,7 +51,20 @@ def no_pong() -> None:
     WebSocketsSansIOProtocol.handle_ping = handle_ping  # type: ignore[method-assign]
 
 
+def keep_open_after_close() -> None:
+    """The closing handshake completes (the client's close frame answers the app's), but the
+    server leaves the TCP connection open, until its close timeout (10 s)."""
+    handle_close = WebSocketsSansIOProtocol.handle_close
+
+    def handle_close_keeping_open(self: WebSocketsSansIOProtocol, event: Any) -> None:
+        if not self.close_sent:
+            handle_close(self, event)
+
+    WebSocketsSansIOProtocol.handle_close = handle_close_keeping_open  # type: ignore[method-assign]
+
+
 SHIMS: dict[str, Callable[[], None]] = {
+    "keep-open-after-close": keep_open_after_close,
     "keep-open-after-refusal": keep_open_after_refusal,
     "no-pong": no_pong,
 }

@@ -16,6 +16,13 @@ SCOPE = "test_websocket_scope.py::"
 HS = "test_websocket_handshake.py::"
 DENY = "test_websocket_denial.py::"
 MSG = "test_websocket_messages.py::"
+CLOSE = "test_websocket_close.py::"
+
+# Servers that get right what the default one (uvicorn with websockets-sansio) gets wrong, for the
+# mutants of those requirements: a drop gives 1006 on gunicorn's asgi worker; uvicorn's legacy
+# websockets implementation takes a denial response with its optional keys left out.
+GUNICORN_ASGI = "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi {app}"
+UVICORN_WEBSOCKETS = "uvicorn --host {host} --port {port} --http h11 --ws websockets {app}"
 
 WS_MUTANTS: tuple[Mutant, ...] = (
     # scope
@@ -59,7 +66,7 @@ WS_MUTANTS: tuple[Mutant, ...] = (
     ws("ws_denial_status_replaced", "ASGI-EXT-WSDENIAL-002", DENY + "test_the_apps_denial_response_reaches_the_client"),
     ws("ws_denial_parts_dropped", "ASGI-EXT-WSDENIAL-003", DENY + "test_a_denial_body_in_parts_arrives_whole"),
     ws("ws_denial_keys_required", "ASGI-EXT-WSDENIAL-006",
-       DENY + "test_a_denial_without_headers_or_body_is_a_valid_response"),
+       DENY + "test_a_denial_without_headers_or_body_is_a_valid_response", server=UVICORN_WEBSOCKETS),
     ws("ws_no_disconnect_after_denial", "ASGI-EXT-WSDENIAL-007",
        DENY + "test_the_app_is_told_of_the_disconnect_after_its_denial_response"),
     # messages
@@ -81,4 +88,28 @@ WS_MUTANTS: tuple[Mutant, ...] = (
     ws("ws_empty_sends_dropped", "ASGI-WS-MSG-015", MSG + "test_empty_sends_reach_the_client_as_empty_messages"),
     ws("ws_large_sends_cut", "ASGI-WS-MSG-016", MSG + "test_a_large_message_from_the_app_reaches_the_client_whole"),
     ws("ws_sent_out_of_order", "ASGI-WS-MSG-018", MSG + "test_the_apps_messages_reach_the_client_in_order"),
+    # close and disconnect
+    ws("ws_disconnect_hidden", "ASGI-WS-DISC-001", CLOSE + "test_the_app_learns_that_the_client_left"),
+    ws("ws_disconnect_code_1000", "ASGI-WS-DISC-002", CLOSE + "test_the_disconnect_carries_the_clients_close_code"),
+    ws("ws_no_code_given_1000", "ASGI-WS-DISC-003", CLOSE + "test_a_close_frame_without_a_code_gives_1005"),
+    ws("ws_disconnect_reason_replaced", "ASGI-WS-DISC-005",
+       CLOSE + "test_the_clients_close_reason_reaches_the_app_from_2_5"),
+    ws("ws_drop_given_1005", "ASGI-WS-DISC-006", CLOSE + "test_a_dropped_connection_gives_code_1006",
+       server=GUNICORN_ASGI),
+    ws("ws_send_quiet_after_disconnect", "ASGI-WS-DISC-010",
+       CLOSE + "test_send_after_the_client_closed_raises_oserror_from_2_4"),
+    ws("ws_close_code_1000", "ASGI-WS-CLOSE-001", CLOSE + "test_the_apps_close_code_reaches_the_client"),
+    ws("ws_close_default_1001", "ASGI-WS-CLOSE-002", CLOSE + "test_a_close_without_a_code_gives_1000"),
+    ws("ws_close_reason_dropped", "ASGI-WS-CLOSE-003",
+       CLOSE + "test_the_apps_close_reason_reaches_the_client_from_2_3"),
+    ws("ws_close_reason_required", "ASGI-WS-CLOSE-004", CLOSE + "test_a_close_without_a_reason_has_an_empty_one"),
+    ws("ws_tcp_kept_after_close", "ASGI-WS-CLOSE-005",
+       CLOSE + "test_the_tcp_connection_ends_after_the_closing_handshake", server=shim("keep-open-after-close")),
+    ws("ws_no_disconnect_after_close", "ASGI-WS-CLOSE-006",
+       CLOSE + "test_the_app_is_told_of_the_disconnect_after_its_close"),
+    ws("ws_send_quiet_after_close", "ASGI-WS-CLOSE-007",
+       CLOSE + "test_send_after_the_apps_close_raises_oserror_from_2_4"),
+    ws("ws_exception_held_open", "ASGI-WS-CLOSE-009", CLOSE + "test_an_exception_after_accept_closes_the_connection"),
+    ws("ws_return_held_open", "ASGI-WS-SCOPE-016", CLOSE + "test_an_app_that_returns_gets_its_connection_closed"),
+    ws("ws_one_failure_closes_all", "ASGI-WS-CLOSE-010", CLOSE + "test_other_connections_are_left_alone"),
 )

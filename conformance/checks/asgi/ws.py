@@ -152,7 +152,9 @@ def close_outcome(connection: ClientConnection, timeout: float = RECORD_WAIT) ->
 
 
 def describe_code(code: int | None) -> str:
-    return "no close frame (the TCP connection just ended: 1006)" if code is None else f"close code {code}"
+    if code is None:
+        return "no close frame (the TCP connection just ended: 1006)"
+    return "no close within the wait (the connection stayed open)" if code < 0 else f"close code {code}"
 
 
 Reporter = Callable[[str], None]
