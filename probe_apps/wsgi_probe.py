@@ -20,6 +20,7 @@ Scenarios (each does one thing):
   /input           ?op=read:N&op=readline...: wsgi.input calls in order, what each returned
                    (op=body: the whole body, read as an app that trusts its server would)
   /file            wsgi.file_wrapper over a known file (?kind=, ?seek=, ?cl=, ?blksize=, ?unused=)
+  /misbehave       ?kind=none|no-start: an app that returns None, or never calls start_response
   /record          ?event=NAME: one record to the recorder, the worker's pid in the response
   /crash           the worker process kills itself (harness tests)
   /hang            ?seconds=S: answers only after S seconds (harness tests)
@@ -499,6 +500,15 @@ def hang(environ: Environ, start_response: StartResponse) -> list[bytes]:
     return respond(start_response, b"late")
 
 
+def misbehave(environ: Environ, start_response: StartResponse) -> Any:
+    """An app that breaks the PEP: ?kind=none returns None; kind=no-start returns a body without
+    ever calling start_response."""
+    if params(environ).get("kind") == "none":
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return None
+    return [b"body without a status"]
+
+
 def not_found(environ: Environ, start_response: StartResponse) -> list[bytes]:
     return respond(start_response, b"no such scenario", status="404 Not Found")
 
@@ -520,6 +530,7 @@ SCENARIOS: dict[str, Callable[[Environ, StartResponse], Iterable[bytes]]] = {
     "/errors": use_errors,
     "/input": input_operations,
     "/file": file_wrapper,
+    "/misbehave": misbehave,
     "/record": record_event,
     "/crash": crash,
     "/hang": hang,

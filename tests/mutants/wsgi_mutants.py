@@ -623,3 +623,20 @@ def _utf8_header_values(start_response: Callable[..., Any]) -> Callable[..., Any
 
 
 header_values_utf8 = start_response_mutant(_utf8_header_values)
+bytes_key_in_environ = environ_mutant(lambda e: e.update({b"X-Bytes-Key": "1"}))
+
+
+def none_taken_for_empty(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """A server that takes an app's None for an empty body."""
+    result = probe(environ, start_response)
+    return [] if result is None else result
+
+
+def one_item_body_as_generator(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """A server that never derives Content-Length (the body reaches it as a generator)."""
+    result = probe(environ, start_response)
+
+    def body() -> Any:
+        yield from result
+
+    return body()

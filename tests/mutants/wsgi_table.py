@@ -166,4 +166,13 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     # an HTTP/1.1 wsgiref leaves the unread body in the stream, where it is read as the next request
     wsgi("unchanged", "WSGI-H11-007", FRAMING + "test_an_unread_body_is_not_taken_for_a_request",
          server=shim("http11")),
+    wsgi("bytes_key_in_environ", "WSGI-STR-001", ENV + "test_environ_keys_are_native_strings"),
+    wsgi("input_returns_bytearray", "WSGI-KEY-004", ENV + "test_input_has_the_read_methods"),
+    wsgi("errors_without_writelines", "WSGI-KEY-005", ENV + "test_errors_has_the_write_methods"),
+    # wsgiref derives Content-Length from a one-item list; the mutant hides the list
+    wsgi("one_item_body_as_generator", "WSGI-IT-020",
+         observes={IT + "test_a_content_length_from_a_one_item_body_is_reported": "no Content-Length derived"}),
+    wsgi("none_taken_for_empty", "WSGI-EH-005", ERRORS + "test_an_app_that_breaks_the_protocol_gets_no_success[none]"),
+    wsgi("assumes_start_response_called", "WSGI-EH-005",
+         ERRORS + "test_an_app_that_breaks_the_protocol_gets_no_success[no-start]"),
 )

@@ -16,7 +16,7 @@ import pytest
 
 from conformance.clients.raw import RawClient
 from conformance.launcher import ServerProcess
-from conformance.probe_data import revive, type_name
+from conformance.probe_data import Opaque, revive, type_name
 from conformance.probing import fetch_environ
 from conformance.session import ConformanceRun
 from conformance.verify import verify
@@ -351,3 +351,30 @@ def test_variables_without_a_value_are_left_out(wsgi: RawClient) -> None:
     present = {key: environ[key] for key in ("REMOTE_USER", "AUTH_TYPE") if key in environ}
     verify(not present, sent="GET /environ (no authentication)", expected="no REMOTE_USER or AUTH_TYPE",
            got=f"present: {present}")
+
+
+@pytest.mark.requirement("WSGI-STR-001")
+def test_environ_keys_are_native_strings(wsgi_http: httpx.Client) -> None:
+    key_types = wsgi_http.get("/environ").json()["key_types"]
+    verify(key_types == ["str"], sent="GET /environ", expected="every key of type str", got=f"key types {key_types}")
+
+
+def stream_attributes(environ: dict, key: str) -> set[str]:
+    value = environ.get(key)
+    return set(value.attrs) if isinstance(value, Opaque) else set()
+
+
+@pytest.mark.requirement("WSGI-KEY-004")
+def test_input_has_the_read_methods(wsgi_http: httpx.Client) -> None:
+    environ, _ = fetch_environ(wsgi_http, "/environ")
+    missing = {"read", "readline", "readlines"} - stream_attributes(environ, "wsgi.input")
+    verify(not missing, sent="GET /environ", expected="wsgi.input with read, readline and readlines",
+           got=f"missing: {sorted(missing)}")
+
+
+@pytest.mark.requirement("WSGI-KEY-005")
+def test_errors_has_the_write_methods(wsgi_http: httpx.Client) -> None:
+    environ, _ = fetch_environ(wsgi_http, "/environ")
+    missing = {"write", "writelines", "flush"} - stream_attributes(environ, "wsgi.errors")
+    verify(not missing, sent="GET /environ", expected="wsgi.errors with write, writelines and flush",
+           got=f"missing: {sorted(missing)}")

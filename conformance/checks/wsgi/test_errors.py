@@ -106,3 +106,14 @@ def test_an_error_after_the_headers_aborts_the_response(wsgi: RawClient, framing
            got=f"{status.decode('latin-1')!r}, {len(body)} body bytes, "
                + ("complete" if complete else "incomplete") + (", then a close" if closed else
                                                                ", and the connection still open 3 s later"))
+
+
+@pytest.mark.requirement("WSGI-EH-005")
+@pytest.mark.parametrize("kind", ["none", "no-start"])
+def test_an_app_that_breaks_the_protocol_gets_no_success(wsgi: RawClient, kind: str) -> None:
+    """The app returns None (kind=none), or a body without calling start_response (no-start)."""
+    result, status = outcome(wsgi, f"/misbehave?kind={kind}")
+    verify(result == "closed" or (result == "response" and status is not None and not 200 <= status < 300),
+           sent=f"GET /misbehave?kind={kind}", expected="a non-2xx response, or a close without a complete response",
+           got=f"a complete response with status {status}" if result == "response"
+           else f"nothing within {ANSWER_TIMEOUT:g} s" if result == "hang" else "a close")

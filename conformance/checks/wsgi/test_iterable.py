@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import struct
+from collections.abc import Callable
 
 import pytest
 
@@ -192,3 +193,13 @@ def test_write_past_content_length_raises(wsgi: RawClient, recorder: Recorder) -
     raised = recorder.wait_for(token, "extra-write")[0].data["raised"]
     verify(raised is not None, sent="GET /write?cl=5&w=hello&extra=world",
            expected="the second write() raises", got="it returned normally")
+
+
+@pytest.mark.requirement("WSGI-IT-020")
+def test_a_content_length_from_a_one_item_body_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    """The app returns [b'abc'] with no Content-Length and no write()."""
+    response = wsgi.request("GET", "/write?r=abc")
+    length = response.header("Content-Length")
+    observe("no Content-Length derived from a one-item body" if length is None else
+            f"Content-Length {length.decode('latin-1')} derived from a one-item body"
+            + ("" if length == b"3" else " (wrong: the body is 3 bytes)"))
