@@ -17,6 +17,7 @@ import os
 import shlex
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -64,10 +65,12 @@ def _die_with_parent() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def probe_ready(host: str, port: int, timeout: float) -> bool:
-    """True if GET /ready answers with a 200 within ``timeout`` seconds."""
+def probe_ready(host: str, port: int, timeout: float, tls: bool = False) -> bool:
+    """True if GET /ready answers with a 200 within ``timeout`` seconds (over TLS, if ``tls``:
+    any certificate is accepted, since the suite made it)."""
     try:
-        with socket.create_connection((host, port), timeout=timeout) as sock:
+        with socket.create_connection((host, port), timeout=timeout) as plain:
+            sock = _unverified_tls().wrap_socket(plain) if tls else plain
             sock.settimeout(timeout)
             sock.sendall(b"GET /ready HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % host.encode())
             head = b""
@@ -80,6 +83,13 @@ def probe_ready(host: str, port: int, timeout: float) -> bool:
             return len(parts) >= 2 and parts[1] == b"200"
     except OSError:
         return False
+
+
+def _unverified_tls() -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 class ServerProcess:
@@ -95,7 +105,12 @@ class ServerProcess:
         env: Mapping[str, str] | None = None,
         app: str | None = None,
         log_dir: str | None = None,
+        command: str | None = None,
+        values: Mapping[str, str] | None = None,
+        tls: bool = False,
     ) -> None:
+        """``command`` replaces the spec's launch command (a launch variant), with ``values`` for
+        its extra placeholders; ``tls`` says the server speaks TLS (for the readiness probe)."""
         self.spec = spec
         self.interface = interface
         self.host = host
@@ -107,6 +122,9 @@ class ServerProcess:
         self.port = 0
         self.command: list[str] = []
         self.process: subprocess.Popen[bytes] | None = None
+        self.template = command or spec.command
+        self.values = dict(values or {})
+        self.tls = tls
 
     @property
     def pid(self) -> int:
@@ -115,7 +133,7 @@ class ServerProcess:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
 
     def start(self, attempts: int = 3) -> None:
         """Start on a free port and wait until ready; retry when the port was taken meanwhile."""
@@ -150,9 +168,9 @@ class ServerProcess:
         self._wait_ready(self._spawn())
 
     def _spawn(self) -> str:
-        filled = self.spec.command.format(
+        filled = self.template.format(
             host=self.host, port=self.port, app=self.app, app_dotted=self.app.replace(":", "."),
-            python=shlex.quote(sys.executable),
+            python=shlex.quote(sys.executable), **self.values,
         )
         self.command = shlex.split(filled)
         with open(self.log_path, "wb") as log:
@@ -185,7 +203,7 @@ class ServerProcess:
                     f"server {self.spec.name!r} exited with code {code} before it was ready; "
                     f"command: {filled}\n{self.log_tail()}"
                 )
-            if probe_ready(self.host, self.port, timeout=1.0):
+            if probe_ready(self.host, self.port, timeout=1.0, tls=self.tls):
                 return
             time.sleep(0.02)
         self.stop()
@@ -202,7 +220,7 @@ class ServerProcess:
         return self.process is not None and self.process.poll() is None
 
     def healthy(self, timeout: float = 2.0) -> bool:
-        return self.alive() and probe_ready(self.host, self.port, timeout)
+        return self.alive() and probe_ready(self.host, self.port, timeout, tls=self.tls)
 
     def log_text(self) -> str:
         try:

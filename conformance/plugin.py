@@ -230,14 +230,16 @@ def dedicated_server(pytestconfig: pytest.Config, conformance_run: ConformanceRu
     """Start a fresh instance of the server: ``with dedicated_server("asgi", env) as server:``.
 
     For checks that must stop a server or start it differently; the shared one stays untouched.
-    ``wait_ready=False`` only launches it, for a check of a server that should refuse to start.
+    ``wait_ready=False`` only launches it, for a check of a server that should refuse to start;
+    ``variant`` starts it by one of the adapter's launch variants (``values`` fill its placeholders).
     """
 
     @contextlib.contextmanager
-    def start(interface: str, env: dict[str, str] | None = None, *,
-              wait_ready: bool = True) -> Iterator[ServerProcess]:
+    def start(interface: str, env: dict[str, str] | None = None, *, wait_ready: bool = True,
+              variant: str | None = None, values: dict[str, str] | None = None) -> Iterator[ServerProcess]:
         try:
-            with conformance_run.dedicated(interface, env, wait_ready=wait_ready) as server:
+            with conformance_run.dedicated(interface, env, wait_ready=wait_ready, variant=variant,
+                                           values=values) as server:
                 yield server
         except HarnessError as error:
             _stop_for_harness_error(pytestconfig, error)

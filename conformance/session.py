@@ -39,7 +39,7 @@ class ConformanceRun:
 
     def _launch(
         self, interface: str, env: Mapping[str, str] | None = None, *, dedicated: bool = False,
-        wait_ready: bool = True,
+        wait_ready: bool = True, variant: str | None = None, values: Mapping[str, str] | None = None,
     ) -> ServerProcess:
         server = ServerProcess(
             self.spec,
@@ -47,6 +47,9 @@ class ConformanceRun:
             ready_timeout=self.ready_timeout,
             env={"CONFORMANCE_RECORDER": self.recorder.address, **(env or {})},
             log_dir=self.log_dir,
+            command=self.spec.variants[variant] if variant else None,
+            values=values,
+            tls=variant == "tls",
         )
         self._all.append(server)
         if dedicated:
@@ -76,10 +79,13 @@ class ConformanceRun:
 
     @contextlib.contextmanager
     def dedicated(
-        self, interface: str, env: Mapping[str, str] | None = None, *, wait_ready: bool = True
+        self, interface: str, env: Mapping[str, str] | None = None, *, wait_ready: bool = True,
+        variant: str | None = None, values: Mapping[str, str] | None = None,
     ) -> Iterator[ServerProcess]:
-        """A fresh instance; with ``wait_ready=False`` the check itself watches it start (or not)."""
-        server = self._launch(interface, env, dedicated=True, wait_ready=wait_ready)
+        """A fresh instance; with ``wait_ready=False`` the check itself watches it start (or not);
+        with ``variant``, started by that launch variant of the adapter (``values`` fill its
+        placeholders)."""
+        server = self._launch(interface, env, dedicated=True, wait_ready=wait_ready, variant=variant, values=values)
         try:
             yield server
         finally:

@@ -22,6 +22,12 @@ INTERFACES = ("wsgi", "asgi")
 # {app} is the probe app as module:attribute; {app_dotted} the same as module.attribute, for servers
 # that take a dotted name (twisted).
 PLACEHOLDERS = frozenset({"host", "port", "app", "app_dotted", "python"})
+# Launch variants: the same server started another way, for the checks that need it. Each names the
+# placeholders it adds: PEM files for TLS, the mount point for a root path.
+VARIANT_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
+    "tls": frozenset({"certfile", "keyfile"}),
+    "root_path": frozenset({"root_path"}),
+}
 
 # What a check may ask an adapter for; a check that needs a capability the server lacks is
 # reported "not applicable".
@@ -46,9 +52,17 @@ class ServerSpec:
     # Why the server cannot be installed on this platform at all (listed, never launched); empty
     # for every server that can.
     unavailable: str = ""
+    # Alternative launch commands by variant (see VARIANT_PLACEHOLDERS): e.g. "tls" with {certfile}
+    # and {keyfile}. A check that needs a variant the server lacks is reported not applicable.
+    variants: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_command_template(self.command, self.name)
+        for variant, command in self.variants.items():
+            if variant not in VARIANT_PLACEHOLDERS:
+                raise BadServerCommand(f"server {self.name!r} declares unknown launch variant {variant!r}; "
+                                       f"known: {sorted(VARIANT_PLACEHOLDERS)}")
+            check_command_template(command, f"{self.name} ({variant})", VARIANT_PLACEHOLDERS[variant])
         unknown = set(self.interfaces) - set(INTERFACES)
         if unknown or not self.interfaces:
             raise BadServerCommand(f"server {self.name!r} declares unknown interfaces {unknown}")
@@ -84,14 +98,14 @@ class ServerSpec:
         return interface in self.interfaces
 
 
-def check_command_template(command: str, name: str = "--server-cmd") -> None:
+def check_command_template(command: str, name: str = "--server-cmd", extra: frozenset[str] = frozenset()) -> None:
     """Refuse a launch command the launcher could not fill in, with one sentence saying why."""
     try:
         fields = {f for _, f, _, _ in string.Formatter().parse(command) if f is not None}
     except ValueError as error:
         raise BadServerCommand(f"{name}: the command {command!r} is not a valid template ({error}); "
                                "write literal braces as {{ and }}") from None
-    unknown = fields - PLACEHOLDERS
+    unknown = fields - PLACEHOLDERS - extra
     if unknown:
         raise BadServerCommand(
             f"{name}: the command uses unknown placeholder(s) "
