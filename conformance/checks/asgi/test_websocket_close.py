@@ -282,8 +282,7 @@ def test_other_connections_are_left_alone(ws: WsServer) -> None:
     with ws.open("/echo/survivor") as survivor:
         survivor.send("before")
         before = survivor.recv(timeout=5.0)
-        with ws.open("/raise?when=after") as failing:
-            close_outcome(failing, timeout=CLOSE_WAIT)
+        end_of(ws, "/raise?when=after")
         with RawWebSocket(ws.host, ws.port) as client:
             if client.open("/echo/dropped").status == 101:
                 client.drop()
