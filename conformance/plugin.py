@@ -50,6 +50,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     "and {python}")
     group.addoption("--interface", choices=("wsgi", "asgi"), help="with --server-cmd: which probe app "
                     "the command serves")
+    group.addoption("--server-variant", metavar="NAME=CMD", action="append", default=[],
+                    help="with --server-cmd: how to start the server another way, for the checks that need "
+                    "it: tls=CMD (with {certfile} and {keyfile}), root_path=CMD (with {root_path}); repeatable")
     group.addoption("--server-timeout", type=float, metavar="SECONDS",
                     help="how long a server may take to answer its first request (default 20)")
     group.addoption("--report-json", metavar="PATH", help="write the results document (JSON) here")
@@ -63,7 +66,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def _selected_server(config: pytest.Config) -> ServerSpec | None:
     if config.getoption("server_cmd"):
-        return custom_server(config.getoption("server_cmd"), config.getoption("interface"))
+        variants = dict(v.split("=", 1) for v in config.getoption("server_variant") if "=" in v)
+        return custom_server(config.getoption("server_cmd"), config.getoption("interface"), variants)
     if config.getoption("interface"):
         raise HarnessError("--interface only goes with --server-cmd (a named server knows its interfaces)")
     if config.getoption("server"):

@@ -24,10 +24,19 @@ def mutant_command(mutant: Mutant) -> str:
     return (mutant.server or lookup(BASE_SERVER[mutant.interface]).command).replace("{app}", mutant.app)
 
 
+def mutant_variants(mutant: Mutant) -> list[str]:
+    """The base server's launch variants (TLS, root path), serving the mutant."""
+    if mutant.server:
+        return []
+    variants = lookup(BASE_SERVER[mutant.interface]).variants
+    return [f"--server-variant={name}={command.replace('{app}', mutant.app)}" for name, command in variants.items()]
+
+
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
 def test_mutant_is_caught(mutant: Mutant, tmp_path: Path) -> None:
     selected = [str(CHECKS_DIR / check) for check in (*mutant.kills, *mutant.observes)]
-    run = run_suite([f"--server-cmd={mutant_command(mutant)}", f"--interface={mutant.interface}", *selected], tmp_path)
+    run = run_suite([f"--server-cmd={mutant_command(mutant)}", f"--interface={mutant.interface}",
+                     *mutant_variants(mutant), *selected], tmp_path)
     outcomes = run.outcomes()
     assert outcomes, f"no check ran on mutant {mutant.name}:\n{run.output[-3000:]}"
     for check, outcome in outcomes.items():

@@ -45,7 +45,7 @@ def lookup(name: str, *, require_installed: bool = True) -> ServerSpec:
     return spec
 
 
-def custom_server(command: str, interface: str | None) -> ServerSpec:
+def custom_server(command: str, interface: str | None, variants: dict[str, str] | None = None) -> ServerSpec:
     check_command_template(command)
     if interface not in INTERFACES:
         raise UnknownServer(
@@ -58,4 +58,5 @@ def custom_server(command: str, interface: str | None) -> ServerSpec:
         interfaces=frozenset({interface}),
         command=command,
         install_hint="(a custom command: install it yourself)",
+        variants=variants or {},
     )
