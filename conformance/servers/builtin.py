@@ -35,6 +35,13 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="uvicorn",
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn]' (or: pip install uvicorn)",
+        variants={
+            "tls": (
+                "uvicorn --host {host} --port {port} --http h11 --ssl-certfile {certfile} "
+                "--ssl-keyfile {keyfile} {app}"
+            ),
+            "root_path": "uvicorn --host {host} --port {port} --http h11 --root-path {root_path} {app}",
+        },
     ),
     ServerSpec(
         name="uvicorn-httptools",
@@ -45,6 +52,13 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="httptools",
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn-httptools]' (or: pip install uvicorn httptools)",
+        variants={
+            "tls": (
+                "uvicorn --host {host} --port {port} --http httptools --ssl-certfile {certfile} "
+                "--ssl-keyfile {keyfile} {app}"
+            ),
+            "root_path": "uvicorn --host {host} --port {port} --http httptools --root-path {root_path} {app}",
+        },
     ),
     # uvicorn's WebSocket implementations, each its own name (--ws; see ../shared/research/servers.md).
     ServerSpec(
@@ -86,6 +100,13 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="hypercorn",
         capabilities=frozenset({"lifespan", "http2", "websocket"}),
         install_hint="pip install 'python-server-conformance[hypercorn]' (or: pip install hypercorn)",
+        variants={
+            "tls": (
+                "hypercorn --bind {host}:{port} --worker-class asyncio --certfile {certfile} "
+                "--keyfile {keyfile} {app}"
+            ),
+            "root_path": "hypercorn --bind {host}:{port} --worker-class asyncio --root-path {root_path} {app}",
+        },
     ),
     ServerSpec(
         name="hypercorn-trio",
@@ -96,6 +117,10 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="trio",
         capabilities=frozenset({"lifespan", "http2", "websocket"}),
         install_hint="pip install 'python-server-conformance[hypercorn-trio]' (or: pip install 'hypercorn[trio]')",
+        variants={
+            "tls": "hypercorn --bind {host}:{port} --worker-class trio --certfile {certfile} --keyfile {keyfile} {app}",
+            "root_path": "hypercorn --bind {host}:{port} --worker-class trio --root-path {root_path} {app}",
+        },
     ),
     ServerSpec(
         name="daphne",
@@ -106,6 +131,10 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="daphne",
         capabilities=frozenset({"websocket"}),
         install_hint="pip install 'python-server-conformance[daphne]' (or: pip install daphne)",
+        variants={
+            "tls": "daphne -e ssl:{port}:interface={host}:privateKey={keyfile}:certKey={certfile} {app}",
+            "root_path": "daphne -b {host} -p {port} --root-path {root_path} {app}",
+        },
     ),
     ServerSpec(
         name="granian",
@@ -116,6 +145,16 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="granian",
         capabilities=frozenset({"lifespan", "http2", "websocket"}),
         install_hint="pip install 'python-server-conformance[granian]' (or: pip install granian)",
+        variants={
+            "tls": (
+                "granian --interface asgi --host {host} --port {port} --workers 1 "
+                "--ssl-certificate {certfile} --ssl-keyfile {keyfile} {app}"
+            ),
+            "root_path": (
+                "granian --interface asgi --host {host} --port {port} --workers 1 "
+                "--url-path-prefix {root_path} {app}"
+            ),
+        },
     ),
     ServerSpec(
         name="gunicorn-asgi",
@@ -129,6 +168,16 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="gunicorn",
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
+        variants={
+            "tls": (
+                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
+                "--certfile {certfile} --keyfile {keyfile} {app}"
+            ),
+            "root_path": (
+                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
+                "--root-path {root_path} {app}"
+            ),
+        },
     ),
     ServerSpec(
         name="gunicorn-asgi-h2",
@@ -143,6 +192,16 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="h2",
         capabilities=frozenset({"lifespan", "websocket", "http2"}),
         install_hint="pip install 'python-server-conformance[gunicorn-asgi-h2]' (or: pip install 'gunicorn[http2]')",
+        variants={
+            "tls": (
+                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
+                "--http-protocols h2,h1 --certfile {certfile} --keyfile {keyfile} {app}"
+            ),
+            "root_path": (
+                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
+                "--http-protocols h2,h1 --http2-cleartext both --root-path {root_path} {app}"
+            ),
+        },
     ),
     ServerSpec(
         name="gunicorn-uvicorn",
@@ -158,6 +217,12 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         install_hint=(
             "pip install 'python-server-conformance[gunicorn-uvicorn]' (or: pip install gunicorn uvicorn-worker)"
         ),
+        variants={
+            "tls": (
+                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
+                "--worker-class uvicorn_worker.UvicornWorker --certfile {certfile} --keyfile {keyfile} {app}"
+            ),
+        },
     ),
     ServerSpec(
         name="gunicorn",
