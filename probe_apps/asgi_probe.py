@@ -101,7 +101,9 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     else:  # "http", and whatever else a server calls the app with: the probe reports it all
         if lifespan_started and not startup_complete_sent:
             record(instance_token("lifespan"), "http.served-before-startup-complete", path=scope.get("path"))
-        path = scope.get("path", "")
+        path, root = scope.get("path", ""), scope.get("root_path") or ""
+        while root.strip("/") and path.startswith(root):  # a server may leave the mount point in path
+            path = path[len(root):]
         first_segment = "/" + path.lstrip("/").split("/", 1)[0]
         await SCENARIOS.get(first_segment, not_found)(scope, receive, send)
 
