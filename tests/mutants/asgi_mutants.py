@@ -1100,3 +1100,28 @@ trailers_dropped = http_mutant(_trailers("dropped"), path="/trailers")
 response_ends_before_trailers = http_mutant(_trailers("early"), path="/trailers")
 later_trailers_dropped = http_mutant(_trailers("first-only"), path="/trailers")
 trailers_sent_without_te = http_mutant(_te_trailers_assumed, path="/trailers")
+
+
+# --- launch variants: uvicorn over TLS, and mounted at a root path ------------------------------
+
+
+def _if_tls(change: Callable[[Scope], Any]) -> Callable[[Scope], Any]:
+    return lambda scope: change(scope) if scope.get("scheme") == "https" else None
+
+
+def _strip_root_path(scope: Scope) -> None:
+    root = scope.get("root_path") or ""
+    while root.strip("/") and scope["path"].startswith(root):
+        scope["path"] = scope["path"][len(root):]
+
+
+def _root_path_dropped(scope: Scope) -> None:
+    _strip_root_path(scope)  # so that the probe still finds its scenario
+    scope["root_path"] = ""
+
+
+scheme_http_over_tls = scope_mutant(_if_tls(lambda scope: scope.update(scheme="http")))
+tls_extension_offered = scope_mutant(_if_tls(_with_extensions(tls={"server_cert": None, "client_cert_chain": [],
+                                                                   "tls_version": None, "cipher_suite": None})))
+root_path_dropped = scope_mutant(_root_path_dropped)
+root_path_kept_out_of_path = scope_mutant(_strip_root_path)

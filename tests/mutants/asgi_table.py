@@ -12,6 +12,7 @@ HTTP_PROPS = "test_http_properties.py::"
 CORE = "test_core.py::"
 EXT = "test_extensions.py::"
 H2 = "test_http2.py::"
+VARIANTS = "test_launch_variants.py::"
 RESP = "test_http_response.py::"
 DISC = "test_http_disconnect.py::"
 
@@ -156,6 +157,14 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
          server=GUNICORN_ASGI_H2),
     asgi("trailers_sent_without_te", "ASGI-EXT-TRAILERS-006", H2 + "test_no_trailers_without_te_trailers",
          server=HYPERCORN),
+    # launch variants (uvicorn's, see tests/test_mutants.py): TLS, root path
+    asgi("scheme_http_over_tls", "ASGI-HTTP-SCOPE-006", VARIANTS + "test_scheme_is_https_over_tls"),
+    asgi("tls_extension_offered", "ASGI-EXT-TLS-002",
+         observes={VARIANTS + "test_whether_the_tls_extension_is_offered_is_reported": "the tls extension is present"}),
+    asgi("root_path_dropped", "ASGI-HTTP-SCOPE-014",
+         VARIANTS + "test_root_path_is_the_mount_point_the_server_was_given"),
+    asgi("root_path_kept_out_of_path", "ASGI-HTTP-SCOPE-015",
+         observes={VARIANTS + "test_how_path_relates_to_root_path_is_reported": "does not include the root path"}),
     # disconnect
     asgi("unread_body_handed_over", "ASGI-HTTP-DISC-005",
          observes={DISC + "test_receive_after_a_response_that_left_the_body_unread_is_reported":

@@ -1,0 +1,99 @@
+"""The scope of a server started another way, by the adapter's launch variants: over TLS with a
+certificate made here (www.rst "scheme"; tls.rst), and mounted at a root path (www.rst
+"root_path", "WSGI Compatibility").
+
+Each variant is a dedicated instance; a server whose adapter has no such variant (a --server-cmd
+server, or one that cannot be started that way) is reported not applicable.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import trustme
+from cryptography.hazmat.primitives import serialization
+
+from conformance.clients.raw import RawClient, read_response
+from conformance.probe_data import revive
+from conformance.probing import fetch_scope
+from conformance.servers import ServerSpec
+from conformance.verify import verify
+
+ROOT_PATH = "/mnt/probe"
+
+
+def needs_variant(spec: ServerSpec, variant: str) -> None:
+    if variant not in spec.variants:
+        pytest.skip(f"not applicable: the adapter of {spec.name} has no {variant!r} launch variant")
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, dict[str, str]]:
+    """A CA made here and a certificate for 127.0.0.1: the chain and a PKCS#8 key (granian wants it)."""
+    folder: Path = tmp_path_factory.mktemp("tls")
+    ca = trustme.CA()
+    leaf = ca.issue_cert("127.0.0.1", "localhost")
+    certfile, keyfile = folder / "cert.pem", folder / "key.pem"
+    certfile.write_bytes(b"".join(blob.bytes() for blob in leaf.cert_chain_pems))
+    key = serialization.load_pem_private_key(leaf.private_key_pem.bytes(), None)
+    keyfile.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    return ca, {"certfile": str(certfile), "keyfile": str(keyfile)}
+
+
+@pytest.fixture(scope="module")
+def tls_scope(dedicated_server: Callable, server_spec: ServerSpec,
+              certificate: tuple[trustme.CA, dict[str, str]]) -> Iterator[dict]:
+    """The scope of GET /scope over TLS (certificate verified), from a dedicated TLS instance."""
+    needs_variant(server_spec, "tls")
+    ca, files = certificate
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    with dedicated_server("asgi", variant="tls", values=files) as server:
+        with socket.create_connection((server.host, server.port), timeout=5.0) as plain:
+            with context.wrap_socket(plain, server_hostname=server.host) as sock:
+                sock.sendall(b"GET /scope HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % server.host.encode())
+                yield revive(read_response(sock).json()["scope"])
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-006")
+def test_scheme_is_https_over_tls(tls_scope: dict) -> None:
+    verify(tls_scope.get("scheme") == "https", sent="GET /scope over TLS (a certificate for 127.0.0.1)",
+           expected="scheme 'https' (a missing scheme means 'http', which is wrong here)",
+           got=repr(tls_scope.get("scheme", "<absent>")))
+
+
+@pytest.mark.requirement("ASGI-EXT-TLS-002")
+def test_whether_the_tls_extension_is_offered_is_reported(tls_scope: dict, observe: Callable[[str], None]) -> None:
+    extensions = tls_scope.get("extensions") or {}
+    observe("the tls extension is " + (f"present: {extensions['tls']!r}" if "tls" in extensions else
+                                       "not offered over TLS"))
+
+
+@pytest.fixture(scope="module")
+def root_path_scope(dedicated_server: Callable, server_spec: ServerSpec) -> Iterator[dict]:
+    """The scope of GET {ROOT_PATH}/scope/x from a dedicated instance told it is mounted at ROOT_PATH."""
+    needs_variant(server_spec, "root_path")
+    with dedicated_server("asgi", variant="root_path", values={"root_path": ROOT_PATH}) as server:
+        scope, _, _ = fetch_scope(RawClient(server.host, server.port), f"{ROOT_PATH}/scope/x")
+        yield scope
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-014")
+def test_root_path_is_the_mount_point_the_server_was_given(root_path_scope: dict) -> None:
+    got = root_path_scope.get("root_path")
+    verify(type(got) is str and got == ROOT_PATH,
+           sent=f"GET {ROOT_PATH}/scope/x to an instance started with the root path {ROOT_PATH!r}",
+           expected=f"root_path {ROOT_PATH!r} (a str)", got=repr(got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-015")
+def test_how_path_relates_to_root_path_is_reported(root_path_scope: dict, observe: Callable[[str], None]) -> None:
+    path, raw_path = root_path_scope.get("path"), root_path_scope.get("raw_path")
+    includes = isinstance(path, str) and path.startswith(ROOT_PATH)
+    observe(f"with root_path {root_path_scope.get('root_path')!r}, a request for {ROOT_PATH}/scope/x gives path "
+            f"{path!r} ({'includes' if includes else 'does not include'} the root path), raw_path {raw_path!r}")
