@@ -174,8 +174,13 @@ def app_closes(ws: WsServer, params: list[tuple[str, object]], name: str) -> dic
 @pytest.mark.parametrize("code", [1001, 3000, 4999])
 def test_the_apps_close_code_reaches_the_client(ws: WsServer, code: int) -> None:
     outcome = app_closes(ws, [("code", code)], f"code-{code}")
+    got = describe_code(outcome["code"])
+    if outcome["code"] != code:
+        sent_close = ws.reported(outcome["token"], "close")
+        if sent_close.get("raised"):
+            got += f"; the app's send() of websocket.close raised {sent_close['raised']}: {sent_close.get('message')}"
     verify(outcome["code"] == code, sent=f"(after accepting, the app sends websocket.close with code {code})",
-           expected=f"a close frame with code {code}", got=describe_code(outcome["code"]))
+           expected=f"a close frame with code {code}", got=got)
 
 
 @pytest.mark.requirement("ASGI-WS-CLOSE-002")
