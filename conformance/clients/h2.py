@@ -42,6 +42,9 @@ class H2Response:
     trailers: Headers = field(default_factory=list)
     informational: list[Headers] = field(default_factory=list)
     reset: int | None = None  # the error code, if the server reset the stream
+    # What the server pushed alongside (HTTP/2 server push): each PUSH_PROMISE's request headers and
+    # the response that came on the promised stream.
+    pushes: list[tuple[Headers, H2Response]] = field(default_factory=list)
 
     def header_values(self, name: bytes) -> list[bytes]:
         return [value for key, value in self.headers if key.lower() == name]
@@ -53,11 +56,13 @@ def exchange(host: str, port: int, requests: list[H2Request], timeout: float = 5
     connection.initiate_connection()
     responses: dict[int, H2Response] = {}
     ended: set[int] = set()
+    waiting: set[int] = set()  # the streams to see end: the requests', and any pushed ones
     with socket.create_connection((host, port), timeout=timeout) as sock:
         order = []
         for request in requests:
             stream_id = connection.get_next_available_stream_id()
             order.append(stream_id)
+            waiting.add(stream_id)
             responses[stream_id] = H2Response()
             pseudo = [(b":method", request.method.encode()), (b":scheme", b"http"),
                       (b":authority", (request.authority or f"{host}:{port}").encode()),
@@ -70,11 +75,11 @@ def exchange(host: str, port: int, requests: list[H2Request], timeout: float = 5
                     connection.send_data(stream_id, piece, end_stream=index == len(pieces) - 1)
         sock.sendall(connection.data_to_send())
         deadline = time.monotonic() + timeout
-        while len(ended) < len(order):
+        while not waiting <= ended:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise H2Error(f"no complete HTTP/2 response within {timeout:g} s on streams "
-                              f"{sorted(set(order) - ended)}")
+                              f"{sorted(waiting - ended)}")
             sock.settimeout(remaining)
             try:
                 data = sock.recv(65536)
@@ -83,16 +88,20 @@ def exchange(host: str, port: int, requests: list[H2Request], timeout: float = 5
             if not data:
                 raise H2Error("the server closed the HTTP/2 connection before every stream ended")
             for event in connection.receive_data(data):
-                _absorb(connection, event, responses, ended)
+                _absorb(connection, event, responses, ended, waiting)
             sock.sendall(connection.data_to_send())
     return [responses[stream_id] for stream_id in order]
 
 
 def _absorb(connection: h2.connection.H2Connection, event: h2.events.Event,
-            responses: dict[int, H2Response], ended: set[int]) -> None:
+            responses: dict[int, H2Response], ended: set[int], waiting: set[int]) -> None:
     stream_id = getattr(event, "stream_id", None)
     response = responses.get(stream_id) if stream_id is not None else None
-    if isinstance(event, h2.events.InformationalResponseReceived) and response is not None:
+    if isinstance(event, h2.events.PushedStreamReceived):
+        pushed = responses[event.pushed_stream_id] = H2Response()
+        responses[event.parent_stream_id].pushes.append((list(event.headers), pushed))
+        waiting.add(event.pushed_stream_id)
+    elif isinstance(event, h2.events.InformationalResponseReceived) and response is not None:
         response.informational.append(list(event.headers))
     elif isinstance(event, h2.events.ResponseReceived) and response is not None:
         headers = list(event.headers)
