@@ -47,6 +47,8 @@ Scenarios (each does one thing; the first path segment picks it):
   /trailers        ?delay=S&more=1: a body, S seconds, then trailers (x-probe-trailer: yes; with
                    more=1 first x-probe-trailer-1: first, more_trailers true), where the scope
                    advertises http.response.trailers; 501 otherwise
+  /push            pushes /record with the request's token (http.response.push between start and
+                   body) where the scope advertises the extension; 501 otherwise
   /state           the request scope's `state`; ?mutate=1 then changes the copy (a top-level
                    key, and the shared list "probe.bucket")
   /record          ?event=NAME: one record to the recorder, the worker's pid in the response
@@ -462,6 +464,25 @@ async def trailers(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.trailers", "headers": [(b"x-probe-trailer", b"yes")]})
 
 
+async def push(scope: Scope, receive: Receive, send: Send) -> None:
+    """Pushes /record (the request's token in the push headers) between the start and the body,
+    where the scope advertises http.response.push; 501 otherwise."""
+    await read_body(receive)
+    if "http.response.push" not in (scope.get("extensions") or {}):
+        await respond(send, b"http.response.push is not advertised", status=501)
+        return
+    probe_token = token(scope) or ""
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    try:
+        await send({"type": "http.response.push", "path": "/record",
+                    "headers": [(TOKEN_HEADER.encode(), probe_token.encode())]})
+        raised = None
+    except Exception as error:  # what the server raises is what is reported
+        raised = type(error).__name__
+    record(probe_token, "push.sent", raised=raised)
+    await send({"type": "http.response.body", "body": b"the pushing response"})
+
+
 async def upload_watch(scope: Scope, receive: Receive, send: Send) -> None:
     probe_token = token(scope)
     record(probe_token, "upload-watch.started")
@@ -526,6 +547,7 @@ SCENARIOS: dict[str, Callable[[Scope, Receive, Send], Awaitable[None]]] = {
     "/loop": loop_of_request,
     "/wait-disconnect": wait_disconnect,
     "/upload-watch": upload_watch,
+    "/push": push,
     "/trailers": trailers,
     "/pathsend": pathsend,
     "/stream-until-disconnect": stream_until_disconnect,
