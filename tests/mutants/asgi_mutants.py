@@ -1125,3 +1125,41 @@ tls_extension_offered = scope_mutant(_if_tls(_with_extensions(tls={"server_cert"
                                                                    "tls_version": None, "cipher_suite": None})))
 root_path_dropped = scope_mutant(_root_path_dropped)
 root_path_kept_out_of_path = scope_mutant(_strip_root_path)
+
+
+# --- server push, on hypercorn ------------------------------------------------------------------
+
+push_not_advertised = scope_mutant(lambda scope: (scope.get("extensions") or {}).pop("http.response.push", None))
+
+
+def _push(mode: str) -> Callable[[Message], Message | None]:
+    def change(message: Message) -> Message | None:
+        if message["type"] != "http.response.push":
+            return message
+        if mode == "refused":
+            raise RuntimeError("mutant: push refused")
+        return None  # dropped
+
+    return change
+
+
+push_refused = http_mutant(sends(_push("refused")), path="/push")
+push_dropped = http_mutant(sends(_push("dropped")), path="/push")
+
+
+async def pushed_request_not_served(scope: Scope, receive: Receive, send: Send) -> None:
+    """Answers the pushed /record itself, without calling the app."""
+    if scope["type"] == "http" and scope.get("path") == "/record":
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    await probe(scope, receive, send)
+
+
+def _authority_changed(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    # hypercorn takes the promise's :authority from the host header of the scope it handed the app
+    scope["headers"][:] = [(n, b"elsewhere.example" if n == b"host" else v) for n, v in scope["headers"]]
+    return receive, send
+
+
+push_authority_changed = http_mutant(_authority_changed, path="/push")

@@ -1,5 +1,5 @@
 """The ASGI HTTP scope, body and response over HTTP/2 (www.rst, "HTTP", "HTTP Connection Scope"),
-and the trailers extension where a server offers it (extensions.rst, "HTTP Trailers").
+and the trailers and server push extensions where a server offers them (extensions.rst).
 
 Every check here talks HTTP/2 in cleartext with prior knowledge (h2c) and is not applicable to a
 server that does not answer the HTTP/2 connection preface. The probe scenarios are the HTTP/1.1
@@ -16,6 +16,7 @@ import pytest
 from conformance.clients.h2 import H2Request, H2Response, exchange, speaks_h2c
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
+from conformance.recorder import Recorder, RecordTimeout
 from conformance.verify import verify
 
 _speaks: dict[str, bool] = {}
@@ -165,3 +166,65 @@ def test_no_trailers_without_te_trailers(asgi_server: ServerProcess) -> None:
            sent="GET /trailers over HTTP/2 without te: trailers",
            expected="the body, a complete response, and no trailing headers",
            got=f"body {response.body!r}, trailers {response.trailers!r}, reset {response.reset}")
+
+
+# --- server push (extensions.rst, "HTTP/2 Server Push"), where offered --------------------------
+
+
+def pushed(server: ServerProcess, recorder: Recorder) -> tuple[H2Response, str]:
+    """GET /push over HTTP/2 with a fresh token; skip if push is not advertised."""
+    token = recorder.new_token()
+    response = h2(server, H2Request(path="/push", headers=[(b"x-probe-token", token.encode())]))[0]
+    if response.status == 501:
+        pytest.skip("not applicable: the server does not advertise http.response.push over HTTP/2")
+    return response, token
+
+
+@pytest.mark.requirement("ASGI-EXT-PUSH-001")
+def test_whether_push_is_offered_is_reported(asgi_server: ServerProcess, observe: Callable[[str], None]) -> None:
+    scope = scope_of(h2(asgi_server, H2Request(path="/scope"))[0])
+    offered = "http.response.push" in (scope.get("extensions") or {})
+    observe("http.response.push " + ("advertised" if offered else "not advertised") + " over HTTP/2")
+
+
+@pytest.mark.requirement("ASGI-EXT-PUSH-002")
+def test_a_push_is_accepted_and_the_response_completes(asgi_server: ServerProcess, recorder: Recorder) -> None:
+    response, token = pushed(asgi_server, recorder)
+    sent = recorder.wait_for(token, "push.sent", timeout=5.0)[0].data
+    verify(sent["raised"] is None and response.body == b"the pushing response",
+           sent="GET /push over HTTP/2 (start, http.response.push of /record, then the body)",
+           expected="send() accepts the push, and the response completes with its body",
+           got=f"send() raised {sent['raised']}; body {response.body!r}")
+
+
+@pytest.mark.requirement("ASGI-EXT-PUSH-003")
+def test_the_client_gets_a_push_promise(asgi_server: ServerProcess, recorder: Recorder) -> None:
+    response, _ = pushed(asgi_server, recorder)
+    paths = [dict(headers).get(b":path") for headers, _ in response.pushes]
+    verify(paths == [b"/record"], sent="GET /push over HTTP/2, push enabled (the app pushes /record)",
+           expected="one PUSH_PROMISE with :path /record", got=f"promised paths {paths}")
+
+
+@pytest.mark.requirement("ASGI-EXT-PUSH-004")
+def test_the_pushed_request_reaches_the_app(asgi_server: ServerProcess, recorder: Recorder) -> None:
+    response, token = pushed(asgi_server, recorder)
+    try:
+        recorder.wait_for(token, "hit", timeout=5.0)
+        reached = True
+    except RecordTimeout:
+        reached = False
+    statuses = [promised.status for _, promised in response.pushes]
+    verify(reached and statuses == [200],
+           sent="GET /push over HTTP/2 (the app pushes /record, the request's token in the push headers)",
+           expected="the app is called for /record, and its 200 comes on the promised stream",
+           got=f"the app {'was' if reached else 'was not'} called; promised stream statuses {statuses}")
+
+
+@pytest.mark.requirement("ASGI-EXT-PUSH-005")
+def test_the_push_promise_keeps_the_authority(asgi_server: ServerProcess, recorder: Recorder) -> None:
+    response, _ = pushed(asgi_server, recorder)
+    authority = f"{asgi_server.host}:{asgi_server.port}".encode()
+    got = [dict(headers).get(b":authority") for headers, _ in response.pushes]
+    verify(bool(got) and all(value == authority for value in got),
+           sent=f"GET /push over HTTP/2 with :authority {authority.decode()}",
+           expected=f"the PUSH_PROMISE's :authority {authority!r}", got=repr(got))
