@@ -17,7 +17,8 @@ Scenarios (the first path segment picks one; parameters in the query string):
   /send       ?kind=NAME (repeatable, in order; see SENDS)&size=N (for large-*)&count=N (for
               sequence): accepts, sends those, then waits for the client to close
   /close      ?code=N&reason=TEXT (either may be left out; reason-none=1 sends reason None):
-              accepts, closes, then reports what receive() gives and what a send does after it
+              accepts, closes, then reports what receive() gives and what a send does after it;
+              &settle=1 lets the closing handshake end (see close()) before that send
   /deny       ?code=N: closes before accepting, then reports what receive() gives
   /deny-http  ?status=N&header=NAME:VALUE&body=TEXT&parts=N&omit=headers|body&then=accept:
               the denial response (websocket.http.response.start and .body, the body cut in
@@ -53,6 +54,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 AFTER_CLOSE_WAIT = 3.0  # seconds the app waits in receive() after its own close or denial
+SETTLE_WAIT = 1.0  # /close?settle=1: the longest the app waits for the closing handshake to end
 SHORT = 256  # values up to this length are described in full, longer ones by length and sha256
 DENIAL_EXTENSION = "websocket.http.response"
 TEXT_SAMPLE = "héllo wörld ✓ 🌍"
@@ -277,6 +279,11 @@ async def close(scope: Scope, receive: Receive, send: Send) -> None:
     record(probe_token, "close", **await try_send(send, message))
     after = await receive_within(receive, AFTER_CLOSE_WAIT)
     record(probe_token, "after-close", message=event_summary(after))
+    if query.get("settle"):
+        # A server may hand over the disconnect as soon as the app closes, before the client has
+        # answered: a second receive() (the end of the connection, or nothing within a second)
+        # lets the closing handshake finish, so that the send below is on a closed connection.
+        await receive_within(receive, SETTLE_WAIT)
     record(probe_token, "send-after-close", **await try_send(send, {"type": "websocket.send", "text": "too late"}))
 
 

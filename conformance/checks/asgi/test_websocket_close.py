@@ -240,10 +240,11 @@ def test_the_app_is_told_of_the_disconnect_after_its_close(ws: WsServer) -> None
 @pytest.mark.requirement("ASGI-WS-CLOSE-007")
 def test_send_after_the_apps_close_raises_oserror_from_2_4(ws: WsServer) -> None:
     ws.require_version("2.4", "an OSError from send() on a closed connection")
-    outcome = app_closes(ws, [("code", 4000)], "code-4000")
-    sent_after = ws.reported(outcome["token"], "send-after-close", timeout=APP_WAITS_AFTER_CLOSE + 3)
+    outcome = app_closes(ws, [("code", 4000), ("settle", 1)], "send-after")
+    sent_after = ws.reported(outcome["token"], "send-after-close", timeout=APP_WAITS_AFTER_CLOSE + 5)
     verify(sent_after.get("oserror") is True,
-           sent="(the app sends websocket.close, waits for receive() to end, then sends a message)",
+           sent="(the app sends websocket.close; once it has received websocket.disconnect and the closing "
+                "handshake is over, it sends a message)",
            expected="send() raises a subclass of OSError",
            got=f"send() raised {sent_after['raised']}: {sent_after.get('message')}" if sent_after.get("raised") else
            "send() returned without raising")
