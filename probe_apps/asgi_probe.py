@@ -49,6 +49,9 @@ Scenarios (each does one thing; the first path segment picks it):
                    advertises http.response.trailers; 501 otherwise
   /push            pushes /record with the request's token (http.response.push between start and
                    body) where the scope advertises the extension; 501 otherwise
+  /early-hint      ?when=before|after: an early hint before or after the response start, where the
+                   scope advertises http.response.early_hint (501 otherwise); the body ends with
+                   "accepted" or the name of the exception send() raised
   /state           the request scope's `state`; ?mutate=1 then changes the copy (a top-level
                    key, and the shared list "probe.bucket")
   /record          ?event=NAME: one record to the recorder, the worker's pid in the response
@@ -483,6 +486,36 @@ async def push(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": b"the pushing response"})
 
 
+async def early_hint(scope: Scope, receive: Receive, send: Send) -> None:
+    """An early hint (Link: </probe.css>; rel=preload), ?when=before|after the response start,
+    where the scope advertises http.response.early_hint; 501 otherwise. Whether send() raised is
+    in the x-probe-early-hint response header."""
+    await read_body(receive)
+    if "http.response.early_hint" not in (scope.get("extensions") or {}):
+        await respond(send, b"http.response.early_hint is not advertised", status=501)
+        return
+    hint = {"type": "http.response.early_hint", "links": [b"</probe.css>; rel=preload; as=style"]}
+    outcome = b"accepted"
+    if params(scope).get("when") == "before":
+        try:
+            await send(hint)
+        except Exception as error:  # reported, not judged
+            outcome = type(error).__name__.encode()
+    start = {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]}
+    if params(scope).get("when") != "before":
+        start["headers"].append((b"x-probe-early-hint", b"sent-after-start"))
+        await send(start)
+        try:
+            await send(hint)
+        except Exception as error:
+            outcome = type(error).__name__.encode()
+        await send({"type": "http.response.body", "body": b"early hint " + outcome})
+        return
+    start["headers"].append((b"x-probe-early-hint", outcome))
+    await send(start)
+    await send({"type": "http.response.body", "body": b"early hint " + outcome})
+
+
 async def upload_watch(scope: Scope, receive: Receive, send: Send) -> None:
     probe_token = token(scope)
     record(probe_token, "upload-watch.started")
@@ -547,6 +580,7 @@ SCENARIOS: dict[str, Callable[[Scope, Receive, Send], Awaitable[None]]] = {
     "/loop": loop_of_request,
     "/wait-disconnect": wait_disconnect,
     "/upload-watch": upload_watch,
+    "/early-hint": early_hint,
     "/push": push,
     "/trailers": trailers,
     "/pathsend": pathsend,
