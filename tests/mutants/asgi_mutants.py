@@ -1163,3 +1163,8 @@ def _authority_changed(scope: Scope, receive: Receive, send: Send) -> tuple[Rece
 
 
 push_authority_changed = http_mutant(_authority_changed, path="/push")
+
+early_hint_not_advertised = scope_mutant(
+    lambda scope: (scope.get("extensions") or {}).pop("http.response.early_hint", None))
+early_hints_dropped = http_mutant(sends(lambda m: None if m["type"] == "http.response.early_hint" else m),
+                                  path="/early-hint")

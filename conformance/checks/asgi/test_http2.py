@@ -228,3 +228,27 @@ def test_the_push_promise_keeps_the_authority(asgi_server: ServerProcess, record
     verify(bool(got) and all(value == authority for value in got),
            sent=f"GET /push over HTTP/2 with :authority {authority.decode()}",
            expected=f"the PUSH_PROMISE's :authority {authority!r}", got=repr(got))
+
+
+# --- early hints (extensions.rst, "Early Hints"), where offered: reported -----------------------
+
+
+@pytest.mark.requirement("ASGI-EXT-EARLYHINT-001")
+def test_whether_early_hints_are_offered_is_reported(asgi_server: ServerProcess,
+                                                      observe: Callable[[str], None]) -> None:
+    scope = scope_of(h2(asgi_server, H2Request(path="/scope"))[0])
+    offered = "http.response.early_hint" in (scope.get("extensions") or {})
+    observe("http.response.early_hint " + ("advertised" if offered else "not advertised") + " over HTTP/2")
+
+
+@pytest.mark.requirement("ASGI-EXT-EARLYHINT-005")
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_what_an_early_hint_does_is_reported(asgi_server: ServerProcess, when: str,
+                                             observe: Callable[[str], None]) -> None:
+    response = h2(asgi_server, H2Request(path=f"/early-hint?when={when}"))[0]
+    if response.status == 501:
+        pytest.skip("not applicable: the server does not advertise http.response.early_hint over HTTP/2")
+    hints = [dict(block).get(b"link") for block in response.informational if dict(block).get(b":status") == b"103"]
+    outcome = response.body.removeprefix(b"early hint ").decode(errors="replace")
+    verdict = "accepted it" if outcome == "accepted" else f"raised {outcome}"
+    observe(f"early hint {when} the response start: send() {verdict}; 103 responses with Link {hints or 'none'}")
