@@ -10,7 +10,7 @@ Scenarios (each does one thing; the first path segment picks it):
                    "startup-failed" / "shutdown-failed" (sends that event with a message; with
                    "-bare" appended, without one);
                    where the scope has `state`, startup puts "probe.lifespan" and a shared
-                   list "probe.bucket" in it
+                   list "probe.bucket" in it, and "probe.late" right after startup.complete
   CONFORMANCE_ASGI_STYLE=legacy  the module's `app` is the probe in the legacy (ASGI 2,
                    double-callable) form, which reports each of its two calls
   /ready           200, for the launcher's readiness probe
@@ -138,6 +138,8 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
             await sleep(delay)
             startup_complete_sent = True
             await send({"type": "lifespan.startup.complete"})
+            if isinstance(scope.get("state"), dict):  # added after startup: seen only by per-request copies
+                scope["state"]["probe.late"] = "added-after-startup-complete"
         elif message["type"] == "lifespan.shutdown":
             await sleep(delay)
             if mode.startswith("shutdown-failed"):
