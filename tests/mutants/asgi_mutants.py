@@ -1168,3 +1168,35 @@ early_hint_not_advertised = scope_mutant(
     lambda scope: (scope.get("extensions") or {}).pop("http.response.early_hint", None))
 early_hints_dropped = http_mutant(sends(lambda m: None if m["type"] == "http.response.early_hint" else m),
                                   path="/early-hint")
+
+
+# --- state copied once; a scope reused on a connection ------------------------------------------
+
+_snapshot: dict[str, Any] = {}
+
+
+async def state_copied_once_at_startup(scope: Scope, receive: Receive, send: Send) -> None:
+    """Hands every request a copy of the state as it was when startup completed."""
+    if scope["type"] == "lifespan":
+        state = scope.get("state")
+
+        async def snapshotting(message: Message) -> None:
+            if message["type"] == "lifespan.startup.complete" and isinstance(state, dict):
+                _snapshot["state"] = dict(state)
+            await send(message)
+
+        await probe(scope, receive, snapshotting)
+        return
+    if scope["type"] == "http" and "state" in _snapshot:
+        scope = {**scope, "state": dict(_snapshot["state"])}
+    await probe(scope, receive, send)
+
+
+_first_scope: dict[Any, Scope] = {}
+
+
+async def scope_reused_on_a_connection(scope: Scope, receive: Receive, send: Send) -> None:
+    """Gives every request on a connection the scope of its first request."""
+    if scope["type"] == "http" and scope.get("path", "").startswith("/scope/"):
+        scope = _first_scope.setdefault(tuple(scope.get("client") or ()), scope)
+    await probe(scope, receive, send)

@@ -230,3 +230,20 @@ def test_raw_path_excludes_the_query_string(asgi: RawClient) -> None:
         pytest.skip("not applicable: the server does not provide raw_path (optional)")
     verify(raw_path == b"/scope/q", sent="GET /scope/q?x=1&y=%3F", expected="raw_path b'/scope/q'",
            got=repr(raw_path))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-026")
+def test_each_request_on_a_connection_gets_its_own_scope(asgi: RawClient) -> None:
+    paths = ["/scope/first", "/scope/second"]
+    got = []
+    with asgi.connect() as sock:
+        for index, path in enumerate(paths):
+            last = index == len(paths) - 1
+            extra = "Connection: close\r\n" if last else ""
+            try:
+                sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}\r\n".encode())
+            except OSError:
+                pytest.skip("not applicable: the server closed the connection after the first response")
+            got.append(revive(read_response(sock).json()["scope"]).get("path"))
+    verify(got == paths, sent="GET /scope/first, then GET /scope/second on the same connection",
+           expected="two calls of the app, each with its own request's path", got=repr(got))

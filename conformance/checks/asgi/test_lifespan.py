@@ -431,3 +431,15 @@ def test_a_shutdown_failure_without_message_is_handled(dedicated_server: Callabl
            expected=f"the server terminates (within {SHUTDOWN_WAIT:g} s), with no KeyError",
            got=f"{'terminated' if terminated else 'still running'}; KeyError "
                f"{'in' if 'KeyError' in log else 'not in'} its output")
+
+
+@pytest.mark.requirement("ASGI-STATE-008")
+def test_whether_late_state_reaches_requests_is_reported(asgi_server: ServerProcess, asgi_http: httpx.Client,
+                                                         recorder: Recorder, server_spec: ServerSpec,
+                                                         observe: Callable[[str], None]) -> None:
+    """Informational: the probe adds "probe.late" to the lifespan state right after startup.complete."""
+    lifespan_state(recorder, asgi_server, server_spec)
+    state = request_state(asgi_http)
+    seen = isinstance(state, dict) and "probe.late" in state
+    observe("a key added to the lifespan state after startup.complete is "
+            + ("visible in later requests (copied per request)" if seen else "not visible in later requests"))
