@@ -52,6 +52,8 @@ Scenarios (each does one thing; the first path segment picks it):
   /early-hint      ?when=before|after: an early hint before or after the response start, where the
                    scope advertises http.response.early_hint (501 otherwise); the body ends with
                    "accepted" or the name of the exception send() raised
+  /flood           ?mib=N: N MiB in 64 KiB parts as fast as send() returns, each MiB reported,
+                   then how it ended (all sent, or what send() raised)
   /state           the request scope's `state`; ?mutate=1 then changes the copy (a top-level
                    key, and the shared list "probe.bucket")
   /record          ?event=NAME: one record to the recorder, the worker's pid in the response
@@ -518,6 +520,25 @@ async def early_hint(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": b"early hint " + outcome})
 
 
+async def flood(scope: Scope, receive: Receive, send: Send) -> None:
+    """Streams ?mib=N MiB in 64 KiB parts as fast as send() returns, reporting each MiB, then
+    reports how it ended: every part sent, or send() raised."""
+    await read_body(receive)
+    probe_token, part = token(scope), b"x" * 65536
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    sent, raised = 0, None
+    try:
+        for _ in range(int(params(scope).get("mib", "64")) * 16):
+            await send({"type": "http.response.body", "body": part, "more_body": True})
+            sent += 1
+            if sent % 16 == 0:
+                record(probe_token, "flood.progress", mib=sent // 16)
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    except Exception as error:  # a 2.4 server raises once the client has gone
+        raised = type(error).__name__
+    record(probe_token, "flood.done", parts=sent, raised=raised)
+
+
 async def upload_watch(scope: Scope, receive: Receive, send: Send) -> None:
     probe_token = token(scope)
     record(probe_token, "upload-watch.started")
@@ -582,6 +603,7 @@ SCENARIOS: dict[str, Callable[[Scope, Receive, Send], Awaitable[None]]] = {
     "/loop": loop_of_request,
     "/wait-disconnect": wait_disconnect,
     "/upload-watch": upload_watch,
+    "/flood": flood,
     "/early-hint": early_hint,
     "/push": push,
     "/trailers": trailers,
