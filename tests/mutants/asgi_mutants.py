@@ -1200,3 +1200,21 @@ async def scope_reused_on_a_connection(scope: Scope, receive: Receive, send: Sen
     if scope["type"] == "http" and scope.get("path", "").startswith("/scope/"):
         scope = _first_scope.setdefault(tuple(scope.get("client") or ()), scope)
     await probe(scope, receive, send)
+
+
+def _stuck_after_three_mib(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    """A send() that, once 3 MiB are out, waits for a drain that never comes."""
+    parts = 0
+
+    async def stuck(message: Message) -> None:
+        nonlocal parts
+        if message["type"] == "http.response.body":
+            parts += 1
+            if parts > 48:
+                await asyncio.Event().wait()
+        await send(message)
+
+    return receive, stuck
+
+
+send_stuck_after_the_client_left = http_mutant(_stuck_after_three_mib, path="/flood")

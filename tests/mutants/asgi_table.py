@@ -124,6 +124,8 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
     asgi("body_as_bytearray", "ASGI-HTTP-REQ-003", BODY + "test_request_bodies_are_bytes"),
     asgi("more_body_as_int", "ASGI-HTTP-REQ-004", BODY + "test_more_body_is_a_bool"),
     asgi("request_event_after_body", "ASGI-HTTP-REQ-006", DISC + "test_no_request_event_follows_the_last_one"),
+    asgi("send_stuck_after_the_client_left", "ASGI-GEN-013",
+         DISC + "test_a_send_waiting_on_a_client_that_left_returns"),
     asgi("app_cancelled_at_disconnect", "ASGI-GEN-026", DISC + "test_the_app_may_clean_up_after_disconnect"),
     # extensions
     asgi("extension_not_a_dict", "ASGI-GEN-024", EXT + "test_extensions_are_a_dict_of_dicts"),

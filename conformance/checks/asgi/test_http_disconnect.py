@@ -220,3 +220,28 @@ def test_a_streaming_app_learns_that_the_client_hung_up(asgi: RawClient, recorde
            sent="GET /stream-until-disconnect (a part every 50 ms, receive() between parts); the client reads "
                 "the first part and hangs up",
            expected="receive() gives http.disconnect", got=f"receive() gave {got['got']} after {got['parts']} parts")
+
+
+@pytest.mark.requirement("ASGI-GEN-013")
+def test_a_send_waiting_on_a_client_that_left_returns(asgi: RawClient, recorder: Recorder,
+                                                      observe: Callable[[str], None]) -> None:
+    token = recorder.new_token()
+    with asgi.connect() as sock:
+        sock.sendall(request_line("/flood?mib=64", token))
+        progress = 0
+        while not recorder.records(token) or recorder.records(token)[-1].event != "flood.done":
+            try:  # the client reads nothing; it waits until the app stops getting anywhere
+                progress = len(recorder.wait_for(token, "flood.progress", timeout=0.3, count=progress + 1))
+            except RecordTimeout:
+                break
+    try:
+        done = recorder.wait_for(token, "flood.done", timeout=5.0)[0].data
+    except RecordTimeout:
+        done = None
+    observe(f"send() stalled after {progress} MiB with the client not reading" if done is None or progress < 64
+            else "the server took all 64 MiB without making send() wait")
+    verify(done is not None,
+           sent="GET /flood?mib=64 (64 KiB parts as fast as send() returns); the client reads nothing and, once "
+                "the app's progress stalls, closes the connection",
+           expected="the app's pending send() returns or raises, and the app finishes (within 5 s)",
+           got=f"the app was still in send() 5 s after the close, having sent {progress} MiB")
