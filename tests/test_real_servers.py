@@ -140,6 +140,9 @@ REFERENCES = {
                 "gunicorn's asgi worker appends the host header made from :authority at the end, not the start",
             H2 + "test_no_trailers_without_te_trailers":
                 "gunicorn's asgi worker sends trailers to an HTTP/2 client that did not send TE: trailers",
+            DISC + "test_a_send_waiting_on_a_client_that_left_returns":
+                "gunicorn's asgi worker leaves a send() that waits for the client to read blocked for good once "
+                "the client closes (HTTP/1.1: FlowControl.drain waits on an event only resume_writing sets)",
         }),
         # Raises for every invalid event the probe sends.
         Reference(("--server-cmd=hypercorn --bind {host}:{port} --worker-class asyncio {app}", "--interface=asgi"), {
