@@ -25,10 +25,8 @@ def mutant_command(mutant: Mutant) -> str:
 
 
 def mutant_variants(mutant: Mutant) -> list[str]:
-    """The base server's launch variants (TLS, root path), serving the mutant."""
-    if mutant.server:
-        return []
-    variants = lookup(BASE_SERVER[mutant.interface]).variants
+    """The launch variants (TLS, root path) serving the mutant: its own, else its base server's."""
+    variants = mutant.variants or ({} if mutant.server else lookup(BASE_SERVER[mutant.interface]).variants)
     return [f"--server-variant={name}={command.replace('{app}', mutant.app)}" for name, command in variants.items()]
 
 

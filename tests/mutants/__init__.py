@@ -19,6 +19,7 @@ class Mutant:
     kills: tuple[str, ...] = ()
     observes: dict[str, str] = field(default_factory=dict)  # check -> text its observation must contain
     server: str = ""  # the launch command with {app}, when the default server cannot show the fault
+    variants: dict[str, str] = field(default_factory=dict)  # its launch variants (tls, root_path), with {app}
 
     @property
     def name(self) -> str:
@@ -34,6 +35,7 @@ def wsgi(name: str, breaks: str, *kills: str, server: str = "", observes: dict[s
                   {f"wsgi/{k}": v for k, v in (observes or {}).items()}, server=server)
 
 
-def asgi(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = None, server: str = "") -> Mutant:
+def asgi(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = None, server: str = "",
+         variants: dict[str, str] | None = None) -> Mutant:
     return Mutant(f"tests.mutants.asgi_mutants:{name}", breaks, tuple(f"asgi/{k}" for k in kills),
-                  {f"asgi/{k}": v for k, v in (observes or {}).items()}, server=server)
+                  {f"asgi/{k}": v for k, v in (observes or {}).items()}, server=server, variants=variants or {})
