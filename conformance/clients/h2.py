@@ -1,4 +1,5 @@
-"""An HTTP/2 client over cleartext TCP with prior knowledge (h2c), built on the h2 library.
+"""An HTTP/2 client, over cleartext TCP with prior knowledge (h2c) or over TLS where ALPN picks h2,
+built on the h2 library.
 
 Rules: one connection per exchange, on which every request of the exchange goes out at once, each
 on its own stream (so concurrency is real); what comes back is kept per stream as received:
@@ -9,6 +10,7 @@ read has a deadline.
 from __future__ import annotations
 
 import socket
+import ssl
 import time
 from dataclasses import dataclass, field
 
@@ -22,6 +24,16 @@ Headers = list[tuple[bytes, bytes]]
 
 class H2Error(AssertionError):
     """The HTTP/2 exchange could not be completed: no preface answer, a reset stream, a timeout."""
+
+
+class NoHTTP2(H2Error):
+    """The server does not speak HTTP/2 on this connection (ALPN chose something else)."""
+
+
+def alpn_context(context: ssl.SSLContext) -> ssl.SSLContext:
+    """``context``, offering h2 (and http/1.1) by ALPN."""
+    context.set_alpn_protocols(["h2", "http/1.1"])
+    return context
 
 
 @dataclass
@@ -50,21 +62,26 @@ class H2Response:
         return [value for key, value in self.headers if key.lower() == name]
 
 
-def exchange(host: str, port: int, requests: list[H2Request], timeout: float = 5.0) -> list[H2Response]:
-    """Send every request at once on one h2c connection; return the responses in request order."""
+def exchange(host: str, port: int, requests: list[H2Request], timeout: float = 5.0,
+             tls: ssl.SSLContext | None = None) -> list[H2Response]:
+    """Send every request at once on one connection (h2c, or TLS with ``tls``); return the responses
+    in request order. Over TLS, a server whose ALPN does not pick h2 raises NoHTTP2."""
     connection = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding=None))
     connection.initiate_connection()
     responses: dict[int, H2Response] = {}
     ended: set[int] = set()
     waiting: set[int] = set()  # the streams to see end: the requests', and any pushed ones
-    with socket.create_connection((host, port), timeout=timeout) as sock:
+    with socket.create_connection((host, port), timeout=timeout) as plain:
+        sock = tls.wrap_socket(plain, server_hostname=host) if tls else plain
+        if tls and sock.selected_alpn_protocol() != "h2":
+            raise NoHTTP2(f"ALPN picked {sock.selected_alpn_protocol()!r}, not h2")
         order = []
         for request in requests:
             stream_id = connection.get_next_available_stream_id()
             order.append(stream_id)
             waiting.add(stream_id)
             responses[stream_id] = H2Response()
-            pseudo = [(b":method", request.method.encode()), (b":scheme", b"http"),
+            pseudo = [(b":method", request.method.encode()), (b":scheme", b"https" if tls else b"http"),
                       (b":authority", (request.authority or f"{host}:{port}").encode()),
                       (b":path", request.path.encode())]
             connection.send_headers(stream_id, pseudo + request.headers, end_stream=not request.body)
