@@ -1218,3 +1218,8 @@ def _stuck_after_three_mib(scope: Scope, receive: Receive, send: Send) -> tuple[
 
 
 send_stuck_after_the_client_left = http_mutant(_stuck_after_three_mib, path="/flood")
+
+# The same faults, over HTTP/2 on TLS (hypercorn's TLS, see asgi_table.py).
+http_version_2_as_2_0_on_tls = http_version_2_as_2_0
+scheme_http_over_http2_on_tls = scheme_http_over_tls
+pseudo_headers_kept_on_tls = pseudo_headers_kept

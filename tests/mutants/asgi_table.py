@@ -22,6 +22,8 @@ UVICORN_HTTPTOOLS = "uvicorn --host {host} --port {port} --http httptools {app}"
 UVICORN_LIFESPAN_ON = "uvicorn --host {host} --port {port} --http h11 --lifespan on {app}"
 # HTTP/2 (h2c) and trailers: hypercorn; gunicorn's asgi worker with h2 for what hypercorn gets wrong.
 HYPERCORN = "hypercorn --bind {host}:{port} --worker-class asyncio {app}"
+HYPERCORN_TLS = {"tls": "hypercorn --bind {host}:{port} --worker-class asyncio --certfile {certfile} "
+                        "--keyfile {keyfile} {app}"}
 GUNICORN_ASGI_H2 = ("gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
                     "--http-protocols h2,h1 --http2-cleartext both {app}")
 
@@ -181,6 +183,12 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
          VARIANTS + "test_root_path_is_the_mount_point_the_server_was_given"),
     asgi("root_path_kept_out_of_path", "ASGI-HTTP-SCOPE-015",
          observes={VARIANTS + "test_how_path_relates_to_root_path_is_reported": "does not include the root path"}),
+    asgi("http_version_2_as_2_0_on_tls", "ASGI-HTTP-SCOPE-004", VARIANTS + "test_http_version_is_2_over_tls",
+         server=HYPERCORN, variants=HYPERCORN_TLS),
+    asgi("scheme_http_over_http2_on_tls", "ASGI-HTTP-SCOPE-006", VARIANTS + "test_scheme_is_https_over_http2_on_tls",
+         server=HYPERCORN, variants=HYPERCORN_TLS),
+    asgi("pseudo_headers_kept_on_tls", "ASGI-HTTP-SCOPE-021", VARIANTS + "test_no_pseudo_headers_over_http2_on_tls",
+         server=HYPERCORN, variants=HYPERCORN_TLS),
     # disconnect
     asgi("unread_body_handed_over", "ASGI-HTTP-DISC-005",
          observes={DISC + "test_receive_after_a_response_that_left_the_body_unread_is_reported":

@@ -1,6 +1,6 @@
 """The scope of a server started another way, by the adapter's launch variants: over TLS with a
-certificate made here (www.rst "scheme"; tls.rst), and mounted at a root path (www.rst
-"root_path", "WSGI Compatibility").
+certificate made here (www.rst "scheme"; tls.rst), over HTTP/2 on that TLS where ALPN picks h2
+(www.rst "HTTP"), and mounted at a root path (www.rst "root_path", "WSGI Compatibility").
 
 Each variant is a dedicated instance; a server whose adapter has no such variant (a --server-cmd
 server, or one that cannot be started that way) is reported not applicable.
@@ -8,6 +8,7 @@ server, or one that cannot be started that way) is reported not applicable.
 
 from __future__ import annotations
 
+import json
 import socket
 import ssl
 from collections.abc import Callable, Iterator
@@ -17,7 +18,9 @@ import pytest
 import trustme
 from cryptography.hazmat.primitives import serialization
 
+from conformance.clients.h2 import H2Request, NoHTTP2, alpn_context, exchange
 from conformance.clients.raw import RawClient, read_response
+from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
 from conformance.probing import fetch_scope
 from conformance.servers import ServerSpec
@@ -46,18 +49,40 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, d
 
 
 @pytest.fixture(scope="module")
-def tls_scope(dedicated_server: Callable, server_spec: ServerSpec,
-              certificate: tuple[trustme.CA, dict[str, str]]) -> Iterator[dict]:
-    """The scope of GET /scope over TLS (certificate verified), from a dedicated TLS instance."""
+def tls_server(dedicated_server: Callable, server_spec: ServerSpec,
+               certificate: tuple[trustme.CA, dict[str, str]]) -> Iterator[tuple[ServerProcess, trustme.CA]]:
+    """A dedicated instance started by the adapter's tls variant, and the CA that trusts it."""
     needs_variant(server_spec, "tls")
     ca, files = certificate
+    with dedicated_server("asgi", variant="tls", values=files) as server:
+        yield server, ca
+
+
+def trusting(ca: trustme.CA) -> ssl.SSLContext:
     context = ssl.create_default_context()
     ca.configure_trust(context)
-    with dedicated_server("asgi", variant="tls", values=files) as server:
-        with socket.create_connection((server.host, server.port), timeout=5.0) as plain:
-            with context.wrap_socket(plain, server_hostname=server.host) as sock:
-                sock.sendall(b"GET /scope HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % server.host.encode())
-                yield revive(read_response(sock).json()["scope"])
+    return context
+
+
+@pytest.fixture(scope="module")
+def tls_scope(tls_server: tuple[ServerProcess, trustme.CA]) -> dict:
+    """The scope of GET /scope over TLS (HTTP/1.1, the certificate verified)."""
+    server, ca = tls_server
+    with socket.create_connection((server.host, server.port), timeout=5.0) as plain:
+        with trusting(ca).wrap_socket(plain, server_hostname=server.host) as sock:
+            sock.sendall(b"GET /scope HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % server.host.encode())
+            return revive(read_response(sock).json()["scope"])
+
+
+@pytest.fixture(scope="module")
+def h2_tls_scope(tls_server: tuple[ServerProcess, trustme.CA]) -> dict:
+    """The scope of GET /scope over HTTP/2 on TLS (ALPN h2); not applicable where ALPN picks HTTP/1.1."""
+    server, ca = tls_server
+    try:
+        response = exchange(server.host, server.port, [H2Request(path="/scope")], tls=alpn_context(trusting(ca)))[0]
+    except NoHTTP2 as error:
+        pytest.skip(f"not applicable: no HTTP/2 over TLS ({error})")
+    return revive(json.loads(response.body)["scope"])
 
 
 @pytest.mark.requirement("ASGI-HTTP-SCOPE-006")
@@ -97,3 +122,22 @@ def test_how_path_relates_to_root_path_is_reported(root_path_scope: dict, observ
     includes = isinstance(path, str) and path.startswith(ROOT_PATH)
     observe(f"with root_path {root_path_scope.get('root_path')!r}, a request for {ROOT_PATH}/scope/x gives path "
             f"{path!r} ({'includes' if includes else 'does not include'} the root path), raw_path {raw_path!r}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-004")
+def test_http_version_is_2_over_tls(h2_tls_scope: dict) -> None:
+    verify(h2_tls_scope.get("http_version") == "2", sent="GET /scope over HTTP/2 on TLS (ALPN h2)",
+           expected="http_version '2'", got=repr(h2_tls_scope.get("http_version")))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-006")
+def test_scheme_is_https_over_http2_on_tls(h2_tls_scope: dict) -> None:
+    verify(h2_tls_scope.get("scheme") == "https", sent="GET /scope over HTTP/2 on TLS (ALPN h2)",
+           expected="scheme 'https'", got=repr(h2_tls_scope.get("scheme", "<absent>")))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-021")
+def test_no_pseudo_headers_over_http2_on_tls(h2_tls_scope: dict) -> None:
+    pseudo = [bytes(name) for name, _ in h2_tls_scope.get("headers", []) if bytes(name).startswith(b":")]
+    verify(not pseudo, sent="GET /scope over HTTP/2 on TLS (:method, :scheme, :authority, :path)",
+           expected="no header name starting with ':' in scope['headers']", got=repr(pseudo))
