@@ -71,8 +71,9 @@ def exchange(host: str, port: int, requests: list[H2Request], timeout: float = 5
     responses: dict[int, H2Response] = {}
     ended: set[int] = set()
     waiting: set[int] = set()  # the streams to see end: the requests', and any pushed ones
-    with socket.create_connection((host, port), timeout=timeout) as plain:
-        sock = tls.wrap_socket(plain, server_hostname=host) if tls else plain
+    plain = socket.create_connection((host, port), timeout=timeout)
+    # wrap_socket takes over the descriptor: the TLS socket is the one to close, however this ends.
+    with tls.wrap_socket(plain, server_hostname=host) if tls else plain as sock:
         if tls and sock.selected_alpn_protocol() != "h2":
             raise NoHTTP2(f"ALPN picked {sock.selected_alpn_protocol()!r}, not h2")
         order = []
