@@ -226,6 +226,20 @@ def test_a_failed_startup_stops_the_server_with_the_apps_message(failed_startup:
                f"(exit code {failed_startup['code']}); message {'in' if logged else 'not in'} its output")
 
 
+def terminates_on_its_stop_signal(server: ServerProcess, spec: ServerSpec) -> bool:
+    """Send the server the signal its users stop it with; whether it ended within SHUTDOWN_WAIT.
+    Whatever is left is stopped afterwards."""
+    assert server.process is not None
+    server.process.send_signal(spec.stop_signal)
+    try:
+        server.process.wait(timeout=SHUTDOWN_WAIT)
+        return True
+    except subprocess.TimeoutExpired:
+        return False
+    finally:
+        server.stop()
+
+
 @pytest.mark.requirement("ASGI-LS-011")
 def test_a_failed_shutdown_is_printed_and_the_server_terminates(dedicated_server: Callable, recorder: Recorder,
                                                                 server_spec: ServerSpec) -> None:
@@ -233,14 +247,7 @@ def test_a_failed_shutdown_is_printed_and_the_server_terminates(dedicated_server
         pytest.skip(f"not applicable: {server_spec.name} sends no lifespan scope")
     with dedicated_server("asgi", {LIFESPAN_MODE: "shutdown-failed"}) as server:
         startup_records(recorder, server, server_spec)
-        assert server.process is not None
-        server.process.send_signal(server_spec.stop_signal)
-        try:
-            server.process.wait(timeout=SHUTDOWN_WAIT)
-            terminated = True
-        except subprocess.TimeoutExpired:
-            terminated = False
-        server.stop()
+        terminated = terminates_on_its_stop_signal(server, server_spec)
         events = lifespan_events(recorder, server)
         log = server.log_text()
     if "lifespan.shutdown" not in events:
@@ -415,14 +422,7 @@ def test_a_shutdown_failure_without_message_is_handled(dedicated_server: Callabl
         pytest.skip(f"not applicable: {server_spec.name} sends no lifespan scope")
     with dedicated_server("asgi", {LIFESPAN_MODE: "shutdown-failed-bare"}) as server:
         startup_records(recorder, server, server_spec)
-        assert server.process is not None
-        server.process.send_signal(server_spec.stop_signal)
-        try:
-            server.process.wait(timeout=SHUTDOWN_WAIT)
-            terminated = True
-        except subprocess.TimeoutExpired:
-            terminated = False
-        server.stop()
+        terminated = terminates_on_its_stop_signal(server, server_spec)
         events, log = lifespan_events(recorder, server), server.log_text()
     if "lifespan.shutdown" not in events:
         pytest.skip("not applicable here: no lifespan.shutdown arrived (see ASGI-LS-009)")
