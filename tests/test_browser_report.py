@@ -1,5 +1,5 @@
 """The HTML report and the matrix page as a person sees them: opened in headless Chromium (Debian's
-``chromium``, which .ci/run installs), the numbers on screen compared with the results JSON, the
+``chromium``, which scripts/setup-dev.sh installs), the numbers on screen compared with the results JSON, the
 filters driven, and a screenshot of each kept under artifacts/ (git-ignored).
 
 The report checked is that of a real run: wsgiref serving a probe app with REQUEST_METHOD broken
@@ -33,7 +33,7 @@ from tests.test_gate import BROKEN_APP
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = REPO / "artifacts"
 pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium; .ci/run installs it)"
+    CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium; scripts/setup-dev.sh installs it)"
 )
 
 
