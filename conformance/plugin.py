@@ -17,13 +17,14 @@ import httpx
 import pytest
 
 from conformance import catalogue as catalogue_module
+from conformance import gate
 from conformance.catalogue import CatalogueError, Requirement
 from conformance.clients.raw import RawClient, WireError
 from conformance.coverage import CHECKS_DIR, requirements_by_check
 from conformance.errors import EXIT_HARNESS_ERROR, HarnessError
 from conformance.launcher import ServerProcess
 from conformance.recorder import Recorder, RecordTimeout
-from conformance.report import expectations, results, terminal
+from conformance.report import results, terminal
 from conformance.report.expectations import Expectation, ExpectationsError
 from conformance.servers import ServerSpec, custom_server, lookup
 from conformance.session import ConformanceRun
@@ -96,14 +97,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _expectations(config: pytest.Config) -> dict[str, Expectation]:
-    """The expected failures: --expect's file, else the file --update-expectations rewrites (if any)."""
-    path = config.getoption("expect")
-    update = config.getoption("update_expectations")
-    if path is None and update is not None and Path(update).exists():
-        path = update
-    if path is None:
-        return {}
-    return expectations.load(path, catalogue_module.catalogue(), requirements_by_check())
+    return gate.load(config.getoption("expect"), config.getoption("update_expectations"),
+                     catalogue_module.catalogue(), requirements_by_check())
 
 
 def _ready_timeout(config: pytest.Config) -> float:
@@ -348,7 +343,7 @@ def document(config: pytest.Config) -> dict[str, Any]:
     spec = run.spec
     interfaces = set(spec.interfaces)
     outcomes = list(config.stash[outcomes_key].values())
-    gate = config.stash.get(gate_key, None) or _gate(config)
+    judged = config.stash.get(gate_key, None) or _gate(config)
     doc = results.build(
         catalogue_module.catalogue(),
         outcomes,
@@ -361,10 +356,10 @@ def document(config: pytest.Config) -> dict[str, Any]:
         },
         interfaces=interfaces,
         duration=time.monotonic() - config.stash[started_key],
-        expectations=_row_expectations(config.stash[expected_key], outcomes, gate["entries"]),
+        expectations=gate.by_requirement(config.stash[expected_key], outcomes, judged["entries"]),
     )
     if config.getoption("expect") or config.getoption("update_expectations"):
-        doc["expectations"] = gate
+        doc["expectations"] = judged
     doc["harness"] = {
         "launches": [
             {"interface": s.interface, "pid": s.process.pid if s.process else None, "port": s.port,
@@ -377,60 +372,19 @@ def document(config: pytest.Config) -> dict[str, Any]:
     return doc
 
 
-# --- the gate (--expect, --update-expectations) ---------------------------------------------
+# --- the gate (--expect, --update-expectations): conformance/gate.py ------------------------
 
 
 def _gate(config: pytest.Config) -> dict[str, Any]:
-    """What the gate makes of the run: each expectation's state, and the failures none covers."""
-    expected = config.stash[expected_key]
-    outcomes = list(config.stash[outcomes_key].values())
-    checks = [expectations.CheckResult(o.nodeid, tuple(o.requirement_ids), o.outcome) for o in outcomes]
-    states = expectations.judge(expected.values(), checks)
-    return {
-        "file": config.getoption("expect") or config.getoption("update_expectations"),
-        "entries": [{**e.as_dict(), "state": states[e.key]} for e in expected.values()],
-        "stale": [key for key, state in states.items() if state == expectations.STALE],
-        "not_run": [key for key, state in states.items() if state == expectations.NOT_RUN],
-        "unexpected": sorted({rid for o in outcomes if o.outcome == "failed" and not o.expected_failure
-                              for rid in o.requirement_ids}),
-        "written": None,
-    }
+    file = config.getoption("expect") or config.getoption("update_expectations")
+    return gate.judge(config.stash[expected_key], list(config.stash[outcomes_key].values()), file)
 
 
-def _row_expectations(expected: dict[str, Expectation], outcomes: list[results.CheckOutcome],
-                      entries: list[dict[str, str]]) -> dict[str, dict[str, str]]:
-    """Requirement ID -> the expectation (with its state) that covers it or one of its checks."""
-    by_key = {entry["key"]: entry for entry in entries}
-    rows: dict[str, dict[str, str]] = {}
-    for outcome in outcomes:
-        for expectation in expected.values():
-            if expectation.covers(outcome.nodeid, outcome.requirement_ids):
-                for rid in outcome.requirement_ids:
-                    rows.setdefault(rid, by_key[expectation.key])
-    return rows
-
-
-def _update_expectations(config: pytest.Config, path: str, gate: dict[str, Any]) -> None:
+def _update_expectations(config: pytest.Config, path: str, judged: dict[str, Any]) -> None:
     spec = config.stash[run_key].spec
-    server = f"{spec.name} {spec.version() or ''}".strip()
-    known = catalogue_module.catalogue()
-    describe = {rid: f"fails on {server} (say why here): {r.summary}"
-                for rid, r in known.items() if not r.informational}
-    outcomes = config.stash[outcomes_key].values()
-    checks = [expectations.CheckResult(o.nodeid, tuple(o.requirement_ids), o.outcome) for o in outcomes]
-    entries = expectations.updated(config.stash[expected_key], checks, describe)
     option = "--server-cmd=..." if spec.name == "custom" else f"--server={spec.name}"
-    header = (f"Conformance expectations for {server}: the failures it is known to have.\n"
-              f"Used as: pytest {option} --expect={Path(path).name}   (rewritten by --update-expectations)\n"
-              'Each entry: [REQUIREMENT-ID] or ["check node ID"], reason = "why", issue = "a link" (optional).')
-    try:
-        Path(path).write_text(expectations.dumps(entries, header), encoding="utf-8")
-    except OSError as error:
-        gate["update_error"] = f"cannot write {path}: {error.strerror or error}"
-        return
-    old = set(config.stash[expected_key])
-    gate["written"] = {"file": path, "entries": len(entries), "added": len({e.key for e in entries} - old),
-                       "removed": len(gate["stale"])}
+    gate.rewrite(path, judged, config.stash[expected_key], list(config.stash[outcomes_key].values()),
+                 catalogue_module.catalogue(), server=f"{spec.name} {spec.version() or ''}".strip(), option=option)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -444,13 +398,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         # Whatever pytest made of it (an Exit, or xdist's interruption), a set-up failure has its code.
         session.exitstatus = EXIT_HARNESS_ERROR
     elif config.stash[outcomes_key]:
-        gate = config.stash[gate_key] = _gate(config)
+        judged = config.stash[gate_key] = _gate(config)
         update = config.getoption("update_expectations")
         if update:
-            _update_expectations(config, update, gate)
-            if "update_error" in gate:
+            _update_expectations(config, update, judged)
+            if "update_error" in judged:
                 session.exitstatus = pytest.ExitCode.USAGE_ERROR
-        elif gate["stale"] and session.exitstatus == pytest.ExitCode.OK:
+        elif judged["stale"] and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
     path = config.getoption("report_json")
     if path and (config.stash[outcomes_key] or harness_error):
