@@ -71,6 +71,21 @@ def test_each_server_gets_its_results_page_and_badge_named_by_version(tmp_path: 
     assert [e.name for e in entries] == ["alpha", "phantom"]
 
 
+def test_published_reports_carry_no_ports_process_ids_or_temporary_folders(tmp_path: Path) -> None:
+    document = sample_document("alpha", "1.0")
+    document["harness"]["launches"] = [{"interface": "asgi", "pid": 4242, "port": 40001, "dedicated": False,
+                                        "command": ["alpha", "--port", "40001", "--cert", "/tmp/pytest-7/tls0/c.pem"]}]
+    document["requirements"][0]["detail"] = ("sent: GET / to port 40001 (127.0.0.1:40001, client 127.0.0.1:51234)"
+                                             "; log /tmp/conformance-alpha-x1/alpha.log; read 400012 bytes in 1.40001 s")
+    matrix.write(tmp_path, [ok("alpha", "1.0", document)], keep_others=False)
+    published = json.loads((tmp_path / "alpha-1.0.json").read_text())
+    assert published["harness"]["launches"] == [{"interface": "asgi", "port": "{port}", "dedicated": False,
+                                                 "command": ["alpha", "--port", "{port}", "--cert", "{tmp}/c.pem"]}]
+    assert published["requirements"][0]["detail"] == (
+        "sent: GET / to port {port} (127.0.0.1:{port}, client 127.0.0.1:{port}); log {tmp}/alpha.log; "
+        "read 400012 bytes in 1.40001 s")
+
+
 def test_a_new_version_replaces_the_old_files_and_leaves_other_servers_alone(tmp_path: Path) -> None:
     matrix.write(tmp_path, [ok("alpha", "1.0", sample_document("alpha", "1.0")),
                             ok("beta", "2.0", wsgi_only("beta", "2.0"))], keep_others=False)

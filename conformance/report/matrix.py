@@ -160,6 +160,7 @@ def write(out: Path, outcomes: list[tuple[Entry, dict[str, Any] | None]], *, kee
     rows = dict(previous) if keep_others else {}
     for entry, document in outcomes:
         if document is not None:
+            document = results.published(document)
             stem = f"{entry.name}-{slug(entry.version or 'unknown')}"
             json_path = out / f"{stem}.json"
             results.write(document, json_path)

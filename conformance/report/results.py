@@ -10,6 +10,7 @@ Schema ``conformance-results/1`` (documented in README.md, "Results JSON"):
                   checks: [{nodeid, outcome, duration, detail, expected_failure,
                             failure: {sent, expected, got} (failed checks only)}]}],
   expectations (with --expect) {file, entries, unexpected, stale, not_run}, harness {launches, error}
+  (in reports/, ``published``: ports, process IDs and temporary folders as placeholders)
 
 Every renderer (HTML, Markdown, badge, matrix) reads this document and nothing else: what a
 person needs to read a failure (the spec's sentence, what was sent, expected and got) is in it.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -199,3 +201,30 @@ def load(path: str | Path) -> dict[str, Any]:
 def write(document: dict[str, Any], path: str | Path) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+_LOOPBACK_PORT = re.compile(r"(?<![\d.])(127\.0\.0\.1|localhost|\[::1\]):\d+")
+_TEMP_PATH = re.compile(r"/tmp/[\w.-]+/(?:[\w.-]+/)*([\w.-]+)")
+
+
+def published(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as the matrix publishes it: what changes from run to run with no change in the
+    server (process IDs, the free ports picked, temporary folders) is written as a placeholder, so
+    a regenerated report differs only where the server's behaviour or the timings did."""
+    launches = (document.get("harness") or {}).get("launches", [])
+    own_ports = re.compile("|".join(rf"(?<![\d.]){launch['port']}(?!\d)" for launch in launches) or "(?!)")
+
+    def steady(value: Any) -> Any:
+        if isinstance(value, str):  # a launch's own port is also quoted bare ("GET /environ to port 54637")
+            return _TEMP_PATH.sub(r"{tmp}/\1", own_ports.sub("{port}", _LOOPBACK_PORT.sub(r"\1:{port}", value)))
+        if isinstance(value, list):
+            return [steady(item) for item in value]
+        if isinstance(value, dict):
+            return {key: steady(item) for key, item in value.items()}
+        return value
+
+    copy = steady(document)
+    for launch in (copy.get("harness") or {}).get("launches", []):
+        launch.pop("pid", None)
+        launch["port"] = "{port}"
+    return copy
