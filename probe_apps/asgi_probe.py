@@ -57,6 +57,13 @@ Scenarios (each does one thing; the first path segment picks it):
   /state           the request scope's `state`; ?mutate=1 then changes the copy (a top-level
                    key, and the shared list "probe.bucket")
   /record          ?event=NAME: one record to the recorder, the worker's pid in the response
+  /runtime         what runs the app: whether an asyncio loop is running, its class, the thread
+                   (also in every lifespan record, under "runtime")
+  /reraise-after-disconnect  starts a response, waits for http.disconnect, then sends body parts
+                   until send() raises (at most 50, 10 ms apart); reports what it raised and
+                   re-raises it into the server
+  /zerocopy        ?case=NAME: one of ZEROCOPY_CASES (http.response.zerocopysend of a file of
+                   known bytes, zerocopy_content); 501 where the scope does not advertise it
   /crash           the worker process kills itself (harness tests)
   /hang            ?seconds=S: answers only after S seconds (harness tests)
 """
@@ -71,6 +78,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -125,7 +133,8 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
         raise RuntimeError("probe: this app does not do lifespan (raised on the lifespan scope)")
     while True:
         message = await receive()
-        record(token, str(message.get("type")), scope=describe(scope), message=describe(message), loop=loop_id())
+        record(token, str(message.get("type")), scope=describe(scope), message=describe(message), loop=loop_id(),
+               runtime=runtime())
         if message["type"] == "lifespan.startup":
             if mode == "raise-after-startup":
                 raise RuntimeError("probe: raised on lifespan.startup")
@@ -168,6 +177,17 @@ def _trio() -> Any:
 async def sleep(seconds: float) -> None:
     trio = _trio()
     await (trio.sleep(seconds) if trio else asyncio.sleep(seconds))
+
+
+def runtime() -> dict[str, Any]:
+    """What runs this code: a running asyncio loop (and its class), and on which thread."""
+    try:
+        loop: Any = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    return {"asyncio": loop is not None, "loop": type(loop).__module__ + "." + type(loop).__qualname__ if loop else
+            None, "main_thread": threading.current_thread() is threading.main_thread(),
+            "thread": threading.current_thread().name, "trio": _trio() is not None}
 
 
 def loop_id() -> str:
@@ -569,6 +589,86 @@ async def show_state(scope: Scope, receive: Receive, send: Send) -> None:
     await respond_json(send, payload)
 
 
+async def show_runtime(scope: Scope, receive: Receive, send: Send) -> None:
+    await read_body(receive)
+    await respond_json(send, runtime())
+
+
+async def reraise_after_disconnect(scope: Scope, receive: Receive, send: Send) -> None:
+    """Starts a response, waits for http.disconnect, then sends parts until send() raises; re-raises."""
+    await read_body(receive)
+    probe_token = token(scope)
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"started", "more_body": True})
+    record(probe_token, "waiting")
+    message = await receive_within(receive, 5.0)
+    for attempt in range(50):
+        try:
+            await send({"type": "http.response.body", "body": b"after the client left", "more_body": True})
+        except Exception as error:
+            record(probe_token, "reraise.send", got=received(message), raised=type(error).__name__,
+                   module=type(error).__module__, attempts=attempt + 1)
+            raise
+        await sleep(0.01)
+    record(probe_token, "reraise.send", got=received(message), raised=None, attempts=50)
+
+
+def zerocopy_content(size: int) -> bytes:
+    """The bytes of the file /zerocopy sends (the check computes the same)."""
+    block = hashlib.sha256(b"conformance zerocopysend").digest()
+    return (block * (size // len(block) + 1))[:size]
+
+
+ZEROCOPY_SIZE = 1000
+# What /zerocopy?case=NAME sends after its start: ("body", bytes, more_body), ("seek", position) or
+# ("zerocopy", offset, count, more_body), None meaning the key is left out.
+ZEROCOPY_CASES: dict[str, list[tuple[Any, ...]]] = {
+    "mixed": [("body", b"HEAD-", True), ("zerocopy", 0, 5, True), ("zerocopy", 5, 5, True), ("body", b"-TAIL", False)],
+    "offset": [("zerocopy", 10, 20, False)],
+    "position": [("seek", 7), ("zerocopy", None, None, False)],
+    "count": [("zerocopy", 0, 3, False)],
+    "to-end": [("zerocopy", 100, None, False)],
+    "default-end": [("zerocopy", 0, 10, None), ("linger", 2.0)],
+    "paced": [("zerocopy", 0, 16, True), ("pause", 0.5), ("zerocopy", 16, 16, False)],
+}
+
+
+async def zerocopy(scope: Scope, receive: Receive, send: Send) -> None:
+    """Sends a file with http.response.zerocopysend where the scope advertises it; 501 otherwise.
+    Reports (recorder) whether the file was still open after each send."""
+    await read_body(receive)
+    if "http.response.zerocopysend" not in (scope.get("extensions") or {}):
+        await respond(send, b"http.response.zerocopysend is not advertised", status=501)
+        return
+    path = os.path.join(tempfile.gettempdir(), f"conformance-zerocopy-{ZEROCOPY_SIZE}.bin")
+    if not os.path.exists(path):
+        with open(path + f".{os.getpid()}", "wb") as file:
+            file.write(zerocopy_content(ZEROCOPY_SIZE))
+        os.replace(path + f".{os.getpid()}", path)
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/x-probe")]})
+    open_after: list[bool] = []
+    with open(path, "rb") as file:
+        for step in ZEROCOPY_CASES[params(scope).get("case", "mixed")]:
+            if step[0] == "body":
+                await send({"type": "http.response.body", "body": step[1], "more_body": step[2]})
+            elif step[0] == "seek":
+                file.seek(step[1])
+            elif step[0] in ("pause", "linger"):
+                await sleep(step[1])
+            else:
+                message: dict[str, Any] = {"type": "http.response.zerocopysend", "file": file}
+                for key, value in zip(("offset", "count", "more_body"), step[1:], strict=True):
+                    if value is not None:
+                        message[key] = value
+                await send(message)
+                try:
+                    os.fstat(file.fileno())
+                    open_after.append(not file.closed)
+                except (OSError, ValueError):
+                    open_after.append(False)
+    record(token(scope), "zerocopy.done", open_after=open_after)
+
+
 async def record_event(scope: Scope, receive: Receive, send: Send) -> None:
     record(token(scope), params(scope).get("event", "hit"))
     await respond_json(send, {"pid": os.getpid()})
@@ -611,6 +711,9 @@ SCENARIOS: dict[str, Callable[[Scope, Receive, Send], Awaitable[None]]] = {
     "/stream-until-disconnect": stream_until_disconnect,
     "/state": show_state,
     "/record": record_event,
+    "/runtime": show_runtime,
+    "/reraise-after-disconnect": reraise_after_disconnect,
+    "/zerocopy": zerocopy,
     "/crash": crash,
     "/hang": hang,
 }

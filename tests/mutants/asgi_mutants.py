@@ -1223,3 +1223,62 @@ send_stuck_after_the_client_left = http_mutant(_stuck_after_three_mib, path="/fl
 http_version_2_as_2_0_on_tls = http_version_2_as_2_0
 scheme_http_over_http2_on_tls = scheme_http_over_tls
 pseudo_headers_kept_on_tls = pseudo_headers_kept
+
+
+# --- event value types; what runs the app; an error from send() re-raised ----------------------
+
+
+def _each_request_event(change: Callable[[Message], Message]) -> Callable[[Scope, Receive], Receive]:
+    def wrap(scope: Scope, receive: Receive) -> Receive:
+        async def changed() -> Message:
+            message = await receive()
+            return change(message) if message["type"] == "http.request" else message
+
+        return changed
+
+    return wrap
+
+
+events_carry_a_bytearray = receive_mutant(_each_request_event(
+    lambda message: {**message, "body": bytearray(message.get("body", b""))}))
+events_carry_a_tuple = receive_mutant(_each_request_event(lambda message: {**message, "x-probe-pair": (1, 2)}))
+app_run_under_trio = probe  # served by hypercorn's trio worker (see asgi_table.py)
+
+
+class ClientGone(OSError):
+    """What the emulated send() raises once the client has gone."""
+
+
+def send_error_after_disconnect(caught: bool) -> App:
+    """The probe, whose send() raises ClientGone once receive() has said http.disconnect (as a 2.4
+    server's may); with ``caught``, the error re-raised out of the app is caught and dropped, as
+    the spec asks (an emulation: no installed server raises there), else it reaches uvicorn."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await probe(scope, receive, send)
+            return
+        gone = False
+
+        async def watching() -> Message:
+            nonlocal gone
+            message = await receive()
+            gone = gone or message["type"] == "http.disconnect"
+            return message
+
+        async def raising(message: Message) -> None:
+            if gone:
+                raise ClientGone("the client has gone")
+            await send(message)
+
+        try:
+            await probe(scope, watching, raising)
+        except ClientGone:
+            if not caught:
+                raise
+
+    return app
+
+
+send_error_escapes = send_error_after_disconnect(caught=False)
+send_error_caught_emulation = send_error_after_disconnect(caught=True)

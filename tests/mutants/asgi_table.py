@@ -24,6 +24,7 @@ UVICORN_LIFESPAN_ON = "uvicorn --host {host} --port {port} --http h11 --lifespan
 HYPERCORN = "hypercorn --bind {host}:{port} --worker-class asyncio {app}"
 HYPERCORN_TLS = {"tls": "hypercorn --bind {host}:{port} --worker-class asyncio --certfile {certfile} "
                         "--keyfile {keyfile} {app}"}
+HYPERCORN_TRIO = "hypercorn --bind {host}:{port} --worker-class trio {app}"
 GUNICORN_ASGI_H2 = ("gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
                     "--http-protocols h2,h1 --http2-cleartext both {app}")
 
@@ -236,4 +237,10 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
     asgi("state_shared_not_copied", "ASGI-STATE-004", LIFE + "test_a_requests_changes_to_its_state_do_not_leak"),
     asgi("state_deep_copied", "ASGI-STATE-005", LIFE + "test_objects_in_the_state_are_shared_not_copied"),
     asgi("state_cleared_before_shutdown", "ASGI-STATE-006", LIFE + "test_the_server_leaves_the_lifespan_state_alone"),
+    # event value types; what runs the app; an error from send() re-raised out of the app
+    asgi("events_carry_a_bytearray", "ASGI-GEN-010", CORE + "test_events_hold_only_the_serializable_types"),
+    asgi("events_carry_a_tuple", "ASGI-GEN-027", CORE + "test_events_hold_lists_not_tuples"),
+    asgi("app_run_under_trio", "ASGI-GEN-025", CORE + "test_the_app_runs_in_a_running_asyncio_loop",
+         server=HYPERCORN_TRIO),
+    asgi("send_error_escapes", "ASGI-GEN-023", CORE + "test_an_error_from_send_re_raised_by_the_app_is_caught_quietly"),
 )

@@ -1,13 +1,16 @@
 """The core spec's rules on every scope and event (asgi.rst, "Applications", "Events",
 "Protocol Specifications", "Strings and Unicode"), read on an HTTP request and on the lifespan;
+what runs the app ("Overview"); an error send() raised, re-raised by the app ("Error Handling");
 and legacy (ASGI 2) apps ("Legacy Applications"), on a dedicated instance.
 
 The probe's /scope answers with the scope and the events it received, typed; the lifespan scope
-and events come from the recorder (see test_lifespan.py).
+and events come from the recorder (see test_lifespan.py); /runtime says what runs the app, and
+/reraise-after-disconnect re-raises what send() raised once the client had gone.
 """
 
 from __future__ import annotations
 
+import math
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +24,8 @@ from conformance.probe_data import revive, type_name
 from conformance.probing import fetch_scope
 from conformance.recorder import Recorder, RecordTimeout
 from conformance.verify import verify
+
+INT64 = range(-2**63, 2**63)
 
 
 def lifespan_seen(recorder: Recorder, server: ServerProcess) -> tuple[Any, list[Any]]:
@@ -87,6 +92,106 @@ def test_every_key_is_a_str(asgi: RawClient, asgi_server: ServerProcess, recorde
     wrong = [(where, key) for where, key in found if type(key) is not str]
     verify(not wrong, sent="POST /scope with a body, and the server start (lifespan)",
            expected="every key of the scopes and events a str, at any depth", got=repr(wrong[:5]))
+
+
+def event_values(value: Any, where: str) -> Iterator[tuple[str, Any]]:
+    """Every value at any depth (containers and what they hold), with where it is."""
+    yield where, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from event_values(item, f"{where}[{key!r}]")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from event_values(item, f"{where}[{index}]")
+
+
+def not_serializable(value: Any) -> str | None:
+    """Why ``value`` is not one of the types events may hold (a tuple counts as a list), or None."""
+    kind = type(value)
+    if value is None or kind in (bytes, str, bool, list, tuple, dict):
+        return None
+    if kind is int:
+        return None if value in INT64 else f"int {value} outside the signed 64-bit range"
+    if kind is float:
+        return None if math.isfinite(value) else f"float {value!r}"
+    return f"a {type_name(value)}"
+
+
+def received_events(asgi: RawClient, server: ServerProcess, recorder: Recorder) -> list[tuple[str, Any]]:
+    """The events of a POST /scope with a body, and the lifespan events so far, with where each is."""
+    return ([(f"http event {i}", e) for i, e in enumerate(http_seen(asgi)[1])]
+            + [(f"lifespan event {i}", e) for i, e in enumerate(lifespan_seen(recorder, server)[1])])
+
+
+@pytest.mark.requirement("ASGI-GEN-010")
+def test_events_hold_only_the_serializable_types(asgi: RawClient, asgi_server: ServerProcess,
+                                                 recorder: Recorder) -> None:
+    values = [item for where, event in received_events(asgi, asgi_server, recorder)
+              for item in event_values(event, where)]
+    wrong = [(where, why) for where, value in values if (why := not_serializable(value))]
+    verify(not wrong, sent="POST /scope with a body, and the server start (lifespan)",
+           expected="every value in every received event, at any depth, a byte string, str, int (signed 64-bit), "
+                    "finite float, list, dict, bool or None",
+           got=repr(wrong[:5]))
+
+
+@pytest.mark.requirement("ASGI-GEN-027")
+def test_events_hold_lists_not_tuples(asgi: RawClient, asgi_server: ServerProcess, recorder: Recorder) -> None:
+    values = [item for where, event in received_events(asgi, asgi_server, recorder)
+              for item in event_values(event, where)]
+    tuples = [where for where, value in values if type(value) is tuple]
+    verify(not tuples, sent="POST /scope with a body, and the server start (lifespan)",
+           expected="no tuple anywhere in the received events (lists instead)", got=f"tuples at {tuples[:5]}")
+
+
+@pytest.mark.requirement("ASGI-GEN-025")
+def test_the_app_runs_in_a_running_asyncio_loop(asgi: RawClient, asgi_server: ServerProcess, recorder: Recorder,
+                                                observe: Callable[[str], None]) -> None:
+    """Informational on the thread: the spec's "(on the main thread; ...)" is read as a note."""
+    http = asgi.request("GET", "/runtime").json()
+    seen = {"http": http}
+    token = f"lifespan:{asgi_server.instance_id}"
+    if lifespan_seen(recorder, asgi_server)[0] is not None:
+        seen["lifespan"] = next(r.data["runtime"] for r in recorder.records(token) if "runtime" in r.data)
+    observe("; ".join(f"{kind}: {'the main thread' if info['main_thread'] else 'not the main thread'} "
+                      f"({info['thread']})" for kind, info in seen.items()))
+    verify(all(info["asyncio"] for info in seen.values()),
+           sent="GET /runtime (asyncio.get_running_loop() in the app), and the server start (lifespan)",
+           expected="a running asyncio event loop in each", got="; ".join(
+               f"{kind}: {info['loop'] if info['asyncio'] else 'no running asyncio loop'}"
+               + (" (a trio run)" if info["trio"] else "") for kind, info in seen.items()))
+
+
+REDELIVERY_WAIT = 0.3  # seconds the server gets to log what the app raised
+
+
+@pytest.mark.requirement("ASGI-GEN-023")
+def test_an_error_from_send_re_raised_by_the_app_is_caught_quietly(asgi: RawClient, asgi_server: ServerProcess,
+                                                                   recorder: Recorder) -> None:
+    """Not applicable where send() never raises once the client has gone (nothing to re-raise)."""
+    token = recorder.new_token()
+    logged_before = len(asgi_server.log_text())
+    with asgi.connect() as sock:
+        sock.sendall(b"GET /reraise-after-disconnect HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: %s\r\n\r\n"
+                     % token.encode())
+        recorder.wait_for(token, "waiting", timeout=5.0)
+    outcome = recorder.wait_for(token, "reraise.send", timeout=7.0)[0].data
+    if outcome["raised"] is None:
+        pytest.skip(f"not applicable: send() did not raise once the client had gone ({outcome['attempts']} body "
+                    "events sent after it), so the app had no error of the server's to re-raise")
+    time.sleep(REDELIVERY_WAIT)
+    try:
+        status: int | str = asgi.request("GET", "/ready").status
+    except (OSError, AssertionError) as error:
+        status = f"no answer ({error})"
+    log = asgi_server.log_text()[logged_before:]
+    traced = "Traceback" in log and outcome["raised"] in log
+    verify(status == 200 and not traced,
+           sent="GET /reraise-after-disconnect; the client closes; the app's send() raises "
+                f"{outcome['module']}.{outcome['raised']}, which the app re-raises; then GET /ready",
+           expected="the server serves on, and logs no traceback for the error it raised itself",
+           got=f"GET /ready: {status}; " + (f"the log shows a traceback: {log[-600:]!r}" if traced else
+                                            "no traceback in the log"))
 
 
 # --- legacy (ASGI 2) apps: a dedicated instance serving the probe in that form ------------------
