@@ -27,6 +27,13 @@ Scenarios (the first path segment picks one; parameters in the query string):
               start raised (then=accept), and what receive() gives afterwards
   /raise      ?when=before|after: raises before or after accepting
   /return     accepts, then returns without closing
+  /bad-send   ?kind=neither|both|before-accept: sends an invalid websocket.send (neither text nor
+              bytes, both, or before accepting, then accepts), reports "bad-send" (whether it
+              raised), then sends the text AFTER_BAD_SEND, then waits for the client to close
+  /accept-late ?after=S: S seconds after the connect event, accepts (reporting "late-accept":
+              whether it raised), then reports what receive() gives ("after-late-accept")
+  /reraise    accepts; once the connection ends, sends, and re-raises what send() raised
+              (reporting "reraising" with its type, or "send-returned")
 After the connection ends, /inspect, /echo and /send report "disconnect" (the event) and
 "send-after-disconnect" (what a send then did).
 """
@@ -58,6 +65,7 @@ SETTLE_WAIT = 1.0  # /close?settle=1: the longest the app waits for the closing 
 SHORT = 256  # values up to this length are described in full, longer ones by length and sha256
 DENIAL_EXTENSION = "websocket.http.response"
 TEXT_SAMPLE = "héllo wörld ✓ 🌍"
+AFTER_BAD_SEND = "after-the-bad-send"
 BYTES_SAMPLE = b"\x00\x01\x7f\x80\xfe\xffbin"
 
 
@@ -338,6 +346,45 @@ async def return_early(scope: Scope, receive: Receive, send: Send) -> None:
     await accept(scope, send)
 
 
+async def bad_send(scope: Scope, receive: Receive, send: Send) -> None:
+    await connect(scope, receive)
+    kind = params(scope).get("kind", "neither")
+    probe_token = token(scope)
+    if kind == "before-accept":
+        outcome = await try_send(send, {"type": "websocket.send", "text": "sent before the accept"})
+        record(probe_token, "bad-send", **outcome, accept=await try_send(send, {"type": "websocket.accept"}))
+    else:
+        await accept(scope, send)
+        message: Message = ({"type": "websocket.send", "text": "both: text", "bytes": b"both: bytes"} if kind == "both"
+                            else {"type": "websocket.send"})
+        record(probe_token, "bad-send", **await try_send(send, message))
+    await try_send(send, {"type": "websocket.send", "text": AFTER_BAD_SEND})
+    await until_disconnect(scope, receive, send)
+
+
+async def accept_late(scope: Scope, receive: Receive, send: Send) -> None:
+    await connect(scope, receive)
+    await sleep(float(params(scope).get("after", "1")))
+    probe_token = token(scope)
+    record(probe_token, "late-accept", **await try_send(send, {"type": "websocket.accept"}))
+    record(probe_token, "after-late-accept",
+           message=event_summary(await receive_within(receive, AFTER_CLOSE_WAIT)))
+
+
+async def reraise(scope: Scope, receive: Receive, send: Send) -> None:
+    await connect(scope, receive)
+    await accept(scope, send)
+    while (await receive()).get("type") == "websocket.receive":
+        pass
+    probe_token = token(scope)
+    try:
+        await send({"type": "websocket.send", "text": "sent after the disconnect"})
+    except Exception as error:
+        record(probe_token, "reraising", raised=type(error).__name__, oserror=isinstance(error, OSError))
+        raise
+    record(probe_token, "send-returned")
+
+
 SCENARIOS: dict[str, Callable[[Scope, Receive, Send], Awaitable[None]]] = {
     "/inspect": inspect,
     "/echo": echo,
@@ -347,4 +394,7 @@ SCENARIOS: dict[str, Callable[[Scope, Receive, Send], Awaitable[None]]] = {
     "/deny-http": deny_http,
     "/raise": raise_error,
     "/return": return_early,
+    "/bad-send": bad_send,
+    "/accept-late": accept_late,
+    "/reraise": reraise,
 }

@@ -10,6 +10,7 @@ runs inside the server.
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -501,3 +502,130 @@ ws_send_quiet_after_close = ws_mutant(
 ws_exception_held_open = holding_open(catch=True)
 ws_return_held_open = holding_open(catch=False)
 ws_one_failure_closes_all = _one_failure_closes_all
+
+
+# --- the remaining items: lifespan state, late data, a client gone before the accept, re-raising ------
+
+
+def _late_data_delivered(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+    """After the app's close, its next receive() gets a message, as if the client's late one came through."""
+    closed = False
+
+    async def watching(message: Message) -> None:
+        nonlocal closed
+        await send(message)
+        closed = closed or message["type"] == "websocket.close"
+
+    async def delivering() -> Message:
+        nonlocal closed
+        if closed:
+            closed = False
+            return {"type": "websocket.receive", "text": "late data"}
+        return await receive()
+
+    return scope, delivering, watching
+
+
+def _never_disconnects(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+    """receive() never gives websocket.disconnect: the app waits in vain."""
+
+    async def forgetful() -> Message:
+        message = await receive()
+        while message["type"] == "websocket.disconnect":
+            message = await receive()
+        return message
+
+    return scope, forgetful, send
+
+
+_broken: list[bool] = []
+
+
+async def _reraise_breaks_the_server(scope: Scope, receive: Receive, send: Send) -> None:
+    """Once an app has re-raised a send() exception, the server refuses every WebSocket after it."""
+    if scope["type"] != "websocket":
+        await probe(scope, receive, send)
+        return
+    if _broken:
+        await receive()
+        await send({"type": "websocket.close"})
+        return
+    try:
+        await websocket_probe(scope, receive, send)
+    except Exception:
+        if scope.get("path", "").startswith("/reraise"):
+            _broken.append(True)
+        raise
+
+
+async def _reraise_logged(scope: Scope, receive: Receive, send: Send) -> None:
+    """The send() exception the app re-raises is logged as an error, with its traceback."""
+    if scope["type"] != "websocket" or not scope.get("path", "").startswith("/reraise"):
+        await probe(scope, receive, send)
+        return
+    try:
+        await websocket_probe(scope, receive, send)
+    except Exception:
+        logging.getLogger("uvicorn.error").exception("Exception in ASGI application\n")
+
+
+ws_state_not_copied = scope_change(lambda scope: scope.update(state={}))
+ws_late_data_delivered = ws_mutant(_late_data_delivered, path="/close/late-data")
+ws_no_disconnect_before_accept = ws_mutant(_never_disconnects, path="/accept-late")
+ws_reraise_breaks_the_server = _reraise_breaks_the_server
+ws_reraise_logged = _reraise_logged
+
+
+# --- invalid sends ---------------------------------------------------------------------------------
+
+
+def _invalid_send_guessed(scope: Scope, message: Message) -> Message:
+    """A websocket.send without exactly one payload goes out as a guess instead of raising."""
+    if message["type"] == "websocket.send" and (message.get("text") is None) == (message.get("bytes") is None):
+        return {"type": "websocket.send", "text": message.get("text") or ""}
+    return message
+
+
+def _send_accepts(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+    """A websocket.send before the accept completes the handshake (as ASGI servers before 2.0 did)."""
+    accepted = False
+
+    async def accepting(message: Message) -> None:
+        nonlocal accepted
+        if message["type"] == "websocket.accept" and accepted:
+            return
+        if message["type"] == "websocket.send" and not accepted:
+            await send({"type": "websocket.accept"})
+        accepted = accepted or message["type"] in ("websocket.send", "websocket.accept")
+        await send(message)
+
+    return scope, receive, accepting
+
+
+def _accept_after_denial_start(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+    """The denial's start is held until its body; an accept in between completes the handshake instead."""
+    held: list[Message] = []
+    accepted = False
+
+    async def holding(message: Message) -> None:
+        nonlocal accepted
+        if message["type"] == "websocket.http.response.start":
+            held.append(message)
+        elif message["type"] == "websocket.accept" and held:
+            held.clear()
+            accepted = True
+            await send(message)
+        elif message["type"] == "websocket.http.response.body" and accepted:
+            if not message.get("more_body"):
+                await send({"type": "websocket.close", "code": 1011})
+        else:
+            while held:
+                await send(held.pop())
+            await send(message)
+
+    return scope, receive, holding
+
+
+ws_invalid_send_guessed = sends(_invalid_send_guessed, path="/bad-send/")
+ws_send_before_accept_accepts = ws_mutant(_send_accepts, path="/bad-send/before-accept")
+ws_accept_after_denial_start = ws_mutant(_accept_after_denial_start, path="/deny-http/then-accept")

@@ -11,6 +11,7 @@ What the app sees after the connection ended goes to the recorder: /inspect repo
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from conformance.checks.asgi.gating import at_least
 from conformance.checks.asgi.ws import (
     ABSENT,
     APP_WAITS_AFTER_CLOSE,
+    RECORD_WAIT,
     TOKEN_HEADER,
     WsServer,
     close_outcome,
@@ -29,13 +31,18 @@ from conformance.checks.asgi.ws import (
     typed_value,
 )
 from conformance.clients.raw import WireError
-from conformance.clients.websocket import CLOSE, RawWebSocket, close_payload, frame
+from conformance.clients.websocket import CLOSE, TEXT, RawWebSocket, close_payload, frame, handshake
+from conformance.launcher import ServerProcess
+from conformance.recorder import RecordTimeout
 from conformance.verify import verify
 
 CLOSE_WAIT = 2.0  # seconds the client waits for the server to close or end the connection
 STILL_OPEN = -1  # no close within the wait
 CLIENT_REASON = "client-bye ✓"
 APP_REASON = "bye ✓"
+LATE_ACCEPT = 1.0  # seconds the app waits before accepting, in /accept-late
+DROP_AFTER = 0.2  # seconds after its handshake that the client drops the connection
+LOG_SETTLE = 0.3  # seconds the server gets to write to its log after the app has ended
 
 _exchanges: dict[tuple[str, str], dict[str, Any]] = {}
 
@@ -301,3 +308,106 @@ def test_other_connections_are_left_alone(ws: WsServer) -> None:
            sent="an /echo connection sends 'before'; another connection's app raises; a third is dropped; "
                 "then the first sends 'after'",
            expected="both messages echoed on the first connection", got=f"echoes {before!r}, {after!r}")
+
+
+@pytest.mark.requirement("ASGI-WS-CLOSE-008")
+def test_whether_data_after_the_apps_close_reaches_the_app_is_reported(ws: WsServer,
+                                                                     observe: Callable[[str], None]) -> None:
+    token = ws.new_token()
+    with RawWebSocket(ws.host, ws.port) as client:
+        client.open("/close/late-data?code=4000", [(TOKEN_HEADER, token)])
+        frames = client.frames_until(CLOSE)
+        try:
+            client.send(frame(TEXT, b"late data"))
+            client.send(frame(CLOSE, close_payload(4000)))
+            written = True
+        except OSError:  # the server ended the TCP connection right after its close frame
+            written = False
+        after = ws.reported(token, "after-close", timeout=APP_WAITS_AFTER_CLOSE + 3)["message"]
+    delivered = after.get("type") == "websocket.receive"
+    if not written:
+        observe("no message could be sent after the app's close: the server ended the TCP connection with its close "
+                "frame")
+    else:
+        observe("a message sent after the app's close " + (
+            "reached the app (websocket.receive)" if delivered else
+            f"was dropped (the app's receive() gave {after.get('type')})"))
+    verify(frames[-1].close_code() == 4000 and after.get("type") in ("websocket.receive", "websocket.disconnect"),
+           sent="(the app closes with 4000); the client sends a text message, then its own close frame",
+           expected="receive() gives the message (websocket.receive) or websocket.disconnect: either is allowed",
+           got=f"close code {frames[-1].close_code()}; receive() gave {after.get('type')}")
+
+
+@pytest.mark.requirement("ASGI-WS-DISC-008")
+def test_a_client_gone_before_the_accept_gives_a_disconnect(ws: WsServer, observe: Callable[[str], None]) -> None:
+    token = ws.new_token()
+    target = f"/accept-late?after={LATE_ACCEPT}"
+    with RawWebSocket(ws.host, ws.port) as client:
+        client.send(handshake(target, f"{ws.host}:{ws.port}", client.key, [(TOKEN_HEADER, token)]))
+        time.sleep(DROP_AFTER)
+        client.drop()
+    accepted = ws.reported(token, "late-accept", timeout=LATE_ACCEPT + RECORD_WAIT)
+    after = ws.reported(token, "after-late-accept", timeout=APP_WAITS_AFTER_CLOSE + RECORD_WAIT)["message"]
+    observe("the accept after the client left " + (f"raised {accepted['raised']}" if accepted.get("raised") else
+                                                   "returned without raising")
+            + (f"; the disconnect's code: {code_of(after)!r}" if after.get("type") == "websocket.disconnect" else ""))
+    verify(after.get("type") == "websocket.disconnect",
+           sent=f"the opening handshake to {target}, then the TCP connection dropped {DROP_AFTER:g} s later; "
+                f"the app accepts {LATE_ACCEPT:g} s after websocket.connect, then calls receive()",
+           expected="receive() returns websocket.disconnect",
+           got=f"receive() gave {after.get('type')} (the app waited {APP_WAITS_AFTER_CLOSE:g} s)")
+
+
+def re_raised(ws: WsServer, server: ServerProcess) -> dict[str, Any]:
+    """The client closes a /reraise connection; the app re-raises what its send() raised. What the
+    server wrote to its log meanwhile, and whether it served an /echo connection afterwards."""
+    def run() -> dict[str, Any]:
+        token = ws.new_token()
+        log_before = len(server.log_text())
+        with ws.open("/reraise", token=token) as connection:
+            connection.send("hello")
+            connection.close(1000)
+        try:
+            raised = ws.recorder.wait_for(token, "reraising", timeout=RECORD_WAIT)[0].data["raised"]
+        except RecordTimeout:
+            return {"raised": None}
+        try:
+            with ws.open("/echo/after-reraise") as survivor:  # also gives the app time to end
+                survivor.send("still up")
+                echoed: object = survivor.recv(timeout=RECORD_WAIT)
+        except (OSError, TimeoutError, ConnectionClosed) as error:
+            echoed = f"{type(error).__name__}: {error}"
+        time.sleep(LOG_SETTLE)
+        log = server.log_text()[log_before:]
+        return {"raised": raised, "echoed": echoed, "log": log,
+                "naming": [line for line in log.splitlines() if raised in line]}
+
+    return once(ws, "reraise", run)
+
+
+def needs_a_send_exception(outcome: dict[str, Any]) -> None:
+    if outcome["raised"] is None:
+        pytest.skip("not applicable here: send() after the disconnect did not raise, so the app has nothing to "
+                    "re-raise (see ASGI-WS-DISC-010)")
+
+
+RERAISE_SENT = ("the client closes a /reraise connection; the app's send() after websocket.disconnect raises, and "
+                "the app re-raises it; then an /echo connection sends 'still up'")
+
+
+@pytest.mark.requirement("ASGI-WS-DISC-011")
+def test_a_send_exception_the_app_re_raises_is_caught(ws: WsServer, asgi_server: ServerProcess) -> None:
+    outcome = re_raised(ws, asgi_server)
+    needs_a_send_exception(outcome)
+    verify(outcome["echoed"] == "still up", sent=RERAISE_SENT.replace("raises", f"raises {outcome['raised']}"),
+           expected="the server catches it and goes on serving: 'still up' echoed", got=f"{outcome['echoed']!r}")
+
+
+@pytest.mark.requirement("ASGI-WS-DISC-012")
+def test_a_send_exception_the_app_re_raises_is_not_logged_as_an_error(ws: WsServer, asgi_server: ServerProcess) -> None:
+    outcome = re_raised(ws, asgi_server)
+    needs_a_send_exception(outcome)
+    traceback = "Traceback" in outcome["log"] and bool(outcome["naming"])
+    verify(not traceback, sent=RERAISE_SENT.replace("raises", f"raises {outcome['raised']}"),
+           expected=f"no traceback of {outcome['raised']} in the server's log",
+           got="the server's log has a traceback naming it: " + " | ".join(outcome["naming"][:3])[:400])

@@ -166,3 +166,27 @@ def test_the_app_is_told_of_the_disconnect_after_its_denial_response(ws: WsServe
            sent=f"GET {exchange['target']} with Upgrade: websocket; after its denial response the app calls receive()",
            expected="receive() returns websocket.disconnect",
            got=f"receive() gave {got} (the app waited {APP_WAITS_AFTER_CLOSE:g} s)")
+
+
+@pytest.mark.requirement("ASGI-EXT-WSDENIAL-005")
+def test_an_accept_after_the_denial_start_raises(ws: WsServer, observe: Callable[[str], None]) -> None:
+    require_denial_extension(ws)
+    token = ws.new_token()
+    target = ws.target("/deny-http/then-accept", [*DENIAL, ("then", "accept")])
+    with socket.create_connection((ws.host, ws.port), timeout=5.0) as sock:
+        sock.sendall(handshake(target, f"{ws.host}:{ws.port}", new_key(), [(TOKEN_HEADER, token)]))
+        answer, _ = read_until_closed(sock, CLOSE_WAIT)
+    raised = ws.reported(token, "accept-after-start").get("raised")
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line = head.split(b"\r\n", 1)[0]
+    denied = status_line.startswith(b"HTTP/1.1 401") and b"denied by the app" in body
+    if raised:
+        observe(f"the accept after websocket.http.response.start raised {raised}")
+    elif denied:
+        observe("the accept after websocket.http.response.start returned without raising; the client still got the "
+                "app's denial response")
+    verify(bool(raised) or denied,
+           sent=f"GET {target} with Upgrade: websocket; the app sends websocket.http.response.start (401), then "
+                "websocket.accept, then the body 'denied by the app'",
+           expected="send() raises for the accept (or, if it returns, the client still gets the app's 401 and body)",
+           got=f"send() returned; the client got {answer[:300]!r}")

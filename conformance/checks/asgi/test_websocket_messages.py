@@ -12,22 +12,35 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection
 
-from conformance.checks.asgi.ws import ABSENT, WsServer, first_message, next_report, typed_value
+from conformance.checks.asgi.ws import ABSENT, TOKEN_HEADER, WsServer, first_message, next_report, typed_value
 from conformance.clients.raw import WireError
-from conformance.clients.websocket import BINARY, CONTINUATION, PING, PONG, TEXT, Frame, RawWebSocket, frame
+from conformance.clients.websocket import (
+    BINARY,
+    CLOSE,
+    CONTINUATION,
+    PING,
+    PONG,
+    TEXT,
+    Frame,
+    RawWebSocket,
+    close_payload,
+    frame,
+)
 from conformance.verify import verify
-from probe_apps.asgi_websocket import BYTES_SAMPLE, TEXT_SAMPLE, large_bytes, large_text
+from probe_apps.asgi_websocket import AFTER_BAD_SEND, BYTES_SAMPLE, TEXT_SAMPLE, large_bytes, large_text
 
 LARGE_BYTES = 3 * 1024 * 1024  # 3 MiB
 LARGE_CHARS = 2 * 1024 * 1024  # 2 Mi characters of text, about 2.6 MiB in UTF-8
 MANY = 200
 MESSAGE_TOO_BIG = 1009
+BAD_SEND_WAIT = 3.0  # seconds the client waits for the app's message after an invalid send
 
 
 def reports(ws: WsServer, target: str, messages: list[str | bytes]) -> list[dict[str, Any]]:
@@ -288,3 +301,63 @@ def test_a_large_message_from_the_app_reaches_the_client_whole(ws: WsServer, kin
                                                              f"{'characters' if kind == 'text' else 'bytes'})",
            expected="the client receives it whole, as one message of its kind",
            got=f"a {type(got).__name__} of length {len(got)}")
+
+
+# --- invalid sends: what send() does, and what reaches the client -------------------------------------
+
+BAD_SENDS = {
+    "neither": "a websocket.send with neither text nor bytes",
+    "both": "a websocket.send with both text 'both: text' and bytes b'both: bytes'",
+    "before-accept": "a websocket.send (text 'sent before the accept') before accepting, then websocket.accept",
+}
+
+
+def bad_send(ws: WsServer, kind: str) -> dict[str, Any]:
+    """/bad-send?kind=...: what the app's send() did, the answer to the handshake, and the data
+    frames that came before the app's next message (AFTER_BAD_SEND)."""
+    token = ws.new_token()
+    target = f"/bad-send/{kind}?kind={kind}"
+    data: list[Frame] = []
+    with ws.raw() as client:
+        head = client.open(target, [(TOKEN_HEADER, token)])
+        if head.status == 101:
+            try:
+                while True:
+                    received = client.recv_frame(timeout=BAD_SEND_WAIT)
+                    if received.opcode == CLOSE or received.payload == AFTER_BAD_SEND.encode():
+                        break
+                    if received.opcode in (TEXT, BINARY):
+                        data.append(received)
+            except WireError:
+                pass
+            try:
+                client.send(frame(CLOSE, close_payload(1000)))
+            except OSError:
+                pass
+    return {"target": target, "head": head, "data": data, "outcome": ws.reported(token, "bad-send")}
+
+
+def verify_bad_send(exchange: dict[str, Any], kind: str, observe: Callable[[str], None]) -> None:
+    outcome, data = exchange["outcome"], exchange["data"]
+    raised = outcome.get("raised")
+    reached = [f"a {f.kind} frame {f.payload[:60]!r}" for f in data]
+    if raised:
+        observe(f"send() raised {raised}")
+    elif not reached:
+        observe(f"send() returned without raising, and nothing of the event reached the client "
+                f"(HTTP {exchange['head'].status})")
+    verify(bool(raised) or not reached, sent=f"GET {exchange['target']} with Upgrade: websocket; the app sends "
+                                             f"{BAD_SENDS[kind]}",
+           expected="send() raises (or, if it returns, nothing made of the invalid event reaches the client)",
+           got=f"send() returned, and the client got {', '.join(reached)}")
+
+
+@pytest.mark.requirement("ASGI-WS-MSG-014")
+@pytest.mark.parametrize("kind", ["neither", "both"])
+def test_a_send_with_neither_or_both_payloads_raises(ws: WsServer, kind: str, observe: Callable[[str], None]) -> None:
+    verify_bad_send(bad_send(ws, kind), kind, observe)
+
+
+@pytest.mark.requirement("ASGI-WS-MSG-017")
+def test_a_send_before_the_accept_raises(ws: WsServer, observe: Callable[[str], None]) -> None:
+    verify_bad_send(bad_send(ws, "before-accept"), "before-accept", observe)

@@ -205,3 +205,14 @@ def test_subprotocols_are_empty_when_none_are_offered(ws: WsServer) -> None:
     verify(isinstance(offered, (list, tuple)) and len(offered) == 0,
            sent="GET /inspect with Upgrade: websocket and no Sec-WebSocket-Protocol",
            expected="subprotocols [] or absent", got=f"subprotocols {offered!r}")
+
+
+@pytest.mark.requirement("ASGI-STATE-003")
+def test_the_scope_carries_a_copy_of_the_lifespan_state(ws: WsServer) -> None:
+    scope = scope_of(ws)
+    if "state" not in scope:
+        pytest.skip("not applicable: the websocket scope has no state (the server does not offer lifespan state)")
+    state = scope["state"]
+    verify(isinstance(state, dict) and state.get("probe.lifespan") == "set-at-startup",
+           sent=SENT + " (at startup the app put 'probe.lifespan': 'set-at-startup' in the lifespan state)",
+           expected="the websocket scope's state holds 'probe.lifespan': 'set-at-startup'", got=repr(state))
