@@ -41,6 +41,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
                 "--ssl-keyfile {keyfile} {app}"
             ),
             "root_path": "uvicorn --host {host} --port {port} --http h11 --root-path {root_path} {app}",
+            "workers": "uvicorn --host {host} --port {port} --http h11 --workers {workers} {app}",
         },
     ),
     ServerSpec(
@@ -58,6 +59,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
                 "--ssl-keyfile {keyfile} {app}"
             ),
             "root_path": "uvicorn --host {host} --port {port} --http httptools --root-path {root_path} {app}",
+            "workers": "uvicorn --host {host} --port {port} --http httptools --workers {workers} {app}",
         },
     ),
     # uvicorn's WebSocket implementations, each its own name (--ws; see ../shared/research/servers.md).
@@ -106,6 +108,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
                 "--keyfile {keyfile} {app}"
             ),
             "root_path": "hypercorn --bind {host}:{port} --worker-class asyncio --root-path {root_path} {app}",
+            "workers": "hypercorn --bind {host}:{port} --worker-class asyncio --workers {workers} {app}",
         },
     ),
     ServerSpec(
@@ -120,6 +123,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         variants={
             "tls": "hypercorn --bind {host}:{port} --worker-class trio --certfile {certfile} --keyfile {keyfile} {app}",
             "root_path": "hypercorn --bind {host}:{port} --worker-class trio --root-path {root_path} {app}",
+            "workers": "hypercorn --bind {host}:{port} --worker-class trio --workers {workers} {app}",
         },
     ),
     ServerSpec(
@@ -154,6 +158,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
                 "granian --interface asgi --host {host} --port {port} --workers 1 "
                 "--url-path-prefix {root_path} {app}"
             ),
+            "workers": "granian --interface asgi --host {host} --port {port} --workers {workers} {app}",
         },
     ),
     ServerSpec(
@@ -176,6 +181,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
             "root_path": (
                 "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
                 "--root-path {root_path} {app}"
+            ),
+            "workers": (
+                "gunicorn --no-control-socket --bind {host}:{port} --workers {workers} --worker-class asgi {app}"
             ),
         },
     ),
@@ -201,6 +209,10 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
                 "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
                 "--http-protocols h2,h1 --http2-cleartext both --root-path {root_path} {app}"
             ),
+            "workers": (
+                "gunicorn --no-control-socket --bind {host}:{port} --workers {workers} --worker-class asgi "
+                "--http-protocols h2,h1 --http2-cleartext both {app}"
+            ),
         },
     ),
     ServerSpec(
@@ -222,6 +234,10 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
                 "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
                 "--worker-class uvicorn_worker.UvicornWorker --certfile {certfile} --keyfile {keyfile} {app}"
             ),
+            "workers": (
+                "gunicorn --no-control-socket --bind {host}:{port} --workers {workers} "
+                "--worker-class uvicorn_worker.UvicornWorker {app}"
+            ),
         },
     ),
     ServerSpec(
@@ -237,6 +253,17 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="gunicorn",
         module="gunicorn",
         install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
+        variants={
+            "tls": (
+                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
+                "--worker-class sync --certfile {certfile} --keyfile {keyfile} {app}"
+            ),
+            # gunicorn takes the mount point from SCRIPT_NAME in its environment (--env sets it)
+            "root_path": (
+                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
+                "--worker-class sync --env SCRIPT_NAME={root_path} {app}"
+            ),
+        },
     ),
     ServerSpec(
         name="waitress",
@@ -246,6 +273,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="waitress",
         module="waitress",
         install_hint="pip install 'python-server-conformance[waitress]' (or: pip install waitress)",
+        variants={"root_path": "waitress-serve --listen={host}:{port} --url-prefix={root_path} {app}"},
     ),
     # --- WSGI servers and variants (each variant its own name, launched as its users launch it) --
     ServerSpec(
@@ -259,6 +287,17 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="gunicorn",
         module="gunicorn",
         install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
+        variants={
+            "tls": (
+                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
+                "--worker-class gthread --threads 4 --certfile {certfile} --keyfile {keyfile} {app}"
+            ),
+            # gunicorn takes the mount point from SCRIPT_NAME in its environment (--env sets it)
+            "root_path": (
+                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
+                "--worker-class gthread --threads 4 --env SCRIPT_NAME={root_path} {app}"
+            ),
+        },
     ),
     ServerSpec(
         name="gunicorn-gevent",
@@ -271,6 +310,17 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="gunicorn",
         module="gevent",
         install_hint="pip install 'python-server-conformance[gunicorn-gevent]' (or: pip install gunicorn gevent)",
+        variants={
+            "tls": (
+                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
+                "--worker-class gevent --certfile {certfile} --keyfile {keyfile} {app}"
+            ),
+            # gunicorn takes the mount point from SCRIPT_NAME in its environment (--env sets it)
+            "root_path": (
+                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
+                "--worker-class gevent --env SCRIPT_NAME={root_path} {app}"
+            ),
+        },
     ),
     ServerSpec(
         name="gunicorn-eventlet",
@@ -331,6 +381,16 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="granian",
         module="granian",
         install_hint="pip install 'python-server-conformance[granian]' (or: pip install granian)",
+        variants={
+            "tls": (
+                "granian --interface wsgi --host {host} --port {port} --workers 1 "
+                "--ssl-certificate {certfile} --ssl-keyfile {keyfile} {app}"
+            ),
+            "root_path": (
+                "granian --interface wsgi --host {host} --port {port} --workers 1 "
+                "--url-path-prefix {root_path} {app}"
+            ),
+        },
     ),
     ServerSpec(
         name="uwsgi",

@@ -23,10 +23,12 @@ INTERFACES = ("wsgi", "asgi")
 # that take a dotted name (twisted).
 PLACEHOLDERS = frozenset({"host", "port", "app", "app_dotted", "python"})
 # Launch variants: the same server started another way, for the checks that need it. Each names the
-# placeholders it adds: PEM files for TLS, the mount point for a root path.
+# placeholders it adds: PEM files for TLS, the mount point for a root path, the number of worker
+# processes for a multi-process start.
 VARIANT_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "tls": frozenset({"certfile", "keyfile"}),
     "root_path": frozenset({"root_path"}),
+    "workers": frozenset({"workers"}),
 }
 
 # What a check may ask an adapter for; a check that needs a capability the server lacks is

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import os
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote, unquote_to_bytes
@@ -1282,3 +1284,19 @@ def send_error_after_disconnect(caught: bool) -> App:
 
 send_error_escapes = send_error_after_disconnect(caught=False)
 send_error_caught_emulation = send_error_after_disconnect(caught=True)
+
+
+# --- lifespan in each worker process ------------------------------------------------------------
+
+
+async def lifespan_in_one_worker_only(scope: Scope, receive: Receive, send: Send) -> None:
+    """Runs the lifespan in the first worker process of a server only; the others raise on the
+    lifespan scope (so their server goes on without one), as if only one loop got a lifespan."""
+    if scope["type"] == "lifespan":
+        marker = os.path.join(tempfile.gettempdir(), f"conformance-lifespan-{os.getppid()}-"
+                                                     f"{os.environ.get('CONFORMANCE_INSTANCE', '')}")
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            raise RuntimeError("mutant: no lifespan in this worker process") from None
+    await probe(scope, receive, send)

@@ -243,4 +243,5 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
     asgi("app_run_under_trio", "ASGI-GEN-025", CORE + "test_the_app_runs_in_a_running_asyncio_loop",
          server=HYPERCORN_TRIO),
     asgi("send_error_escapes", "ASGI-GEN-023", CORE + "test_an_error_from_send_re_raised_by_the_app_is_caught_quietly"),
+    asgi("lifespan_in_one_worker_only", "ASGI-LS-003", LIFE + "test_each_worker_process_runs_the_lifespan"),
 )

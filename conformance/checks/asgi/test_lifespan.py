@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
+from conformance.clients.raw import RawClient
 from conformance.launcher import ServerProcess, probe_ready
 from conformance.probe_data import revive
 from conformance.recorder import Record, Recorder, RecordTimeout
@@ -365,6 +366,44 @@ def test_lifespan_and_requests_share_an_event_loop(asgi_server: ServerProcess, a
     request_loop = asgi_http.get("/loop").json()["loop"]
     verify(request_loop == lifespan_loop, sent="GET /loop (the probe reports its process id and event loop)",
            expected=f"the loop the lifespan ran in ({lifespan_loop})", got=f"process:loop {request_loop}")
+
+
+WORKERS = 2  # worker processes of the multi-process instance
+SPREAD_WAIT = 3.0  # seconds of new connections to reach every worker
+
+
+@pytest.fixture(scope="module")
+def multi_process_server(dedicated_server: Callable, server_spec: ServerSpec) -> Iterator[ServerProcess]:
+    """A dedicated instance started by the adapter's workers variant, with WORKERS processes."""
+    if declares_no_lifespan(server_spec):
+        pytest.skip(f"not applicable: {server_spec.name} sends no lifespan scope")
+    if "workers" not in server_spec.variants:
+        pytest.skip(f"not applicable: the adapter of {server_spec.name} has no 'workers' launch variant")
+    with dedicated_server("asgi", variant="workers", values={"workers": str(WORKERS)}) as server:
+        yield server
+
+
+@pytest.mark.requirement("ASGI-LS-003")
+def test_each_worker_process_runs_the_lifespan(multi_process_server: ServerProcess, recorder: Recorder,
+                                               observe: Callable[[str], None]) -> None:
+    """GET /loop on new connections until WORKERS processes have answered (or SPREAD_WAIT s)."""
+    client = RawClient(multi_process_server.host, multi_process_server.port)
+    served: dict[str, int] = {}
+    deadline = time.monotonic() + SPREAD_WAIT
+    while len(served) < WORKERS and time.monotonic() < deadline:
+        pid = client.request("GET", "/loop").json()["loop"].split(":")[0]
+        served[pid] = served.get(pid, 0) + 1
+    started: dict[str, int] = {}
+    for record in recorder.records(lifespan_token(multi_process_server)):
+        if record.event == "lifespan.startup":
+            started[str(record.pid)] = started.get(str(record.pid), 0) + 1
+    observe(f"{len(served)} of {WORKERS} worker processes answered; lifespan.startup in {len(started)} process(es)")
+    missing = sorted(pid for pid in served if pid not in started)
+    verify(bool(served) and not missing,
+           sent=f"an instance started with {WORKERS} worker processes; GET /loop on new connections until each "
+                "process has answered",
+           expected="lifespan.startup received in every process that served a request",
+           got=f"requests served by processes {served}; lifespan.startup in processes {started}")
 
 
 def received_lifespan_events(recorder: Recorder, server: ServerProcess) -> list[str]:
