@@ -629,3 +629,18 @@ def _accept_after_denial_start(scope: Scope, receive: Receive, send: Send) -> tu
 ws_invalid_send_guessed = sends(_invalid_send_guessed, path="/bad-send/")
 ws_send_before_accept_accepts = ws_mutant(_send_accepts, path="/bad-send/before-accept")
 ws_accept_after_denial_start = ws_mutant(_accept_after_denial_start, path="/deny-http/then-accept")
+
+
+def _spec_2_0_headers_ignored(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+    """The scope says spec_version 2.0, and the accept's headers are left out."""
+    scope = {**scope, "asgi": {**scope.get("asgi", {}), "spec_version": "2.0"}}
+
+    async def without_headers(message: Message) -> None:
+        if message["type"] == "websocket.accept":
+            message = {k: v for k, v in message.items() if k != "headers"}
+        await send(message)
+
+    return scope, receive, without_headers
+
+
+ws_2_0_accept_headers_ignored = ws_mutant(_spec_2_0_headers_ignored)

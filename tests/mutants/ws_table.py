@@ -55,6 +55,8 @@ WS_MUTANTS: tuple[Mutant, ...] = (
        HS + "test_no_subprotocol_is_chosen_unless_the_app_chooses_one"),
     ws("ws_accept_headers_dropped", "ASGI-WS-HS-008", HS + "test_the_accepts_headers_reach_the_client"),
     ws("ws_accept_headers_reversed", "ASGI-WS-HS-009", HS + "test_the_accepts_headers_keep_their_order"),
+    ws("ws_2_0_accept_headers_ignored", "ASGI-WS-HS-011",
+       observes={HS + "test_what_a_2_0_server_does_with_accept_headers_is_reported": "the headers were ignored"}),
     # refusal and the denial response
     ws("ws_close_before_accept_accepted", "ASGI-WS-HS-004", DENY + "test_a_close_before_accept_is_refused_with_403"),
     ws("ws_kept_open_after_refusal", "ASGI-WS-HS-013", DENY + "test_the_connection_is_closed_after_the_403",

@@ -10,6 +10,7 @@ its first message. Each check uses its own sub-path of /inspect, so a mutant can
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -136,3 +137,24 @@ def test_the_accepts_headers_keep_their_order(ws: WsServer) -> None:
     verify(head.status == 101 and ours == wanted,
            sent=sent(target) + "; the app accepts with headers x-probe-order: 1, x-probe-other: 2, x-probe-order: 3",
            expected=f"101 with those lines in that order: {wanted}", got=shown_head(head))
+
+
+@pytest.mark.requirement("ASGI-WS-HS-011")
+def test_what_a_2_0_server_does_with_accept_headers_is_reported(ws: WsServer, observe: Callable[[str], None]) -> None:
+    if ws.spec_version != "2.0":
+        pytest.skip(f"not applicable: the websocket scope says spec_version {ws.spec_version}, which has the accept's "
+                    "headers key (see ASGI-WS-HS-008)")
+    target = ws.target("/inspect/accept-headers-2-0", [("header", "x-probe-accept:yes")])
+    with ws.raw() as client:
+        try:
+            head: Head | None = client.open(target)
+        except WireError:
+            head = None
+    if head is None:
+        observe("an accept with headers from spec_version 2.0: the connection ended without an answer")
+    elif head.status != 101:
+        observe(f"an accept with headers from spec_version 2.0: the handshake was refused with HTTP {head.status}")
+    elif head.values("x-probe-accept"):
+        observe("an accept with headers from spec_version 2.0: the headers were sent in the 101")
+    else:
+        observe("an accept with headers from spec_version 2.0: the headers were ignored (a 101 without them)")
