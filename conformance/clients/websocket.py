@@ -13,6 +13,7 @@ import base64
 import hashlib
 import os
 import socket
+import ssl
 import struct
 import time
 from collections.abc import Iterable
@@ -220,9 +221,9 @@ class RawWebSocket:
 
 
 def open_websocket(url: str, *, headers: Iterable[tuple[str, str]] = (), subprotocols: list[str] | None = None,
-                   timeout: float = TIMEOUT) -> ClientConnection:
+                   timeout: float = TIMEOUT, tls: ssl.SSLContext | None = None) -> ClientConnection:
     """A `websockets` client connection with a deadline on every step, no compression (frames
-    carry the bytes as sent) and no size limit or keepalive pings of its own."""
+    carry the bytes as sent) and no size limit or keepalive pings of its own; ``tls`` for wss://."""
     return connect(url, additional_headers=list(headers), subprotocols=subprotocols,  # type: ignore[arg-type]
                    open_timeout=timeout, close_timeout=timeout, compression=None, max_size=None,
-                   ping_interval=None, proxy=None)
+                   ping_interval=None, proxy=None, ssl=tls)

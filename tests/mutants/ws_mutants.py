@@ -644,3 +644,7 @@ def _spec_2_0_headers_ignored(scope: Scope, receive: Receive, send: Send) -> tup
 
 
 ws_2_0_accept_headers_ignored = ws_mutant(_spec_2_0_headers_ignored)
+
+
+ws_scheme_ws_over_tls = scope_change(lambda scope: scope.update(scheme="ws"))
+ws_no_disconnect_on_shutdown = ws_mutant(_never_disconnects, path="/inspect/shutdown")

@@ -17,6 +17,7 @@ HS = "test_websocket_handshake.py::"
 DENY = "test_websocket_denial.py::"
 MSG = "test_websocket_messages.py::"
 CLOSE = "test_websocket_close.py::"
+INSTANCES = "test_websocket_instances.py::"
 
 # Servers that get right what the default one (uvicorn with websockets-sansio) gets wrong, for the
 # mutants of those requirements: a drop gives 1006 on gunicorn's asgi worker; uvicorn's legacy
@@ -123,6 +124,9 @@ WS_MUTANTS: tuple[Mutant, ...] = (
     ws("ws_invalid_send_guessed", "ASGI-WS-MSG-014", MSG + "test_a_send_with_neither_or_both_payloads_raises"),
     ws("ws_send_before_accept_accepts", "ASGI-WS-MSG-017", MSG + "test_a_send_before_the_accept_raises"),
     ws("ws_accept_after_denial_start", "ASGI-EXT-WSDENIAL-005", DENY + "test_an_accept_after_the_denial_start_raises"),
+    ws("ws_scheme_ws_over_tls", "ASGI-WS-SCOPE-019", INSTANCES + "test_scheme_is_wss_over_tls"),
+    ws("ws_no_disconnect_on_shutdown", "ASGI-WS-DISC-007",
+       INSTANCES + "test_stopping_the_server_tells_the_app_of_the_disconnect"),
     ws("ws_reraise_logged", "ASGI-WS-DISC-012",
        CLOSE + "test_a_send_exception_the_app_re_raises_is_not_logged_as_an_error"),
 )
