@@ -23,6 +23,7 @@ IT = "wsgi/test_iterable.py::"
 FRAMING = "wsgi/test_framing.py::"
 INPUT = "wsgi/test_input.py::"
 FILE = "wsgi/test_file_wrapper.py::"
+REQ = "wsgi/test_request_framing.py::"
 DISC = "asgi/test_http_disconnect.py::"
 RESP = "asgi/test_http_response.py::"
 CORE = "asgi/test_core.py::"
@@ -36,6 +37,11 @@ WS_CLOSE = "asgi/test_websocket_close.py::"
 
 # uvicorn serving one of the emulations in tests/mutants/asgi_mutants.py.
 EMULATED = "uvicorn --host {{host}} --port {{port}} --http h11 tests.mutants.asgi_mutants:{app}"
+# The same with uvicorn's h11 protocol noting each TLS connection, for the tls extension's emulation.
+TLS_NOTED = EMULATED.replace("h11", "tests.mutants.asgi_mutants:TlsRecordingH11Protocol")
+TLS_NOTED_TLS = TLS_NOTED.replace(" tests.mutants.asgi_mutants:{app}",
+                                  " --ssl-certfile {{certfile}} --ssl-keyfile {{keyfile}} "
+                                  "tests.mutants.asgi_mutants:{app}")
 
 # Checks that fail on every server tried: real findings, each with how we know. They must fail on
 # every reference too (so a server that starts to pass shows up here).
@@ -87,11 +93,25 @@ REFERENCES = {
                 "wsgiref's file wrapper sends the whole file, past the app's Content-Length",
             "wsgi/test_environ.py::test_content_type_is_not_invented":
                 "wsgiref sets CONTENT_TYPE 'text/plain' when the request has no Content-Type",
+            REQ + "test_content_length_beside_chunked_is_refused_or_ignored_then_closed":
+                "wsgiref never looks at Transfer-Encoding: a request with Content-Length and Transfer-Encoding: "
+                "chunked is read by its Content-Length (RFC 9112 6.1 allows a refusal or the chunked coding alone)",
+            REQ + "test_an_unknown_transfer_coding_gets_501":
+                "wsgiref passes a request with Transfer-Encoding: x-probe, chunked to the app instead of a 501",
+            REQ + "test_chunked_not_last_is_refused_with_400_and_a_close":
+                "wsgiref passes a request with Transfer-Encoding: chunked, gzip to the app instead of a 400",
         }),
         Reference(command(THREADED_WSGI), {
             SR + "test_faulty_headers_raise_at_start_response[colon-in-name]":
                 "waitress accepts a ':' in a header name",
             FRAMING + "test_a_head_response_has_no_body": "waitress sends the app's body in answer to HEAD",
+            REQ + "test_content_length_beside_chunked_is_refused_or_ignored_then_closed":
+                "waitress reads a request with Content-Length and Transfer-Encoding: chunked by the chunked coding, "
+                "then keeps the connection open and answers the request behind it (parser.py sets "
+                "connection_close only for Connection: close or HTTP/1.0 without keep-alive); RFC 9112 6.1: MUST close",
+            REQ + "test_transfer_encoding_in_http_1_0_ends_the_connection":
+                "waitress ignores Transfer-Encoding in HTTP/1.0 (reads Content-Length) and keeps a keep-alive "
+                "connection open; RFC 9112 6.1: MUST close after an HTTP/1.0 message with Transfer-Encoding",
         }),
         Reference(command(TWO_PROCESS_WSGI), {
             SR + "test_headers_wait_for_the_first_non_empty_block":
@@ -204,6 +224,9 @@ REFERENCES = {
         # does at all (tests/mutants/asgi_mutants.py), so that the checks of it are seen to pass.
         Reference((f"--server-cmd={EMULATED.format(app='send_error_caught_emulation')}", "--interface=asgi",
                    "-k", "test_an_error_from_send_re_raised_by_the_app_is_caught_quietly")),
+        Reference((f"--server-cmd={TLS_NOTED.format(app='tls_extension_emulation')}", "--interface=asgi",
+                   f"--server-variant=tls={TLS_NOTED_TLS.format(app='tls_extension_emulation')}",
+                   "-k", "test_tls_extension")),
     ],
 }
 

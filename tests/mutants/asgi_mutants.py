@@ -11,11 +11,15 @@ import asyncio
 import contextlib
 import copy
 import os
+import ssl
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote, unquote_to_bytes
+
+import trustme
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from probe_apps.asgi_probe import app as probe
 
@@ -1300,3 +1304,83 @@ async def lifespan_in_one_worker_only(scope: Scope, receive: Receive, send: Send
         except FileExistsError:
             raise RuntimeError("mutant: no lifespan in this worker process") from None
     await probe(scope, receive, send)
+
+
+# --- the tls extension (tls.rst): an emulation on uvicorn's TLS, and faults in it ----------------
+
+# The ssl object of each TLS connection, by the client's address (uvicorn hands the app no transport).
+_tls_connections: dict[tuple[Any, ...], ssl.SSLObject] = {}
+_tls_requests = [0]
+TLS_VERSION_NUMBERS = {"TLSv1.2": 0x0303, "TLSv1.3": 0x0304}
+
+
+class TlsRecordingH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol (--http tests.mutants.asgi_mutants:TlsRecordingH11Protocol), noting
+    the ssl object of each connection so that the middleware below can describe it."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        ssl_object = transport.get_extra_info("ssl_object")
+        if ssl_object is not None and self.client:
+            _tls_connections[tuple(self.client)] = ssl_object
+
+
+def _served_certificate() -> str:
+    """The first PEM block of the file uvicorn was given with --ssl-certfile: the certificate it sends."""
+    with open(sys.argv[sys.argv.index("--ssl-certfile") + 1]) as file:
+        text = file.read()
+    end = "-----END CERTIFICATE-----"
+    return text[:text.index(end) + len(end)] + "\n"
+
+
+def _cipher_numbers() -> dict[str, int]:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.set_ciphers("ALL")
+    return {cipher["name"]: cipher["id"] & 0xFFFF for cipher in context.get_ciphers()}
+
+
+def tls_extension_shim(fault: str = "") -> App:
+    """An emulation of the tls extension on uvicorn's TLS (with TlsRecordingH11Protocol): the
+    scope of each request on a TLS connection gets a correct "tls" entry, or one with a fault:
+    'other-cert', 'client-chain', 'client-name', 'client-error', 'version-fixed' (always
+    TLS 1.3), 'cipher-name' (the OpenSSL name, a str), 'per-request' (every other request on
+    a connection says cipher_suite None), 'scheme-http'."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        ssl_object = _tls_connections.get(tuple(scope.get("client") or ())) if scope["type"] == "http" else None
+        if ssl_object is None:
+            await probe(scope, receive, send)
+            return
+        cipher = ssl_object.cipher()
+        served = _served_certificate()
+        tls: dict[str, Any] = {"server_cert": served, "client_cert_chain": [], "client_cert_name": None,
+                               "client_cert_error": None, "tls_version": TLS_VERSION_NUMBERS.get(ssl_object.version()),
+                               "cipher_suite": _cipher_numbers().get(cipher[0]) if cipher else None}
+        _tls_requests[0] += 1
+        changes: dict[str, dict[str, Any]] = {
+            "other-cert": {"server_cert": trustme.CA().cert_pem.bytes().decode()},
+            "client-chain": {"client_cert_chain": [served]},
+            "client-name": {"client_cert_name": "CN=127.0.0.1"},
+            "client-error": {"client_cert_error": "no client certificate"},
+            "version-fixed": {"tls_version": 0x0304},
+            "cipher-name": {"cipher_suite": cipher[0] if cipher else None},
+            "per-request": {"cipher_suite": None} if _tls_requests[0] % 2 else {},
+        }
+        tls.update(changes.get(fault, {}))
+        scope = {**scope, "extensions": {**(scope.get("extensions") or {}), "tls": tls}}
+        if fault == "scheme-http":
+            scope["scheme"] = "http"
+        await probe(scope, receive, send)
+
+    return app
+
+
+tls_extension_emulation = tls_extension_shim()
+tls_server_cert_of_another = tls_extension_shim("other-cert")
+tls_client_chain_without_a_client_cert = tls_extension_shim("client-chain")
+tls_client_name_without_a_client_cert = tls_extension_shim("client-name")
+tls_client_error_without_a_client_cert = tls_extension_shim("client-error")
+tls_version_always_1_3 = tls_extension_shim("version-fixed")
+tls_cipher_suite_by_name = tls_extension_shim("cipher-name")
+tls_extension_changes_on_a_connection = tls_extension_shim("per-request")
+tls_extension_with_scheme_http = tls_extension_shim("scheme-http")

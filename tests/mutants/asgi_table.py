@@ -13,6 +13,7 @@ CORE = "test_core.py::"
 EXT = "test_extensions.py::"
 H2 = "test_http2.py::"
 VARIANTS = "test_launch_variants.py::"
+TLS = "test_tls_extension.py::"
 RESP = "test_http_response.py::"
 DISC = "test_http_disconnect.py::"
 
@@ -24,6 +25,11 @@ UVICORN_LIFESPAN_ON = "uvicorn --host {host} --port {port} --http h11 --lifespan
 HYPERCORN = "hypercorn --bind {host}:{port} --worker-class asyncio {app}"
 HYPERCORN_TLS = {"tls": "hypercorn --bind {host}:{port} --worker-class asyncio --certfile {certfile} "
                         "--keyfile {keyfile} {app}"}
+# uvicorn (h11) noting each TLS connection, for the tls extension's emulation and its faults.
+UVICORN_TLS_NOTED = ("uvicorn --host {host} --port {port} --http tests.mutants.asgi_mutants:TlsRecordingH11Protocol "
+                     "{app}")
+UVICORN_TLS_NOTED_TLS = {"tls": UVICORN_TLS_NOTED.replace("{app}",
+                                                          "--ssl-certfile {certfile} --ssl-keyfile {keyfile} {app}")}
 HYPERCORN_TRIO = "hypercorn --bind {host}:{port} --worker-class trio {app}"
 GUNICORN_ASGI_H2 = ("gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
                     "--http-protocols h2,h1 --http2-cleartext both {app}")
@@ -244,4 +250,29 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
          server=HYPERCORN_TRIO),
     asgi("send_error_escapes", "ASGI-GEN-023", CORE + "test_an_error_from_send_re_raised_by_the_app_is_caught_quietly"),
     asgi("lifespan_in_one_worker_only", "ASGI-LS-003", LIFE + "test_each_worker_process_runs_the_lifespan"),
+    # the tls extension: faults in its emulation on uvicorn's TLS (asgi_mutants.tls_extension_shim)
+    asgi("tls_server_cert_of_another", "ASGI-EXT-TLS-003",
+         TLS + "test_tls_extension_server_cert_is_the_certificate_served",
+         server=UVICORN_TLS_NOTED, variants=UVICORN_TLS_NOTED_TLS),
+    asgi("tls_client_chain_without_a_client_cert", "ASGI-EXT-TLS-004",
+         TLS + "test_tls_extension_client_cert_chain_is_empty_without_a_client_certificate",
+         server=UVICORN_TLS_NOTED, variants=UVICORN_TLS_NOTED_TLS),
+    asgi("tls_client_name_without_a_client_cert", "ASGI-EXT-TLS-005",
+         TLS + "test_tls_extension_client_cert_name_is_none_without_a_client_certificate",
+         server=UVICORN_TLS_NOTED, variants=UVICORN_TLS_NOTED_TLS),
+    asgi("tls_client_error_without_a_client_cert", "ASGI-EXT-TLS-006",
+         TLS + "test_tls_extension_client_cert_error_is_none_without_a_client_certificate",
+         server=UVICORN_TLS_NOTED, variants=UVICORN_TLS_NOTED_TLS),
+    asgi("tls_version_always_1_3", "ASGI-EXT-TLS-007",
+         TLS + "test_tls_extension_tls_version_is_the_version_in_use[1.2]",
+         server=UVICORN_TLS_NOTED, variants=UVICORN_TLS_NOTED_TLS),
+    asgi("tls_cipher_suite_by_name", "ASGI-EXT-TLS-008",
+         TLS + "test_tls_extension_cipher_suite_is_the_suite_in_use",
+         server=UVICORN_TLS_NOTED, variants=UVICORN_TLS_NOTED_TLS),
+    asgi("tls_extension_changes_on_a_connection", "ASGI-EXT-TLS-011",
+         TLS + "test_tls_extension_is_the_same_for_each_request_on_a_connection",
+         server=UVICORN_TLS_NOTED, variants=UVICORN_TLS_NOTED_TLS),
+    asgi("tls_extension_with_scheme_http", "ASGI-EXT-TLS-010",
+         TLS + "test_tls_extension_comes_with_scheme_https",
+         server=UVICORN_TLS_NOTED, variants=UVICORN_TLS_NOTED_TLS),
 )

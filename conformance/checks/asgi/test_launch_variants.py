@@ -34,10 +34,9 @@ def needs_variant(spec: ServerSpec, variant: str) -> None:
         pytest.skip(f"not applicable: the adapter of {spec.name} has no {variant!r} launch variant")
 
 
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, dict[str, str]]:
-    """A CA made here and a certificate for 127.0.0.1: the chain and a PKCS#8 key (granian wants it)."""
-    folder: Path = tmp_path_factory.mktemp("tls")
+def issue_certificate(folder: Path) -> tuple[trustme.CA, dict[str, str]]:
+    """A CA made here and a certificate for 127.0.0.1 in ``folder``: the chain and a PKCS#8 key
+    (granian wants it), as the values of the tls launch variant."""
     ca = trustme.CA()
     leaf = ca.issue_cert("127.0.0.1", "localhost")
     certfile, keyfile = folder / "cert.pem", folder / "key.pem"
@@ -46,6 +45,11 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, d
     keyfile.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                           serialization.NoEncryption()))
     return ca, {"certfile": str(certfile), "keyfile": str(keyfile)}
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, dict[str, str]]:
+    return issue_certificate(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture(scope="module")
