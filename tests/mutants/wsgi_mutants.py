@@ -6,7 +6,10 @@ __init__.py for the requirement each breaks). Like the probe apps, this runs ins
 
 from __future__ import annotations
 
+import io
+import os
 import sys
+import types
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, unquote_plus
@@ -640,3 +643,233 @@ def one_item_body_as_generator(environ: Environ, start_response: Callable[..., A
         yield from result
 
     return body()
+
+
+# --- HTTP features and request framing (test_http_features.py, test_request_framing.py) -------
+# Each rewrites the probe's whole response the way a server that takes on an HTTP feature would.
+
+Transform = Callable[[Environ, str, list, bytes], tuple[str, list, bytes]]
+
+
+def response_mutant(transform: Transform) -> Callable[..., Any]:
+    """The probe's status, headers and body, collected and then rewritten by ``transform``."""
+
+    def app(environ: Environ, start_response: Callable[..., Any]) -> Any:
+        collected: dict[str, Any] = {}
+        written: list[bytes] = []
+
+        def collect(status: str, headers: list, exc_info: Any = None) -> Callable[[bytes], None]:
+            collected.update(status=status, headers=headers)
+            return written.append
+
+        result = probe(environ, collect)
+        try:
+            body = b"".join([*written, *result])
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        status, headers, body = transform(environ, collected["status"], collected["headers"], body)
+        start_response(status, headers)
+        return [body]
+
+    return app
+
+
+def _header(headers: list, name: str) -> str | None:
+    return next((v for k, v in headers if k.lower() == name.lower()), None)
+
+
+def _without(headers: list, *names: str) -> list:
+    return [(k, v) for k, v in headers if k.lower() not in {n.lower() for n in names}]
+
+
+def _charset_changed(environ: Environ, status: str, headers: list, body: bytes) -> tuple[str, list, bytes]:
+    return status, [(k, v.replace("charset=latin-1", "charset=utf-8") if k.lower() == "content-type" else v)
+                    for k, v in headers], body
+
+
+def _validate_etag(environ: Environ, status: str, headers: list, body: bytes) -> tuple[str, list, bytes]:
+    etag = _header(headers, "ETag")
+    if status.startswith("200") and etag and environ.get("HTTP_IF_NONE_MATCH") == etag:
+        return "304 Not Modified", _without(headers, "Content-Length"), b""
+    return status, headers, body
+
+
+def _gzip_when_accepted(environ: Environ, status: str, headers: list, body: bytes) -> tuple[str, list, bytes]:
+    import gzip
+
+    if "gzip" not in environ.get("HTTP_ACCEPT_ENCODING", "") or _header(headers, "Content-Encoding"):
+        return status, headers, body
+    packed = gzip.compress(body)
+    return status, [*_without(headers, "Content-Length"), ("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding"),
+                    ("Content-Length", str(len(packed)))], packed
+
+
+def _serve_ranges(environ: Environ, status: str, headers: list, body: bytes) -> tuple[str, list, bytes]:
+    first, _, last = environ.get("HTTP_RANGE", "").removeprefix("bytes=").partition("-")
+    if not (status.startswith("200") and first.isdigit() and last.isdigit()):
+        return status, headers, body
+    part = body[int(first):int(last) + 1]
+    return "206 Partial Content", [*_without(headers, "Content-Length"), ("Content-Length", str(len(part))),
+                                   ("Content-Range", f"bytes {first}-{last}/{len(body)}")], part
+
+
+def _head_content_length_zeroed(environ: Environ, status: str, headers: list, body: bytes) -> tuple[str, list, bytes]:
+    if environ["REQUEST_METHOD"] != "HEAD":
+        return status, headers, body
+    return status, [*_without(headers, "Content-Length"), ("Content-Length", "0")], b""
+
+
+def _interim_status_replaced(environ: Environ, status: str, headers: list, body: bytes) -> tuple[str, list, bytes]:
+    if status.startswith("1"):
+        return "500 Internal Server Error", [("Content-Type", "text/plain")], b"a 1xx status is no final response"
+    return status, headers, body
+
+
+content_type_charset_changed = response_mutant(_charset_changed)
+cache_validation = response_mutant(_validate_etag)
+gzip_when_accepted = response_mutant(_gzip_when_accepted)
+ranges_served = response_mutant(_serve_ranges)
+head_content_length_zeroed = response_mutant(_head_content_length_zeroed)
+interim_status_replaced = response_mutant(_interim_status_replaced)
+# What a server that counts a chunked body it has not read yet as empty tells the app.
+chunked_content_length_zero = environ_mutant(
+    lambda e: e.update(CONTENT_LENGTH="0") if "chunked" in e.get("HTTP_TRANSFER_ENCODING", "").lower() else None
+)
+
+
+# --- environ: paths, headers and launch variants (issue #3) ----------------------------------
+
+
+def _encoded_slash_refused(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """Refuses the path the %2F check sends, as a server that rejects encoded slashes would."""
+    if environ.get("PATH_INFO") == "/environ/a/b":
+        start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "0")])
+        return [b""]
+    return probe(environ, start_response)
+
+
+def _path_normalised(environ: Environ) -> None:
+    segments: list[str] = []
+    for segment in environ["PATH_INFO"].split("/")[1:]:
+        if segment == "..":
+            segments = segments[:-1]
+        elif segment not in (".", ""):
+            segments.append(segment)
+    environ["PATH_INFO"] = "/" + "/".join(segments)
+
+
+def _root_as_script_name(environ: Environ) -> None:
+    if environ.get("PATH_INFO") == "/":
+        environ.update(SCRIPT_NAME="/", PATH_INFO="")
+
+
+class InputNegativeSizeAsZero(InputMutant):
+    """read(-1) reads nothing, read(None) raises: a size taken at face value."""
+
+    def read(self, *args: Any) -> bytes:
+        if args and args[0] is None:
+            raise TypeError("read() size must be an int")
+        return b"" if args and args[0] < 0 else self.stream.read(*args)
+
+
+def _body_pre_read(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """Reads the whole body before calling the app, as a buffering server does."""
+    length = environ.get("CONTENT_LENGTH") or ""
+    body = environ["wsgi.input"].read(int(length)) if length.isdigit() else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return probe(environ, start_response)
+
+
+def _query_string_dropped_when_empty(environ: Environ) -> None:
+    if environ.get("QUERY_STRING") == "":
+        del environ["QUERY_STRING"]
+
+
+def _hop_by_hop_removed(environ: Environ) -> None:
+    for key in ("HTTP_CONNECTION", "HTTP_KEEP_ALIVE", "HTTP_TE", "HTTP_UPGRADE"):
+        environ.pop(key, None)
+
+
+def _os_environ_copied(environ: Environ) -> None:
+    for key, value in os.environ.items():
+        environ.setdefault(key, value)
+
+
+encoded_slash_refused = _encoded_slash_refused
+path_normalised = environ_mutant(_path_normalised)
+root_script_name_slash = environ_mutant(_root_as_script_name)
+path_info_lowercased = environ_mutant(lambda e: e.update(PATH_INFO=e["PATH_INFO"].lower()))
+query_string_absent_when_empty = environ_mutant(_query_string_dropped_when_empty)
+content_length_padded = environ_mutant(lambda e: e.update(CONTENT_LENGTH=(e.get("CONTENT_LENGTH") or "0") + " "))
+server_name_is_software = environ_mutant(lambda e: e.update(SERVER_NAME="WSGIServer/0.2"))
+header_value_padded = environ_mutant(lambda e: e.update(HTTP_X_WS=" " + e["HTTP_X_WS"] + "\t") if "HTTP_X_WS" in e
+                                     else None)
+host_lowercased_or_empty = environ_mutant(lambda e: e.update(HTTP_HOST=e.get("HTTP_HOST", "").lower()))
+hop_by_hop_removed = environ_mutant(_hop_by_hop_removed)
+authorization_removed = environ_mutant(_drop("HTTP_AUTHORIZATION"))
+server_variable_in_capitals = environ_mutant(lambda e: e.update({"Probe.Extra": "1"}))
+input_terminated_set = environ_mutant(lambda e: e.update({"wsgi.input_terminated": True}))
+input_negative_size_as_zero = input_mutant(InputNegativeSizeAsZero)
+body_pre_read = _body_pre_read
+os_environ_copied = environ_mutant(_os_environ_copied)
+script_name_folded_into_path_info = environ_mutant(
+    lambda e: e.update(PATH_INFO=e.get("SCRIPT_NAME", "") + e.get("PATH_INFO", ""), SCRIPT_NAME="")
+)
+mount_point_path_info_slash = environ_mutant(lambda e: e.update(PATH_INFO=e.get("PATH_INFO") or "/"))
+url_scheme_http = environ_mutant(lambda e: e.update({"wsgi.url_scheme": "http"}))
+
+
+# --- calling the app, start_response's arguments (wsgi_calling.py's scenarios) -------------------------
+
+
+def called_with_keywords(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """A server that calls the app as application(environ=..., start_response=...)."""
+    return probe(environ=environ, start_response=start_response)
+
+
+def called_twice(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """A server that calls the app once more for the same request (a retry), dropping the first answer."""
+    first = probe(dict(environ), lambda status, headers, exc_info=None: (lambda data: None))
+    getattr(first, "close", lambda: None)()
+    return probe(environ, start_response)
+
+
+def iterable_kinds_dropped(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """A server that streams lists and generators, and takes any other iterable for one block."""
+    result = probe(environ, start_response)
+    if type(result) is list or isinstance(result, types.GeneratorType):
+        return result
+    return [next(iter(result))]
+
+
+def _exc_info_keyword_only(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    def patched(status: str, headers: list, *, exc_info: Any = None) -> Any:
+        return start_response(status, headers, exc_info)
+
+    return patched
+
+
+def _headers_at_once_for_content_length_zero(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
+        write = start_response(status, headers, exc_info)
+        if any(name.lower() == "content-length" and value == "0" for name, value in headers):
+            write(b"")  # wsgiref sends the headers on the first write(), even an empty one
+        return write
+
+    return patched
+
+
+def _exc_info_kept(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    kept: list[Any] = []
+
+    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
+        kept.append(exc_info)
+        return start_response(status, headers, exc_info)
+
+    return patched
+
+
+exc_info_keyword_only = start_response_mutant(_exc_info_keyword_only)
+headers_at_once_for_content_length_zero = start_response_mutant(_headers_at_once_for_content_length_zero)
+exc_info_kept = start_response_mutant(_exc_info_kept)

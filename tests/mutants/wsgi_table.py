@@ -15,10 +15,26 @@ STREAMING = "test_streaming.py::"
 ERRORS = "test_errors.py::"
 EXPECT = "test_expect.py::"
 FILE = "test_file_wrapper.py::"
+CALLING = "test_calling.py::"
+PATHS = "test_environ_paths.py::"
+HEADERS = "test_environ_headers.py::"
+LAUNCH = "test_environ_launch.py::"
+HTTP = "test_http_features.py::"
+REQ = "test_request_framing.py::"
 
 # Configurations that show what wsgiref (single-threaded, single-process) cannot.
 THREADED_WSGI = "waitress-serve --listen={host}:{port} --threads=8 {app}"
 TWO_PROCESS_WSGI = "gunicorn --no-control-socket --bind {host}:{port} --workers 2 --worker-class sync {app}"
+# Launch variants of those, for the checks of a mounted server (SCRIPT_NAME) and of one over TLS.
+THREADED_WSGI_VARIANTS = {
+    "root_path": "waitress-serve --listen={host}:{port} --threads=8 --url-prefix={root_path} {app}",
+}
+TWO_PROCESS_WSGI_VARIANTS = {
+    "tls": "gunicorn --no-control-socket --bind {host}:{port} --workers 2 --worker-class sync "
+           "--certfile {certfile} --keyfile {keyfile} {app}",
+    "root_path": "gunicorn --no-control-socket --bind {host}:{port} --workers 2 --worker-class sync "
+                 "--env SCRIPT_NAME={root_path} {app}",
+}
 
 
 def shim(name: str) -> str:
@@ -175,4 +191,87 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     wsgi("none_taken_for_empty", "WSGI-EH-005", ERRORS + "test_an_app_that_breaks_the_protocol_gets_no_success[none]"),
     wsgi("assumes_start_response_called", "WSGI-EH-005",
          ERRORS + "test_an_app_that_breaks_the_protocol_gets_no_success[no-start]"),
+    # HTTP features: the server plays dumb, or takes on a feature (reported)
+    wsgi("content_type_charset_changed", "WSGI-HOP-003", HTTP + "test_the_apps_response_arrives_unchanged"),
+    wsgi("cache_validation", "WSGI-HOP-004",
+         observes={HTTP + "test_cache_validation_by_the_server_is_reported": "304"}),
+    wsgi("gzip_when_accepted", "WSGI-HOP-005",
+         observes={HTTP + "test_compression_by_the_server_is_reported": "compressed: Content-Encoding gzip"}),
+    wsgi("ranges_served", "WSGI-HOP-006", observes={HTTP + "test_byte_ranges_by_the_server_are_reported": "206"}),
+    wsgi("head_content_length_zeroed", "WSGI-H11-021", HTTP + "test_a_head_response_keeps_the_apps_headers"),
+    wsgi("interim_status_replaced", "WSGI-H11-022",
+         observes={HTTP + "test_a_1xx_status_from_the_app_is_reported": "500 Internal Server Error"}),
+    # request framing (wsgiref reads every body by Content-Length and never looks at Transfer-Encoding)
+    wsgi("chunked_content_length_zero", "WSGI-H11-002",
+         REQ + "test_content_length_of_a_chunked_body_is_absent_or_decoded"),
+    wsgi("unchanged", "WSGI-H11-003", REQ + "test_content_length_beside_chunked_is_refused_or_ignored_then_closed"),
+    wsgi("unchanged", "WSGI-H11-004", REQ + "test_an_unknown_transfer_coding_gets_501"),
+    wsgi("unchanged", "WSGI-H11-005", REQ + "test_chunked_not_last_is_refused_with_400_and_a_close"),
+    # an HTTP/1.1 wsgiref keeps an HTTP/1.0 keep-alive connection open whatever its Transfer-Encoding
+    wsgi("unchanged", "WSGI-H11-006", REQ + "test_transfer_encoding_in_http_1_0_ends_the_connection",
+         server=shim("http11")),
+    # environ: paths, headers and launch variants
+    wsgi("root_script_name_slash", "WSGI-ENV-021", PATHS + "test_the_server_root_is_an_empty_script_name_and_a_slash"),
+    wsgi("path_info_lowercased", "WSGI-ENV-033", PATHS + "test_path_info_keeps_the_case_sent"),
+    wsgi("encoded_slash_refused", "WSGI-ENV-034",
+         observes={PATHS + "test_an_encoded_slash_is_reported": "refused by the server (404)"}),
+    wsgi("path_normalised", "WSGI-ENV-037",
+         observes={PATHS + "test_path_normalisation_is_reported": "normalised to '/environ/a/c'"}),
+    wsgi("query_string_absent_when_empty", "WSGI-ENV-042",
+         observes={PATHS + "test_query_string_without_a_query_is_reported": "QUERY_STRING absent"}),
+    wsgi("query_string_mangled", "WSGI-ENV-043",
+         ENV + "test_query_string_is_exactly_what_follows_the_question_mark[second-question-mark]"),
+    wsgi("content_length_padded", "WSGI-ENV-062", PATHS + "test_content_length_is_digits_or_empty"),
+    wsgi("server_name_is_software", "WSGI-ENV-072", PATHS + "test_server_name_is_a_host"),
+    wsgi("server_port_from_host", "WSGI-URL-002", PATHS + "test_the_url_reconstructs_without_a_host_header"),
+    # wsgiref puts the whole absolute-form URI into PATH_INFO
+    wsgi("unchanged", "WSGI-URL-004", PATHS + "test_an_absolute_form_target_gives_only_the_path"),
+    # wsgiref hands the app a folded header with its CR LF
+    wsgi("unchanged", "WSGI-HV-004", HEADERS + "test_a_folded_header_is_refused_or_unfolded"),
+    wsgi("header_value_padded", "WSGI-HV-005", HEADERS + "test_whitespace_around_a_header_value_is_dropped"),
+    wsgi("header_value_utf8_decoded", "WSGI-HV-006", HEADERS + "test_header_octets_arrive_as_latin1"),
+    wsgi("host_lowercased_or_empty", "WSGI-HV-007", HEADERS + "test_http_host_is_the_host_header_as_sent"),
+    wsgi("hop_by_hop_removed", "WSGI-HV-009",
+         observes={HEADERS + "test_hop_by_hop_headers_in_the_environ_are_reported": "removed HTTP_CONNECTION"}),
+    wsgi("authorization_removed", "WSGI-HV-010",
+         observes={HEADERS + "test_authorization_in_the_environ_is_reported": "removed"}),
+    wsgi("server_variable_in_capitals", "WSGI-ENV-097",
+         HEADERS + "test_server_defined_variables_are_spelled_in_lower_case"),
+    wsgi("input_terminated_set", "WSGI-KEY-010",
+         observes={HEADERS + "test_input_terminated_is_reported": "= True"}),
+    wsgi("input_negative_size_as_zero", "WSGI-IN-011", INPUT + "test_read_minus_one_returns_the_rest",
+         server=THREADED_WSGI),
+    wsgi("input_negative_size_as_zero", "WSGI-IN-011", server=THREADED_WSGI,
+         observes={INPUT + "test_read_none_is_reported": "TypeError"}),
+    wsgi("body_pre_read", "WSGI-IN-013", observes={INPUT + "test_when_the_app_is_called_is_reported": "pre-read"}),
+    # the launch variants: wsgiref copies its OS environment, HTTP_ variables included
+    wsgi("unchanged", "WSGI-HV-011", LAUNCH + "test_no_http_variable_comes_from_the_os_environment"),
+    wsgi("os_environ_copied", "WSGI-ENV-094", server=THREADED_WSGI,
+         observes={LAUNCH + "test_whether_os_variables_are_copied_is_reported": "copied into the environ"}),
+    wsgi("script_name_folded_into_path_info", "WSGI-ENV-022", LAUNCH + "test_script_name_is_the_mount_point",
+         server=THREADED_WSGI, variants=THREADED_WSGI_VARIANTS),
+    # waitress, mounted, serves /mnt/probex as SCRIPT_NAME '/mnt/probe' with PATH_INFO '/mnt/probex'
+    wsgi("unchanged", "WSGI-ENV-022", LAUNCH + "test_the_mount_point_ends_at_a_segment_boundary",
+         server=THREADED_WSGI, variants=THREADED_WSGI_VARIANTS),
+    wsgi("mount_point_path_info_slash", "WSGI-ENV-030", server=THREADED_WSGI, variants=THREADED_WSGI_VARIANTS,
+         observes={LAUNCH + "test_the_mount_point_itself_is_reported": "PATH_INFO '/'"}),
+    wsgi("url_scheme_http", "WSGI-KEY-003", LAUNCH + "test_url_scheme_is_https_over_tls",
+         server=TWO_PROCESS_WSGI, variants=TWO_PROCESS_WSGI_VARIANTS),
+    # gunicorn over TLS sets no HTTPS variable
+    wsgi("unchanged", "WSGI-ENV-092", LAUNCH + "test_https_is_on_over_tls",
+         server=TWO_PROCESS_WSGI, variants=TWO_PROCESS_WSGI_VARIANTS),
+    # calling the app
+    wsgi("called_with_keywords", "WSGI-CALL-001", CALLING + "test_the_app_is_called_with_positional_arguments"),
+    wsgi("called_twice", "WSGI-CALL-003", CALLING + "test_the_app_is_called_once_per_request"),
+    # wsgiref itself reads environ['SERVER_PROTOCOL'] back when it sends the headers
+    wsgi("unchanged", "WSGI-CALL-004", CALLING + "test_the_app_may_empty_the_environ"),
+    wsgi("unchanged", "WSGI-CALL-004", CALLING + "test_a_head_rewritten_to_get_in_the_environ_stays_a_head",
+         server=shim("head-body-from-environ")),
+    wsgi("iterable_kinds_dropped", "WSGI-CALL-006", CALLING + "test_any_iterable_is_served"),
+    wsgi("exc_info_keyword_only", "WSGI-SR-001", SR + "test_start_response_takes_exc_info_none_positionally"),
+    wsgi("headers_at_once_for_content_length_zero", "WSGI-SR-004",
+         observes={SR + "test_headers_sent_early_for_content_length_zero_are_reported": "sent at start_response"}),
+    wsgi("unchanged", "WSGI-SR-005", SR + "test_an_empty_body_still_gets_a_complete_response",
+         server=shim("no-headers-for-empty-body")),
+    wsgi("exc_info_kept", "WSGI-SR-017", SR + "test_start_response_keeps_no_reference_to_exc_info"),
 )

@@ -1,0 +1,155 @@
+"""PEP 3333, "Other HTTP Features": the server plays dumb with the app's response, and what it may
+add on its own (cache validation, compression, byte ranges) is reported, never required. HEAD
+and 1xx statuses from the app are here too: the server stands between the app and HTTP for both.
+
+Every scenario is /respond, which answers exactly the status, headers and body in its query, so
+any difference on the wire is the server's doing.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+from collections.abc import Callable
+
+import pytest
+
+from conformance.checks.wsgi.wire import Exchange, read_until_close, target
+from conformance.clients.raw import RawClient, Response, WireError, build_request
+from conformance.verify import verify
+
+TEXT = b"hello world"
+GZIPPED = gzip.compress(b"played dumb " * 20, mtime=0)
+LONG_TEXT = "hello again " * 150  # long and repetitive: worth compressing, for a server that does
+
+
+def respond(status: str, headers: list[tuple[str, str]], body: str | bytes) -> str:
+    text = body.decode("latin-1") if isinstance(body, bytes) else body
+    return target("/respond", ("status", status), *(("h", f"{k}:{v}") for k, v in headers), ("body", text))
+
+
+def headers_of(response: Response) -> str:
+    return ", ".join(f"{k.decode('latin-1')}: {v.decode('latin-1')}" for k, v in response.headers) or "none"
+
+
+def changed_headers(response: Response, sent: list[tuple[str, str]]) -> list[str]:
+    """The app's headers that did not arrive exactly once with their value."""
+    return [f"{name}: {value} became {[v.decode('latin-1') for v in response.header_values(name)]}"
+            for name, value in sent if response.header_values(name) != [value.encode("latin-1")]]
+
+
+PLAIN_DUMB = [("Content-Type", "text/x-probe; charset=latin-1"), ("ETag", '"e1"'), ("Cache-Control", "no-store"),
+              ("Vary", "X-Probe"), ("Content-Encoding", "gzip"), ("X-A", "1"),
+              ("Content-Length", str(len(GZIPPED)))]
+
+
+@pytest.mark.requirement("WSGI-HOP-003")
+def test_the_apps_response_arrives_unchanged(wsgi: RawClient) -> None:
+    """The app answers 200 with meaningful headers and a gzip-encoded body of its own."""
+    path = respond("200 OK", PLAIN_DUMB, GZIPPED)
+    response = wsgi.request("GET", path)
+    changed = changed_headers(response, PLAIN_DUMB)
+    verify(response.status == 200 and not changed and response.body == GZIPPED,
+           sent=f"GET /respond with {', '.join(f'{k}: {v}' for k, v in PLAIN_DUMB)} and a {len(GZIPPED)}-byte "
+                "gzip body (no Accept-Encoding)",
+           expected="status 200, each of those headers once with its value, the body byte for byte",
+           got=f"status {response.status}; " + ("; ".join(changed) or "the headers as sent")
+           + ("; the body as sent" if response.body == GZIPPED else f"; a {len(response.body)}-byte body "
+              f"{response.body[:30]!r}"))
+
+
+@pytest.mark.requirement("WSGI-HOP-004")
+def test_cache_validation_by_the_server_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    """The app always answers 200 with ETag "abc"; the client sends If-None-Match: "abc"."""
+    path = respond("200 OK", [("ETag", '"abc"'), ("Content-Length", str(len(TEXT)))], TEXT)
+    with Exchange(wsgi, "GET", path, [("If-None-Match", '"abc"'), ("Connection", "close")]) as exchange:
+        response = exchange.response()
+        rest, _ = read_until_close(exchange.sock, 1.0)
+    extra = response.leftover + rest
+    if response.status == 200 and response.body == TEXT:
+        observe("200 with the app's body: cache validation left to the app")
+    elif response.status == 304:
+        observe("304: the server validated the ETag itself")
+    verify(not extra and (response.status == 304 or (response.status == 200 and response.body == TEXT)),
+           sent=f'GET {path} with If-None-Match: "abc" and Connection: close',
+           expected=f"the app's 200 and body {TEXT!r}, or a 304 with no body",
+           got=f"status {response.status}, body {response.body[:40]!r}"
+               + (f"; then {len(extra)} more bytes: {extra[:40]!r}" if extra else ""))
+
+
+@pytest.mark.requirement("WSGI-HOP-005")
+def test_compression_by_the_server_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    """The client sends Accept-Encoding: gzip to an app that answers uncompressed text."""
+    body = LONG_TEXT.encode()
+    path = respond("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))], LONG_TEXT)
+    response = wsgi.request("GET", path, [("Accept-Encoding", "gzip")])
+    coding = (response.header("Content-Encoding") or b"").decode("latin-1").strip().lower()
+    decoded: bytes | None = response.body
+    if coding == "gzip":
+        try:
+            decoded = zlib.decompress(response.body, wbits=31)
+        except zlib.error:
+            decoded = None
+        vary = b", ".join(response.header_values("Vary")).decode("latin-1")
+        observe(f"compressed: Content-Encoding gzip, Vary {vary or 'absent'}")
+    elif not coding:
+        observe("not compressed")
+    verify(coding in ("", "gzip") and decoded == body and response.status == 200,
+           sent=f"GET /respond (a {len(body)}-byte text body) with Accept-Encoding: gzip",
+           expected="the app's body as it was, or gzip-compressed (Content-Encoding: gzip) so that it decodes to it",
+           got=f"status {response.status}, Content-Encoding {coding or 'none'}, "
+               + ("a body that decodes to the app's" if decoded == body else f"{len(response.body)} body bytes "
+                  "that are not the app's body"))
+
+
+@pytest.mark.requirement("WSGI-HOP-006")
+def test_byte_ranges_by_the_server_are_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    """The client asks for bytes 0-3 of an 11-byte response the app answers in full."""
+    path = respond("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(TEXT)))], TEXT)
+    response = wsgi.request("GET", path, [("Range", "bytes=0-3")])
+    content_range = response.header("Content-Range")
+    if response.status == 200:
+        observe("200 with the whole body: ranges left to the app")
+    elif response.status == 206:
+        observe("206: the server sent the range itself")
+    whole = response.status == 200 and response.body == TEXT
+    ranged = response.status == 206 and response.body == TEXT[:4] and content_range == b"bytes 0-3/%d" % len(TEXT)
+    verify(whole or ranged, sent=f"GET {path} with Range: bytes=0-3",
+           expected=f"200 with {TEXT!r}, or 206 with Content-Range: bytes 0-3/{len(TEXT)} and {TEXT[:4]!r}",
+           got=f"status {response.status}, Content-Range {content_range!r}, body {response.body[:40]!r}")
+
+
+HEAD_HEADERS = [("Content-Type", "text/plain"), ("Content-Length", "5"), ("X-A", "1")]
+
+
+@pytest.mark.requirement("WSGI-H11-021")
+@pytest.mark.parametrize("body", ["hello", ""], ids=["body-returned", "no-body"])
+def test_a_head_response_keeps_the_apps_headers(wsgi: RawClient, body: str) -> None:
+    """HEAD to an app that sets Content-Length: 5 and returns its 5-byte body, or (knowing it is a
+    HEAD) no body."""
+    path = respond("200 OK", HEAD_HEADERS, body)
+    try:
+        response = wsgi.request("HEAD", path)
+    except WireError as error:
+        verify(False, sent=f"HEAD {path}", expected="a response", got=str(error))
+        return
+    changed = changed_headers(response, HEAD_HEADERS)
+    verify(response.status == 200 and not changed, sent=f"HEAD {path}",
+           expected="status 200 with Content-Type: text/plain, Content-Length: 5 and X-A: 1, as for a GET",
+           got=f"status {response.status}; " + ("; ".join(changed) or "the headers as sent"))
+
+
+STATUS_LINE = re.compile(rb"(?:^|\r\n)(HTTP/1\.[01] \d{3}[^\r\n]*)")
+
+
+@pytest.mark.requirement("WSGI-H11-022")
+def test_a_1xx_status_from_the_app_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    """The app calls start_response('103 Early Hints', [Link]) and returns b'final'."""
+    path = respond("103 Early Hints", [("Link", "</style.css>; rel=preload")], "final")
+    with wsgi.connect() as sock:
+        sock.sendall(build_request("GET", path, [("Connection", "close")], host=f"{wsgi.host}:{wsgi.port}"))
+        data, closed = read_until_close(sock, 1.5)
+    lines = [line.decode("latin-1") for line in STATUS_LINE.findall(data)]
+    observe(f"status lines {lines or 'none'}" + (", then the connection closed" if closed
+                                                 else ", the connection still open 1.5 s later"))
