@@ -42,6 +42,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
             ),
             "root_path": "uvicorn --host {host} --port {port} --http h11 --root-path {root_path} {app}",
             "workers": "uvicorn --host {host} --port {port} --http h11 --workers {workers} {app}",
+            "ws_ping": "uvicorn --host {host} --port {port} --http h11 --ws-ping-interval 0.3 {app}",
         },
     ),
     ServerSpec(
@@ -72,6 +73,11 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="uvicorn.protocols.websockets.websockets_sansio_impl",  # uvicorn 0.35 and later
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn]' websockets (uvicorn 0.35 or later)",
+        variants={
+            "ws_ping": (
+                "uvicorn --host {host} --port {port} --http h11 --ws websockets-sansio --ws-ping-interval 0.3 {app}"
+            ),
+        },
     ),
     ServerSpec(
         name="uvicorn-websockets",
@@ -82,6 +88,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="uvicorn.protocols.websockets.websockets_impl",
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn]' websockets",
+        variants={
+            "ws_ping": "uvicorn --host {host} --port {port} --http h11 --ws websockets --ws-ping-interval 0.3 {app}",
+        },
     ),
     ServerSpec(
         name="uvicorn-wsproto",
@@ -92,6 +101,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="wsproto",
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn-wsproto]' (or: pip install uvicorn wsproto)",
+        variants={
+            "ws_ping": "uvicorn --host {host} --port {port} --http h11 --ws wsproto --ws-ping-interval 0.3 {app}",
+        },
     ),
     ServerSpec(
         name="hypercorn",
@@ -109,6 +121,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
             ),
             "root_path": "hypercorn --bind {host}:{port} --worker-class asyncio --root-path {root_path} {app}",
             "workers": "hypercorn --bind {host}:{port} --worker-class asyncio --workers {workers} {app}",
+            # hypercorn and daphne take the ping interval in whole seconds only
+            "ws_ping": "hypercorn --bind {host}:{port} --worker-class asyncio --websocket-ping-interval 1 {app}",
         },
     ),
     ServerSpec(
@@ -123,6 +137,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         variants={
             "tls": "hypercorn --bind {host}:{port} --worker-class trio --certfile {certfile} --keyfile {keyfile} {app}",
             "root_path": "hypercorn --bind {host}:{port} --worker-class trio --root-path {root_path} {app}",
+            "ws_ping": "hypercorn --bind {host}:{port} --worker-class trio --websocket-ping-interval 1 {app}",
             "workers": "hypercorn --bind {host}:{port} --worker-class trio --workers {workers} {app}",
         },
     ),
@@ -138,6 +153,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         variants={
             "tls": "daphne -e ssl:{port}:interface={host}:privateKey={keyfile}:certKey={certfile} {app}",
             "root_path": "daphne -b {host} -p {port} --root-path {root_path} {app}",
+            "ws_ping": "daphne -b {host} -p {port} --ping-interval 1 {app}",  # whole seconds only
         },
     ),
     ServerSpec(

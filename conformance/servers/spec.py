@@ -24,11 +24,12 @@ INTERFACES = ("wsgi", "asgi")
 PLACEHOLDERS = frozenset({"host", "port", "app", "app_dotted", "python"})
 # Launch variants: the same server started another way, for the checks that need it. Each names the
 # placeholders it adds: PEM files for TLS, the mount point for a root path, the number of worker
-# processes for a multi-process start.
+# processes for a multi-process start; none for ws_ping, whose interval is in the command.
 VARIANT_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "tls": frozenset({"certfile", "keyfile"}),
     "root_path": frozenset({"root_path"}),
     "workers": frozenset({"workers"}),
+    "ws_ping": frozenset(),  # WebSocket keepalive pings every fraction of a second (or the shortest it takes)
 }
 
 # What a check may ask an adapter for; a check that needs a capability the server lacks is

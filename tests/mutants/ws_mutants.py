@@ -648,3 +648,4 @@ ws_2_0_accept_headers_ignored = ws_mutant(_spec_2_0_headers_ignored)
 
 ws_scheme_ws_over_tls = scope_change(lambda scope: scope.update(scheme="ws"))
 ws_no_disconnect_on_shutdown = ws_mutant(_never_disconnects, path="/inspect/shutdown")
+ws_no_pings = untouched  # its ws_ping variant is uvicorn with the default ping interval (20 s)

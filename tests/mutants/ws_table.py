@@ -127,6 +127,9 @@ WS_MUTANTS: tuple[Mutant, ...] = (
     ws("ws_scheme_ws_over_tls", "ASGI-WS-SCOPE-019", INSTANCES + "test_scheme_is_wss_over_tls"),
     ws("ws_no_disconnect_on_shutdown", "ASGI-WS-DISC-007",
        INSTANCES + "test_stopping_the_server_tells_the_app_of_the_disconnect"),
+    Mutant("tests.mutants.ws_mutants:ws_no_pings", "ASGI-WS-MSG-009",
+           observes={f"asgi/{INSTANCES}test_whether_the_server_pings_an_idle_connection_is_reported": "no ping"},
+           variants={"ws_ping": "uvicorn --host {host} --port {port} --http h11 {app}"}),
     ws("ws_reraise_logged", "ASGI-WS-DISC-012",
        CLOSE + "test_a_send_exception_the_app_re_raises_is_not_logged_as_an_error"),
 )

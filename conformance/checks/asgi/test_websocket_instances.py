@@ -1,6 +1,7 @@
 """WebSocket checks that need a server instance of their own (www.rst, "Websocket Connection
-Scope", "Disconnect - receive event"): the scheme over TLS, by the adapter's tls launch variant,
-and the app told of the disconnect when the server is stopped with a WebSocket open.
+Scope", "Disconnect - receive event", "WebSocket"): the scheme over TLS, by the adapter's tls
+launch variant; the app told of the disconnect when the server is stopped with a WebSocket open;
+and pings on an idle connection, by the ws_ping variant (a short keepalive interval).
 
 Each starts a dedicated instance; a server without WebSocket, or whose adapter has no such
 variant, is reported not applicable.
@@ -18,7 +19,7 @@ import trustme
 from conformance.checks.asgi import test_launch_variants as launch
 from conformance.checks.asgi.ws import TOKEN_HEADER, first_message, typed_value, websocket_server
 from conformance.clients.raw import WireError
-from conformance.clients.websocket import CLOSE, RawWebSocket, open_websocket
+from conformance.clients.websocket import CLOSE, PING, RawWebSocket, open_websocket
 from conformance.launcher import ServerProcess
 from conformance.recorder import Recorder
 from conformance.servers import ServerSpec
@@ -26,6 +27,7 @@ from conformance.verify import verify
 
 STOP_WAIT = 5.0  # seconds the check waits, after the stop signal, for the app to be told
 RECORD_GRACE = 0.5  # seconds a record gets to arrive once the server has ended
+PING_WAIT = 2.5  # seconds an idle client waits for a ping (a ws_ping variant pings every 0.3 s, or every 1 s)
 certificate = launch.certificate  # the module's fixture: a CA made here and a certificate for 127.0.0.1
 
 
@@ -103,3 +105,26 @@ def test_stopping_the_server_tells_the_app_of_the_disconnect(dedicated_server: C
            expected="the app's receive() gives websocket.disconnect (or the server keeps the connection open)",
            got=f"no websocket.disconnect within {STOP_WAIT:g} s; the server {'ran on' if running else 'ended'}, "
                f"and the client saw {seen}")
+
+
+@pytest.mark.requirement("ASGI-WS-MSG-009")
+def test_whether_the_server_pings_an_idle_connection_is_reported(dedicated_server: Callable,
+                                                                 server_spec: ServerSpec, recorder: Recorder,
+                                                                 observe: Callable[[str], None]) -> None:
+    needs_websocket(server_spec)
+    launch.needs_variant(server_spec, "ws_ping")
+    with dedicated_server("asgi", variant="ws_ping") as server:
+        ws = websocket_server(server, server_spec, recorder)
+        with ws.raw() as client:
+            head = client.open("/inspect/idle")
+            if head.status != 101:
+                raise WireError(f"the handshake got HTTP {head.status}, not 101")
+            client.recv_frame()
+            started = time.monotonic()
+            try:
+                frames = client.frames_until(PING, timeout=PING_WAIT)
+            except WireError:
+                frames = []
+    pinged = bool(frames) and frames[-1].opcode == PING
+    observe(f"started with a short ping interval: a ping came after {time.monotonic() - started:.1f} s of idle"
+            if pinged else f"started with a short ping interval: no ping within {PING_WAIT:g} s of idle")
