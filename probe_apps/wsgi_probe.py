@@ -1,6 +1,6 @@
 """The WSGI probe app: one scenario per path, parameters in the query string.
 
-Scenarios (each does one thing):
+Scenarios (each does one thing; a path that names none may name one in ?scenario=NAME):
   /ready           200, for the launcher's readiness probe
   /environ         the environ as typed JSON (see typed.py), and the pid, thread and time of
                    the call; ?sleep=S holds the call S seconds
@@ -18,12 +18,15 @@ Scenarios (each does one thing):
   /raise           ?when=before|first|after: the app fails at that point
   /errors          every wsgi.errors method, with ?text=
   /input           ?op=read:N&op=readline...: wsgi.input calls in order, what each returned
+                   (read:none is read(None))
                    (op=body: the whole body, read as an app that trusts its server would)
   /file            wsgi.file_wrapper over a known file (?kind=, ?seek=, ?cl=, ?blksize=, ?unused=)
   /misbehave       ?kind=none|no-start: an app that returns None, or never calls start_response
   /record          ?event=NAME: one record to the recorder, the worker's pid in the response
+  /write-then-read write(b'early:') first, then the body read from wsgi.input (read_body), returned
   /crash           the worker process kills itself (harness tests)
   /hang            ?seconds=S: answers only after S seconds (harness tests)
+  and wsgi_calling.py's: how the server calls the app and takes what it returns (/call-shape, ...)
 """
 
 from __future__ import annotations
@@ -41,9 +44,11 @@ from typing import Any
 from urllib.parse import parse_qs
 
 try:  # run as part of the probe_apps package, or with probe_apps/ itself on sys.path
+    from probe_apps import wsgi_calling
     from probe_apps.recording import record
     from probe_apps.typed import describe
 except ImportError:  # pragma: no cover
+    import wsgi_calling  # type: ignore[no-redef]
     from recording import record  # type: ignore[no-redef]
     from typed import describe  # type: ignore[no-redef]
 
@@ -51,10 +56,13 @@ Environ = dict[str, Any]
 StartResponse = Callable[..., Callable[[bytes], object]]
 
 
-def app(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+def app(*args: Any, **kwargs: Any) -> Iterable[bytes]:
+    # Not (environ, start_response): /call-shape reports how the server passed them.
+    environ, start_response = wsgi_calling.bind_call(args, kwargs)
     # The scenario is the first path segment, so /environ/any/thing still reaches /environ.
+    # A path that names no scenario (/, //x, a mount point's own path) may name one in ?scenario=.
     first_segment = "/" + environ.get("PATH_INFO", "").lstrip("/").split("/", 1)[0]
-    scenario = SCENARIOS.get(first_segment, not_found)
+    scenario = SCENARIOS.get(first_segment) or SCENARIOS.get("/" + params(environ).get("scenario", ""), not_found)
     return scenario(environ, start_response)
 
 
@@ -379,7 +387,7 @@ def input_operations(environ: Environ, start_response: StartResponse) -> list[by
     results = []
     for op in all_params(environ, "op"):
         name, _, argument = op.partition(":")
-        args = (int(argument),) if argument else ()
+        args = (None,) if argument == "none" else (int(argument),) if argument else ()
         started = time.time()
         try:
             if name == "body":
@@ -485,6 +493,14 @@ class RealFile:
         self._close()
 
 
+def write_then_read(environ: Environ, start_response: StartResponse) -> list[bytes]:
+    """The response begins (write(b'early:')) before the app reads the body: a 100 Continue sent at
+    the first read would come after it."""
+    write = start_response("200 OK", [("Content-Type", "application/octet-stream")])
+    write(b"early:")
+    return [read_body(environ)]
+
+
 def record_event(environ: Environ, start_response: StartResponse) -> list[bytes]:
     record(token(environ), params(environ).get("event", "hit"))
     return respond_json(start_response, {"pid": os.getpid()})
@@ -532,6 +548,8 @@ SCENARIOS: dict[str, Callable[[Environ, StartResponse], Iterable[bytes]]] = {
     "/file": file_wrapper,
     "/misbehave": misbehave,
     "/record": record_event,
+    "/write-then-read": write_then_read,
     "/crash": crash,
     "/hang": hang,
+    **wsgi_calling.SCENARIOS,  # how the server calls the app and takes what it returns
 }

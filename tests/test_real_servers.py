@@ -23,6 +23,7 @@ IT = "wsgi/test_iterable.py::"
 FRAMING = "wsgi/test_framing.py::"
 INPUT = "wsgi/test_input.py::"
 FILE = "wsgi/test_file_wrapper.py::"
+CALLING = "wsgi/test_calling.py::"
 REQ = "wsgi/test_request_framing.py::"
 DISC = "asgi/test_http_disconnect.py::"
 RESP = "asgi/test_http_response.py::"
@@ -70,6 +71,9 @@ def command(template: str) -> tuple[str, str]:
 REFERENCES = {
     "wsgi": [
         Reference(("--server=wsgiref",), {
+            CALLING + "test_the_app_may_empty_the_environ":
+                "wsgiref reads environ['SERVER_PROTOCOL'] back when it sends the headers (client_is_modern): "
+                "after the app's environ.clear() it raises KeyError and the client gets no response",
             SR + "test_headers_wait_for_the_first_non_empty_block":
                 "wsgiref sends the headers on the first block even when it is empty",
             SR + "test_faulty_headers_raise_at_start_response[crlf-in-value]":
@@ -114,6 +118,10 @@ REFERENCES = {
                 "connection open; RFC 9112 6.1: MUST close after an HTTP/1.0 message with Transfer-Encoding",
         }),
         Reference(command(TWO_PROCESS_WSGI), {
+            CALLING + "test_the_app_may_empty_the_environ":
+                "gunicorn's sync worker looks up environ['wsgi.file_wrapper'] after the app returned "
+                "(isinstance(respiter, environ['wsgi.file_wrapper'])): after the app's environ.clear() the client "
+                "gets a 500",
             SR + "test_headers_wait_for_the_first_non_empty_block":
                 "gunicorn sends the headers on the first block even when it is empty",
             SR + "test_exc_info_before_anything_was_sent_replaces_the_response":
@@ -227,6 +235,8 @@ REFERENCES = {
         Reference((f"--server-cmd={TLS_NOTED.format(app='tls_extension_emulation')}", "--interface=asgi",
                    f"--server-variant=tls={TLS_NOTED_TLS.format(app='tls_extension_emulation')}",
                    "-k", "test_tls_extension")),
+        Reference((f"--server-cmd={EMULATED.format(app='zerocopy_emulation')}", "--interface=asgi",
+                   "-k", "test_zerocopy_send")),
     ],
 }
 

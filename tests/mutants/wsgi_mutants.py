@@ -873,3 +873,24 @@ def _exc_info_kept(start_response: Callable[..., Any]) -> Callable[..., Any]:
 exc_info_keyword_only = start_response_mutant(_exc_info_keyword_only)
 headers_at_once_for_content_length_zero = start_response_mutant(_headers_at_once_for_content_length_zero)
 exc_info_kept = start_response_mutant(_exc_info_kept)
+
+
+# --- Expect: 100-continue (test_expect.py) -------------------------------------------------------
+
+
+class InputNotWaiting:
+    """wsgi.input that gives b'' at once when no byte has arrived yet, instead of waiting for the
+    client (which sends the body only after the 100 Continue)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        import select
+
+        buffered = self.stream.peek(1) if hasattr(self.stream, "peek") and select.select([self.stream], [], [], 0)[0] \
+            else b""
+        return self.stream.read(size) if buffered else b""
+
+
+input_not_waiting = environ_mutant(lambda e: e.update({"wsgi.input": InputNotWaiting(e["wsgi.input"])}))

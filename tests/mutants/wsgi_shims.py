@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable
+from typing import Any
 from wsgiref.handlers import format_date_time
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, make_server
 
@@ -129,6 +131,54 @@ class IgnoresConnectionClose(Http11):
     ignore_connection_close = True
 
 
+class NoHeadersForEmptyBody(ServerHandler):
+    """Sends the headers only with body data: an app that yields nothing gets no response."""
+
+    def write(self, data: bytes) -> None:
+        if data or self.headers_sent:
+            super().write(data)
+
+    def finish_content(self) -> None:
+        pass
+
+
+class HeadBodyFromEnviron(Http11):
+    """Leaves out a HEAD's body, but asks the environ (which the app may have changed) whether
+    the request was a HEAD."""
+
+    def client_is_modern(self) -> bool:
+        return True  # not from the environ: only the HEAD decision is wrong here
+
+    def write(self, data: bytes) -> None:
+        super().write(b"" if self.environ.get("REQUEST_METHOD") == "HEAD" else data)
+
+
+class ContinuingInput:
+    """wsgi.input that runs ``first`` before the app's first read (the PEP's second way)."""
+
+    def __init__(self, stream: Any, first: Callable[[], None]) -> None:
+        self.stream, self.first = stream, first
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("read", "readline", "readlines", "__iter__") and self.first:
+            self.first()
+            self.first = None  # type: ignore[assignment]
+        return getattr(self.stream, name)
+
+
+class ContinueAtFirstRead(Http11):
+    """Sends 100 Continue when the app first reads wsgi.input, even after the response has begun:
+    the interim response lands inside the body."""
+
+    continues = 0
+
+    def get_stdin(self) -> Any:
+        if self.environ.get("HTTP_EXPECT", "").lower() != "100-continue":
+            return super().get_stdin()
+        return ContinuingInput(super().get_stdin(), lambda: (self._write(b"HTTP/1.1 100 Continue\r\n\r\n"),
+                                                             self._flush()))
+
+
 SHIMS: dict[str, type[ServerHandler]] = {
     "no-date": NoDate,
     "date-case-sensitive": DateCaseSensitive,
@@ -140,6 +190,9 @@ SHIMS: dict[str, type[ServerHandler]] = {
     "continue-twice": ContinueTwice,
     "continue-for-http-1.0": ContinueForHttp10,
     "ignores-connection-close": IgnoresConnectionClose,
+    "continue-at-first-read": ContinueAtFirstRead,
+    "no-headers-for-empty-body": NoHeadersForEmptyBody,
+    "head-body-from-environ": HeadBodyFromEnviron,
 }
 
 

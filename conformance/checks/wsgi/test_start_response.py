@@ -8,11 +8,13 @@ the response body what start_response did, so most checks need no side channel.
 from __future__ import annotations
 
 import email.utils
+from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wsgi.wire import target
+from conformance.checks.wsgi.wire import headers_arrival, target
 from conformance.clients.raw import RawClient, Response, WireError
+from conformance.recorder import Recorder
 from conformance.verify import verify
 
 
@@ -184,3 +186,49 @@ def test_a_header_value_beyond_latin1_is_an_error(wsgi: RawClient) -> None:
     verify(response.status >= 500 or raised not in (None, "none"), sent="GET /bad-header?case=non-latin-1-value",
            expected="start_response raises, or an error response or a close",
            got=f"status {response.status} with X-Snow: {response.header('X-Snow')!r}")
+
+
+@pytest.mark.requirement("WSGI-SR-001")
+def test_start_response_takes_exc_info_none_positionally(wsgi: RawClient) -> None:
+    """start_response('200 OK', headers, None): the optional third argument, given as None
+    (every other scenario calls it with two)."""
+    response = wsgi.request("GET", "/exc-info-none")
+    verify(response.status == 200 and response.body == b"accepted", sent="GET /exc-info-none",
+           expected="status 200, body b'accepted' (the call returned normally)",
+           got=f"status {response.status}, body {response.body[:80]!r}")
+
+
+@pytest.mark.requirement("WSGI-SR-004")
+def test_headers_sent_early_for_content_length_zero_are_reported(wsgi: RawClient, recorder: Recorder,
+                                                                 observe: Callable[[str], None]) -> None:
+    """start_response with Content-Length: 0, then the app waits 0.5 s before returning []."""
+    first, returning = headers_arrival(wsgi, recorder, "/early?cl=0&gap=0.5")
+    observe("with Content-Length: 0, no response within 5 s" if first is None else
+            "with Content-Length: 0, the headers were sent at start_response, before the app returned"
+            if first < returning else "with Content-Length: 0, the headers waited for the app to return")
+
+
+@pytest.mark.requirement("WSGI-SR-005")
+@pytest.mark.parametrize("path", ["/write", "/write?r=&r="], ids=["nothing", "empty-blocks"])
+def test_an_empty_body_still_gets_a_complete_response(wsgi: RawClient, path: str) -> None:
+    """The app returns [] (or [b'', b'']) after start_response, without Content-Length."""
+    try:
+        response = wsgi.request("GET", path)
+    except WireError as error:
+        verify(False, sent=f"GET {path}", expected="a complete response with an empty body",
+               got=f"no valid response: {error}")
+        return
+    verify(response.status == 200 and response.body == b"", sent=f"GET {path}",
+           expected="status 200 and an empty body, delimited (Content-Length: 0, an empty chunked body, or a close)",
+           got=f"status {response.status}, body {response.body[:60]!r}")
+
+
+@pytest.mark.requirement("WSGI-SR-017")
+def test_start_response_keeps_no_reference_to_exc_info(wsgi: RawClient) -> None:
+    """The app replaces its response with start_response(..., exc_info), keeps only a weak
+    reference to the exception, runs gc.collect() and says whether the exception survived."""
+    response = wsgi.request("GET", "/exc-info-ref")
+    verify(response.body == b"collected", sent="GET /exc-info-ref",
+           expected="the exception collected once start_response returned",
+           got="something still held the exception" if response.body == b"alive"
+           else f"status {response.status}, body {response.body[:80]!r}")

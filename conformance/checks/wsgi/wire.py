@@ -110,3 +110,17 @@ def wait_closed(recorder: Recorder, token: str, timeout: float = 5.0) -> list[st
     recorder.wait_for(token, "close", timeout=timeout)
     return [r.event for r in recorder.records(token)]
 
+
+
+def headers_arrival(client: RawClient, recorder: Recorder, path: str,
+                    timeout: float = 5.0) -> tuple[float | None, float]:
+    """GET ``path`` of a scenario that records "returning" just before the app returns: when the
+    first byte of the response arrived (wall clock, None if nothing came within ``timeout``), and
+    when the app was about to return."""
+    token = recorder.new_token()
+    with Exchange(client, "GET", path, token=token) as exchange:
+        exchange.sock.sendall(exchange.raw)
+        ready, _, _ = select.select([exchange.sock], [], [], timeout)
+        first = wall(time.monotonic()) if ready else None
+        returning = recorder.wait_for(token, "returning", timeout=timeout)[0].time
+    return first, returning
