@@ -1384,3 +1384,67 @@ tls_version_always_1_3 = tls_extension_shim("version-fixed")
 tls_cipher_suite_by_name = tls_extension_shim("cipher-name")
 tls_extension_changes_on_a_connection = tls_extension_shim("per-request")
 tls_extension_with_scheme_http = tls_extension_shim("scheme-http")
+
+
+# --- zero-copy send (extensions.rst): an emulation on uvicorn, and faults in it -----------------
+
+
+def zerocopy_shim(fault: str = "") -> App:
+    """An emulation of http.response.zerocopysend on uvicorn: advertised, and each event turned into
+    the body event it stands for (read with os.pread, or from the file position, which it then
+    moves on as sendfile would); or with one fault: 'no-mixing' (body events after a zerocopysend
+    are lost), 'offset-ignored', 'position-ignored' (reads from the start), 'count-ignored',
+    'one-block' (without count, only 256 bytes), 'more-by-default' (more_body defaults to True),
+    'closes-file', 'buffered' (holds every part back until the last)."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await probe(scope, receive, send)
+            return
+        scope = {**scope, "extensions": {**(scope.get("extensions") or {}), "http.response.zerocopysend": {}}}
+        zerocopied, held = False, b""
+
+        async def sending(message: Message) -> None:
+            nonlocal zerocopied, held
+            if message["type"] == "http.response.body" and zerocopied and fault == "no-mixing":
+                message = {"type": "http.response.body", "more_body": message.get("more_body", False)}
+            if message["type"] == "http.response.zerocopysend":
+                zerocopied = True
+                file = message["file"]
+                fd = file.fileno()
+                offset, count = message.get("offset"), message.get("count")
+                if offset is None or fault == "offset-ignored":
+                    offset = 0 if fault == "position-ignored" else os.lseek(fd, 0, os.SEEK_CUR)
+                    moves = True
+                else:
+                    moves = False
+                if count is None or fault == "count-ignored":
+                    count = 256 if fault == "one-block" else os.fstat(fd).st_size - offset
+                data = os.pread(fd, count, offset)
+                if moves:
+                    os.lseek(fd, offset + len(data), os.SEEK_SET)
+                if fault == "closes-file":
+                    file.close()
+                message = {"type": "http.response.body", "body": data,
+                           "more_body": message.get("more_body", fault == "more-by-default")}
+            if fault == "buffered" and message["type"] == "http.response.body":
+                held += message.get("body", b"")
+                if message.get("more_body"):
+                    return
+                message = {**message, "body": held}
+            await send(message)
+
+        await probe(scope, receive, sending)
+
+    return app
+
+
+zerocopy_emulation = zerocopy_shim()
+zerocopy_not_mixable = zerocopy_shim("no-mixing")
+zerocopy_offset_ignored = zerocopy_shim("offset-ignored")
+zerocopy_reads_from_the_start = zerocopy_shim("position-ignored")
+zerocopy_count_ignored = zerocopy_shim("count-ignored")
+zerocopy_stops_short_of_the_end = zerocopy_shim("one-block")
+zerocopy_more_body_by_default = zerocopy_shim("more-by-default")
+zerocopy_closes_the_file = zerocopy_shim("closes-file")
+zerocopy_held_until_the_end = zerocopy_shim("buffered")

@@ -14,6 +14,7 @@ EXT = "test_extensions.py::"
 H2 = "test_http2.py::"
 VARIANTS = "test_launch_variants.py::"
 TLS = "test_tls_extension.py::"
+ZEROCOPY = "test_zerocopy_send.py::"
 RESP = "test_http_response.py::"
 DISC = "test_http_disconnect.py::"
 
@@ -250,6 +251,21 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
          server=HYPERCORN_TRIO),
     asgi("send_error_escapes", "ASGI-GEN-023", CORE + "test_an_error_from_send_re_raised_by_the_app_is_caught_quietly"),
     asgi("lifespan_in_one_worker_only", "ASGI-LS-003", LIFE + "test_each_worker_process_runs_the_lifespan"),
+    # zero-copy send: faults in its emulation on uvicorn (asgi_mutants.zerocopy_shim)
+    asgi("zerocopy_emulation", "ASGI-EXT-ZEROCOPY-001",
+         observes={ZEROCOPY + "test_whether_zerocopy_send_is_offered_is_reported": "zerocopysend advertised"}),
+    asgi("zerocopy_not_mixable", "ASGI-EXT-ZEROCOPY-002", ZEROCOPY + "test_zerocopy_send_mixes_with_body_events"),
+    asgi("zerocopy_offset_ignored", "ASGI-EXT-ZEROCOPY-003", ZEROCOPY + "test_zerocopy_send_starts_at_the_offset"),
+    asgi("zerocopy_reads_from_the_start", "ASGI-EXT-ZEROCOPY-004",
+         ZEROCOPY + "test_zerocopy_send_without_offset_reads_from_the_file_position"),
+    asgi("zerocopy_count_ignored", "ASGI-EXT-ZEROCOPY-005", ZEROCOPY + "test_zerocopy_send_copies_count_bytes"),
+    asgi("zerocopy_stops_short_of_the_end", "ASGI-EXT-ZEROCOPY-006",
+         ZEROCOPY + "test_zerocopy_send_without_count_reads_to_the_end"),
+    asgi("zerocopy_more_body_by_default", "ASGI-EXT-ZEROCOPY-007",
+         ZEROCOPY + "test_zerocopy_send_without_more_body_completes_the_response"),
+    asgi("zerocopy_closes_the_file", "ASGI-EXT-ZEROCOPY-008", ZEROCOPY + "test_zerocopy_send_leaves_the_file_open"),
+    asgi("zerocopy_held_until_the_end", "ASGI-EXT-ZEROCOPY-009",
+         ZEROCOPY + "test_each_zerocopy_part_arrives_before_the_next_is_sent"),
     # the tls extension: faults in its emulation on uvicorn's TLS (asgi_mutants.tls_extension_shim)
     asgi("tls_server_cert_of_another", "ASGI-EXT-TLS-003",
          TLS + "test_tls_extension_server_cert_is_the_certificate_served",
