@@ -1,6 +1,8 @@
 """WebSocket clients: the `websockets` library for ordinary traffic, and a frame-level client for
 what a library will not send or hides (RFC 6455).
 
+H2WebSocket is the same frame-level client on an HTTP/2 stream (RFC 8441 extended CONNECT).
+
 Rule: the frame-level client writes exactly the frames a check asks for (fragments, pings
 between fragments, a close frame without a code, a TCP drop without any close) and hands back
 every frame as it came, control frames included; it answers nothing by itself. Every read has a
@@ -19,6 +21,10 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import h2.config
+import h2.connection
+import h2.events
+import h2.settings
 from websockets.sync.client import ClientConnection, connect
 
 from conformance.clients.raw import WireError
@@ -227,3 +233,80 @@ def open_websocket(url: str, *, headers: Iterable[tuple[str, str]] = (), subprot
     return connect(url, additional_headers=list(headers), subprotocols=subprotocols,  # type: ignore[arg-type]
                    open_timeout=timeout, close_timeout=timeout, compression=None, max_size=None,
                    ping_interval=None, proxy=None, ssl=tls)
+
+
+class NoExtendedConnect(WireError):
+    """The server does not offer WebSocket over HTTP/2 (no SETTINGS_ENABLE_CONNECT_PROTOCOL, RFC 8441)."""
+
+
+class H2WebSocket(RawWebSocket):
+    """A WebSocket on one HTTP/2 stream (RFC 8441), over cleartext HTTP/2 with prior knowledge: an
+    extended CONNECT, then WebSocket frames carried in DATA frames, written and read exactly as
+    the frame-level client does."""
+
+    def __init__(self, host: str, port: int, timeout: float = TIMEOUT) -> None:
+        super().__init__(host, port, timeout)
+        self.h2 = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding=None))
+        self.h2.initiate_connection()
+        self.stream_id = 0
+        self.response: list[tuple[bytes, bytes]] = []
+        self.ended = False
+        self._data = b""
+        self._settings_seen = False
+        self.sock.sendall(self.h2.data_to_send())
+
+    def open_stream(self, target: str, headers: Iterable[tuple[str, str]] = ()) -> int:
+        """Send the extended CONNECT for ``target``; the :status of the answer. NoExtendedConnect
+        if the server's SETTINGS do not enable it."""
+        deadline = time.monotonic() + self.timeout
+        while not self._settings_seen:
+            self._pump(deadline, "the server's HTTP/2 SETTINGS")
+        if self.h2.remote_settings.get(h2.settings.SettingCodes.ENABLE_CONNECT_PROTOCOL) != 1:
+            raise NoExtendedConnect("the server's SETTINGS do not enable extended CONNECT (RFC 8441)")
+        self.stream_id = self.h2.get_next_available_stream_id()
+        request = [(b":method", b"CONNECT"), (b":protocol", b"websocket"), (b":scheme", b"http"),
+                   (b":path", target.encode()), (b":authority", f"{self.host}:{self.port}".encode()),
+                   (b"sec-websocket-version", b"13")]
+        request += [(name.lower().encode(), value.encode()) for name, value in headers]
+        self.h2.send_headers(self.stream_id, request)
+        self.sock.sendall(self.h2.data_to_send())
+        while not self.response and not self.ended:
+            self._pump(deadline, "the answer to the extended CONNECT")
+        return int(dict(self.response).get(b":status", b"0"))
+
+    def send(self, data: bytes) -> None:
+        self.h2.send_data(self.stream_id, data)
+        self.sock.sendall(self.h2.data_to_send())
+
+    def _pump(self, deadline: float, what: str) -> None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise WireError(f"no {what} within {self.timeout:g} s")
+        self.sock.settimeout(remaining)
+        try:
+            chunk = self.sock.recv(65536)
+        except TimeoutError:
+            raise WireError(f"no {what} within {self.timeout:g} s") from None
+        if not chunk:
+            raise WireError(f"the server closed the HTTP/2 connection while waiting for {what}")
+        for event in self.h2.receive_data(chunk):
+            if isinstance(event, h2.events.RemoteSettingsChanged):
+                self._settings_seen = True
+            elif isinstance(event, h2.events.ResponseReceived) and event.stream_id == self.stream_id:
+                self.response = list(event.headers)
+            elif isinstance(event, h2.events.DataReceived) and event.stream_id == self.stream_id:
+                self._data += event.data
+                self.h2.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
+            elif isinstance(event, (h2.events.StreamEnded, h2.events.StreamReset)) and \
+                    event.stream_id == self.stream_id:
+                self.ended = True
+            elif isinstance(event, h2.events.ConnectionTerminated):
+                self.ended = True
+        self.sock.sendall(self.h2.data_to_send())
+
+    def _recv(self, deadline: float, what: str) -> bytes:
+        """The stream's next DATA bytes (b"" once the stream has ended)."""
+        while not self._data and not self.ended:
+            self._pump(deadline, what)
+        data, self._data = self._data, b""
+        return data

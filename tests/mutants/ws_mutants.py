@@ -649,3 +649,16 @@ ws_2_0_accept_headers_ignored = ws_mutant(_spec_2_0_headers_ignored)
 ws_scheme_ws_over_tls = scope_change(lambda scope: scope.update(scheme="ws"))
 ws_no_disconnect_on_shutdown = ws_mutant(_never_disconnects, path="/inspect/shutdown")
 ws_no_pings = untouched  # its ws_ping variant is uvicorn with the default ping interval (20 s)
+
+
+# --- WebSocket over HTTP/2 (on hypercorn, which offers it) ----------------------------------------------
+
+
+def _h2_only(change: Callable[[Scope], Any]) -> Callable[[Scope], Any]:
+    return lambda scope: change(scope) if scope.get("http_version") == "2" else None
+
+
+ws_h2_http_version_1_1 = scope_change(_h2_only(lambda scope: scope.update(http_version="1.1")))
+ws_h2_pseudo_header_kept = scope_change(
+    _h2_only(lambda scope: scope.update(headers=[(b":protocol", b"websocket"), *scope["headers"]])))
+ws_h2_text_received_as_bytes = receives(_data(_text_as_bytes), path="/inspect/h2")
