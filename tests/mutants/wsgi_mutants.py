@@ -813,8 +813,8 @@ input_terminated_set = environ_mutant(lambda e: e.update({"wsgi.input_terminated
 input_negative_size_as_zero = input_mutant(InputNegativeSizeAsZero)
 body_pre_read = _body_pre_read
 os_environ_copied = environ_mutant(_os_environ_copied)
-script_name_folded_into_path_info = environ_mutant(
-    lambda e: e.update(PATH_INFO=e.get("SCRIPT_NAME", "") + e.get("PATH_INFO", ""), SCRIPT_NAME="")
+script_name_with_trailing_slash = environ_mutant(
+    lambda e: e.update(SCRIPT_NAME=e["SCRIPT_NAME"] + "/") if e.get("SCRIPT_NAME") else None
 )
 mount_point_path_info_slash = environ_mutant(lambda e: e.update(PATH_INFO=e.get("PATH_INFO") or "/"))
 url_scheme_http = environ_mutant(lambda e: e.update({"wsgi.url_scheme": "http"}))
@@ -894,3 +894,61 @@ class InputNotWaiting:
 
 
 input_not_waiting = environ_mutant(lambda e: e.update({"wsgi.input": InputNotWaiting(e["wsgi.input"])}))
+
+
+# --- write() and the iterable: more (test_iterable.py) -------------------------------------------
+
+
+def _write_mutant(change: Callable[[Callable[[Any], Any]], Callable[[Any], Any]]) -> Callable[..., Any]:
+    """The probe, whose write() callable is ``change(write)``."""
+
+    def wrap(start_response: Callable[..., Any]) -> Callable[..., Any]:
+        def patched(status: str, headers: list, exc_info: Any = None) -> Any:
+            return change(start_response(status, headers, exc_info))
+
+        return patched
+
+    return start_response_mutant(wrap)
+
+
+empty_writes_dropped = _write_mutant(lambda write: lambda data: write(data) if data else None)
+write_encodes_str = _write_mutant(lambda write: lambda data: write(data.encode() if isinstance(data, str) else data))
+
+
+def body_rewritten(change: Callable[[Any, Environ], Any]) -> Callable[..., Any]:
+    """The probe, whose returned body the server takes as ``change(body, environ)``."""
+
+    def app(environ: Environ, start_response: Callable[..., Any]) -> Any:
+        return change(probe(environ, start_response), environ)
+
+    return app
+
+
+def _closed_before_iterating(result: Any, environ: Environ) -> Any:
+    iterator = iter(result)
+    getattr(result, "close", lambda: None)()
+    return iterator
+
+
+def _head_body_closed_at_once(result: Any, environ: Environ) -> Any:
+    if environ.get("REQUEST_METHOD") != "HEAD":
+        return result
+    getattr(result, "close", lambda: None)()
+    return []
+
+
+class _StrEncoded:
+    def __init__(self, result: Any) -> None:
+        self.result = result
+
+    def __iter__(self) -> Any:
+        return (block.encode() if isinstance(block, str) else block for block in self.result)
+
+    def close(self) -> None:
+        getattr(self.result, "close", lambda: None)()
+
+
+line_endings_normalised = body_rewritten(lambda result, environ: [block.replace(b"\r\n", b"\n") for block in result])
+closed_before_iterating = body_rewritten(_closed_before_iterating)
+head_body_closed_at_once = body_rewritten(_head_body_closed_at_once)
+str_blocks_encoded = body_rewritten(lambda result, environ: _StrEncoded(result))

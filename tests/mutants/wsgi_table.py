@@ -248,7 +248,7 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     wsgi("unchanged", "WSGI-HV-011", LAUNCH + "test_no_http_variable_comes_from_the_os_environment"),
     wsgi("os_environ_copied", "WSGI-ENV-094", server=THREADED_WSGI,
          observes={LAUNCH + "test_whether_os_variables_are_copied_is_reported": "copied into the environ"}),
-    wsgi("script_name_folded_into_path_info", "WSGI-ENV-022", LAUNCH + "test_script_name_is_the_mount_point",
+    wsgi("script_name_with_trailing_slash", "WSGI-ENV-022", LAUNCH + "test_script_name_is_the_mount_point",
          server=THREADED_WSGI, variants=THREADED_WSGI_VARIANTS),
     # waitress, mounted, serves /mnt/probex as SCRIPT_NAME '/mnt/probe' with PATH_INFO '/mnt/probex'
     wsgi("unchanged", "WSGI-ENV-022", LAUNCH + "test_the_mount_point_ends_at_a_segment_boundary",
@@ -274,4 +274,13 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     wsgi("unchanged", "WSGI-SR-005", SR + "test_an_empty_body_still_gets_a_complete_response",
          server=shim("no-headers-for-empty-body")),
     wsgi("exc_info_kept", "WSGI-SR-017", SR + "test_start_response_keeps_no_reference_to_exc_info"),
+    # write() and the iterable
+    wsgi("empty_writes_dropped", "WSGI-WR-003",
+         observes={IT + "test_headers_upon_an_empty_first_write_are_reported": "waited for body data"}),
+    wsgi("write_encodes_str", "WSGI-WR-007", IT + "test_write_with_a_str_raises"),
+    wsgi("line_endings_normalised", "WSGI-IT-002", IT + "test_the_body_goes_out_byte_for_byte"),
+    wsgi("closed_before_iterating", "WSGI-IT-017", IT + "test_no_block_is_asked_for_after_close"),
+    wsgi("head_body_closed_at_once", "WSGI-IT-018",
+         observes={IT + "test_how_much_of_a_head_body_is_asked_for_is_reported": "closed the body early"}),
+    wsgi("str_blocks_encoded", "WSGI-IT-023", IT + "test_a_str_block_is_an_error"),
 )

@@ -13,10 +13,19 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wsgi.wire import TOKEN_HEADER, Exchange, wait_closed, wall
+from conformance.checks.wsgi.wire import (
+    TOKEN_HEADER,
+    Exchange,
+    headers_arrival,
+    read_until_close,
+    split_head,
+    target,
+    wait_closed,
+    wall,
+)
 from conformance.clients.raw import RawClient, Response, WireError
 from conformance.recorder import Recorder, RecordTimeout
-from conformance.verify import verify
+from conformance.verify import shown, verify
 
 CLOSE_TIMEOUT = 10.0
 
@@ -203,3 +212,88 @@ def test_a_content_length_from_a_one_item_body_is_reported(wsgi: RawClient, obse
     observe("no Content-Length derived from a one-item body" if length is None else
             f"Content-Length {length.decode('latin-1')} derived from a one-item body"
             + ("" if length == b"3" else " (wrong: the body is 3 bytes)"))
+
+
+@pytest.mark.requirement("WSGI-WR-003")
+def test_headers_upon_an_empty_first_write_are_reported(wsgi: RawClient, recorder: Recorder,
+                                                        observe: Callable[[str], None]) -> None:
+    """start_response, write(b''), then the app waits 0.5 s before it returns [b'x']."""
+    first, returning = headers_arrival(wsgi, recorder, "/early?write=1&gap=0.5")
+    observe("after write(b''), no response within 5 s" if first is None else
+            "the headers were sent upon write(b''), before the app returned" if first < returning
+            else "the headers waited for body data: write(b'') sent nothing")
+
+
+@pytest.mark.requirement("WSGI-WR-007")
+def test_write_with_a_str_raises(wsgi: RawClient, recorder: Recorder) -> None:
+    """write('text'): the app reports whether it raised (in the body and to the recorder), then
+    returns a body with a close()."""
+    token = recorder.new_token()
+    response = request(wsgi, "GET", "/write-str", token)
+    outcome = recorder.wait_for(token, "write-str")[0].data["outcome"]
+    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    leaked = response is not None and b"text" in response.body.replace(b"raised=", b"")
+    verify(outcome != "raised=none" and not leaked and events.count("close") == 1, sent="GET /write-str",
+           expected="write('text') raises, b'text' never reaches the client, close() called once",
+           got=f"write('text') {'returned normally' if outcome == 'raised=none' else outcome}; "
+               + ("the client got b'text' in the body; " if leaked else "") + f"events {events}")
+
+
+# Every byte value, then line endings of every kind a server might be tempted to normalise.
+BINARY = bytes(range(256)) + b"\r\n\n\r\r\n"
+
+
+@pytest.mark.requirement("WSGI-IT-002")
+def test_the_body_goes_out_byte_for_byte(wsgi: RawClient) -> None:
+    path = target("/respond", ("h", "Content-Type:application/octet-stream"), ("body", BINARY.decode("latin-1")))
+    response = wsgi.request("GET", path)
+    verify(response.body == BINARY, sent="GET /respond with a body of the 256 byte values, then CR LF, LF, CR, CR LF",
+           expected=f"those {len(BINARY)} bytes, unchanged",
+           got=f"{len(response.body)} bytes, {shown(response.body, 40)}")
+
+
+@pytest.mark.requirement("WSGI-IT-017")
+@pytest.mark.parametrize(("method", "path"), [("GET", "/stream?chunks=3"), ("GET", "/stream?chunks=3&fail_at=1"),
+                                              ("GET", "/stream?chunks=3&size=8&cl=8"), ("HEAD", "/stream?chunks=3")],
+                         ids=["complete", "iteration-raises", "content-length-reached", "HEAD"])
+def test_no_block_is_asked_for_after_close(wsgi: RawClient, recorder: Recorder, method: str, path: str) -> None:
+    token = recorder.new_token()
+    request(wsgi, method, path, token)
+    wait_closed(recorder, token, CLOSE_TIMEOUT)
+    wsgi.request("GET", "/ready")  # a later request answered: the first one is long finished
+    events = [r.event for r in recorder.records(token)]
+    after = events[events.index("close") + 1:]
+    verify(events.count("close") == 1 and "next" not in after, sent=f"{method} {path}",
+           expected="close() called once, and no block asked for after it", got=f"events {events}")
+
+
+@pytest.mark.requirement("WSGI-IT-018")
+def test_how_much_of_a_head_body_is_asked_for_is_reported(wsgi: RawClient, recorder: Recorder,
+                                                          observe: Callable[[str], None]) -> None:
+    """HEAD to a body of three blocks: the server may close it without asking for them all."""
+    token = recorder.new_token()
+    request(wsgi, "HEAD", "/stream?chunks=3", token)
+    wait_closed(recorder, token, CLOSE_TIMEOUT)
+    asked = len([r for r in recorder.records(token) if r.event == "next"])
+    observe("for HEAD, the server asked for every block before close()" if asked >= 3 else
+            f"for HEAD, the server closed the body early, after asking for {asked} of its 3 blocks")
+
+
+@pytest.mark.requirement("WSGI-IT-023")
+def test_a_str_block_is_an_error(wsgi: RawClient, recorder: Recorder) -> None:
+    """The body yields b'ok', then the str 'text'; it records its close()."""
+    token = recorder.new_token()
+    with Exchange(wsgi, "GET", "/yield-str", token=token) as exchange:
+        exchange.sock.sendall(exchange.raw)
+        data, closed = read_until_close(exchange.sock, 3.0)
+    status, headers, body = split_head(data)
+    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    names = {name.lower(): value for name, value in headers}
+    complete = body.endswith(b"0\r\n\r\n") if b"chunked" in names.get(b"transfer-encoding", b"").lower() \
+        else b"content-length" in names and len(body) >= int(names[b"content-length"])
+    verify(b"text" not in body and (closed or complete) and events.count("close") == 1, sent="GET /yield-str",
+           expected="b'text' never sent; the response cut short and the connection closed, or an error response; "
+                    "close() called once",
+           got=f"{status.decode('latin-1')!r}, body {body[:60]!r}; "
+               + ("" if closed or complete else "no end of the response and no close within 3 s; ")
+               + f"events {events}")
