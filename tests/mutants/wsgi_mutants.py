@@ -952,3 +952,51 @@ line_endings_normalised = body_rewritten(lambda result, environ: [block.replace(
 closed_before_iterating = body_rewritten(_closed_before_iterating)
 head_body_closed_at_once = body_rewritten(_head_body_closed_at_once)
 str_blocks_encoded = body_rewritten(lambda result, environ: _StrEncoded(result))
+
+
+# --- wsgi.file_wrapper: more (test_file_wrapper.py) ----------------------------------------------
+
+file_wrapper_missing = environ_mutant(_drop("wsgi.file_wrapper"))
+
+
+def _one_argument_file_wrapper(environ: Environ) -> None:
+    original = environ["wsgi.file_wrapper"]
+
+    def wrapper(filelike: Any) -> Any:  # no block size
+        return original(filelike)
+
+    environ["wsgi.file_wrapper"] = wrapper
+
+
+file_wrapper_one_argument = environ_mutant(_one_argument_file_wrapper)
+
+
+class FileMarker:
+    """What a server whose file wrapper is only a marker hands out: no __iter__ of its own; the
+    server sends the file itself when the app returns the marker."""
+
+    def __init__(self, filelike: Any) -> None:
+        self.filelike = filelike
+
+    def close(self) -> None:
+        getattr(self.filelike, "close", lambda: None)()
+
+
+def file_wrapper_marker(own_headers: bool) -> Callable[..., Any]:
+    """``own_headers``: when the app returns the marker, the server sends the file with a status
+    and headers of its own (200, application/octet-stream) instead of the app's."""
+
+    def app(environ: Environ, start_response: Callable[..., Any]) -> Any:
+        environ["wsgi.file_wrapper"] = lambda filelike, *blksize: FileMarker(filelike)
+        result = probe(environ, start_response)
+        if not isinstance(result, FileMarker):
+            return result
+        if own_headers:  # exc_info lets wsgiref take the replacement: nothing was sent yet
+            start_response("200 OK", [("Content-Type", "application/octet-stream")], (None, None, None))
+        return iter(lambda: result.filelike.read(8192), b"")
+
+    return app
+
+
+file_wrapper_not_iterable = file_wrapper_marker(own_headers=False)
+file_wrapper_with_its_own_headers = file_wrapper_marker(own_headers=True)

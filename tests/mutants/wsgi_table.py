@@ -283,4 +283,14 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     wsgi("head_body_closed_at_once", "WSGI-IT-018",
          observes={IT + "test_how_much_of_a_head_body_is_asked_for_is_reported": "closed the body early"}),
     wsgi("str_blocks_encoded", "WSGI-IT-023", IT + "test_a_str_block_is_an_error"),
+    # framing and wsgi.file_wrapper (wsgiref derives a Content-Length from the held-back one-item body)
+    wsgi("blocks_held_back", "WSGI-CL-005",
+         observes={FRAMING + "test_how_a_body_without_content_length_is_framed_is_reported": "the server computed"}),
+    wsgi("file_wrapper_missing", "WSGI-FW-001",
+         observes={FILE + "test_whether_a_file_wrapper_is_offered_is_reported": "no wsgi.file_wrapper"}),
+    wsgi("file_wrapper_one_argument", "WSGI-FW-002",
+         FILE + "test_the_file_wrapper_sends_the_whole_file[with-block-size]"),
+    wsgi("file_wrapper_not_iterable", "WSGI-FW-003", FILE + "test_the_file_wrapper_is_an_iterable_the_app_can_iterate"),
+    wsgi("file_wrapper_with_its_own_headers", "WSGI-FW-010",
+         FILE + "test_a_file_wrapper_response_is_the_same_as_a_read_loop"),
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import httpx
 import pytest
 
 from conformance.checks.wsgi.wire import TOKEN_HEADER, Exchange
@@ -25,10 +26,11 @@ def served(response: Response) -> Response:
     return response
 
 
-@pytest.mark.requirement("WSGI-FW-006")
+@pytest.mark.requirement("WSGI-FW-006", "WSGI-FW-002")
 @pytest.mark.parametrize("query", ["kind=real", "kind=bytesio", "kind=plain", "kind=real&blksize=1000"],
                          ids=["real-file", "bytesio", "read-and-close-only", "with-block-size"])
 def test_the_file_wrapper_sends_the_whole_file(wsgi: RawClient, query: str) -> None:
+    """wsgi.file_wrapper(file), or wsgi.file_wrapper(file, 1000): both arguments positional."""
     response = served(wsgi.request("GET", f"/file?{query}"))
     verify(response.body == FILE_DATA, sent=f"GET /file?{query}", expected=f"the file's {len(FILE_DATA)} bytes",
            got=f"status {response.status}, {len(response.body)} bytes: {shown(response.body, 40)}")
@@ -83,3 +85,39 @@ def test_a_content_length_from_the_file_is_reported(wsgi: RawClient, observe: Ca
         right = length == str(len(FILE_DATA) - 100).encode()
         observe(f"Content-Length {length.decode('latin-1')} derived from the file "
                 + ("(right: the size less the position)" if right else f"(wrong: {len(FILE_DATA) - 100} remain)"))
+
+
+@pytest.mark.requirement("WSGI-FW-001")
+def test_whether_a_file_wrapper_is_offered_is_reported(wsgi_http: httpx.Client, observe: Callable[[str], None]) -> None:
+    info = wsgi_http.get("/file-info").json()
+    observe(("wsgi.file_wrapper offered" + ("" if info["callable"] else " (but not callable)")) if info["present"]
+            else "no wsgi.file_wrapper")
+
+
+@pytest.mark.requirement("WSGI-FW-003")
+def test_the_file_wrapper_is_an_iterable_the_app_can_iterate(wsgi: RawClient) -> None:
+    """The app iterates wsgi.file_wrapper(BytesIO(file)) itself, as middleware may, and returns
+    the joined blocks."""
+    response = served(wsgi.request("GET", "/file-iterated"))
+    verify(response.status == 200 and response.body == FILE_DATA, sent="GET /file-iterated",
+           expected=f"the file's {len(FILE_DATA)} bytes, as the app's iteration of the wrapper gave them",
+           got=f"status {response.status}, {len(response.body)} bytes: {shown(response.body, 60)}")
+
+
+@pytest.mark.requirement("WSGI-FW-010")
+def test_a_file_wrapper_response_is_the_same_as_a_read_loop(wsgi: RawClient) -> None:
+    """The app answers 203 with Content-Type application/x-probe and X-Probe-Fw, and a file's
+    contents: once through the wrapper, once through iter(lambda: file.read(8192), b'')."""
+    wrapped = served(wsgi.request("GET", "/file-semantics?via=wrapper"))
+    looped = wsgi.request("GET", "/file-semantics?via=loop")
+
+    def seen(response: Response) -> tuple[int, bytes | None, bytes | None, bytes]:
+        return response.status, response.header("Content-Type"), response.header("X-Probe-Fw"), response.body
+
+    verify(seen(wrapped) == seen(looped) and looped.body == FILE_DATA,
+           sent="GET /file-semantics?via=wrapper, then via=loop",
+           expected="the same status, Content-Type, X-Probe-Fw and body both ways (203, application/x-probe, kept, "
+                    "the file)",
+           got=f"wrapper: {seen(wrapped)[:3]} and {len(wrapped.body)} bytes; "
+               f"read loop: {seen(looped)[:3]} and {len(looped.body)} bytes"
+               + ("" if wrapped.body == looped.body else "; the bodies differ"))

@@ -8,6 +8,8 @@ server must have closed the connection; bytes left over from the first response 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from conformance.checks.wsgi.wire import Exchange, read_until_close, split_head, target
@@ -134,3 +136,17 @@ def test_an_unread_body_is_not_taken_for_a_request(wsgi: RawClient) -> None:
            "then GET /ready on the same connection",
            expected="the body skipped or the connection closed: no answer to the request inside it",
            got=f"body {response.body!r}; {follow_up}")
+
+
+@pytest.mark.requirement("WSGI-CL-005")
+@pytest.mark.parametrize("http_version", ["1.0", "1.1"])
+def test_how_a_body_without_content_length_is_framed_is_reported(wsgi: RawClient, http_version: str,
+                                                                 observe: Callable[[str], None]) -> None:
+    """Three blocks, no Content-Length from the app."""
+    response = wsgi.request("GET", "/stream?chunks=3&size=4", http_version=http_version)
+    length, encoding = response.header("Content-Length"), response.header("Transfer-Encoding")
+    framing = (f"Transfer-Encoding {encoding.decode('latin-1')}" if encoding is not None
+               else f"a Content-Length of {length.decode('latin-1')} the server computed" if length is not None
+               else "closing the connection")
+    observe(f"HTTP/{http_version}: a body without Content-Length framed by {framing}"
+            + ("" if response.body == STREAM_BODY else f" (wrong body: {response.body[:40]!r})"))
