@@ -57,6 +57,8 @@ class H2Response:
     # What the server pushed alongside (HTTP/2 server push): each PUSH_PROMISE's request headers and
     # the response that came on the promised stream.
     pushes: list[tuple[Headers, H2Response]] = field(default_factory=list)
+    # Each DATA frame's payload with when it arrived (time.monotonic()), for checks of pacing.
+    chunks: list[tuple[float, bytes]] = field(default_factory=list)
 
     def header_values(self, name: bytes) -> list[bytes]:
         return [value for key, value in self.headers if key.lower() == name]
@@ -127,6 +129,7 @@ def _absorb(connection: h2.connection.H2Connection, event: h2.events.Event,
         response.headers = headers
     elif isinstance(event, h2.events.DataReceived) and response is not None:
         response.body += event.data
+        response.chunks.append((time.monotonic(), event.data))
         connection.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
     elif isinstance(event, h2.events.TrailersReceived) and response is not None:
         response.trailers = list(event.headers)

@@ -1055,6 +1055,12 @@ def _second_part_lost(scope: Scope, receive: Receive) -> Receive:
 
 body_part_lost_over_http2 = receive_mutant(_second_part_lost)
 set_cookies_joined_over_http2 = set_cookies_joined
+status_off_by_one_over_http2 = status_off_by_one
+response_headers_reversed_over_http2 = response_headers_reversed
+body_parts_held_back_over_http2 = body_parts_held_back
+bare_body_event_gets_a_body_over_http2 = bare_body_event_gets_a_body
+head_body_sent_over_http2 = head_body_sent  # hypercorn, too, reads the method from the scope it handed the app
+completion_waits_for_the_app_over_http2 = completion_waits_for_the_app
 
 _recent_scope: dict[str, Any] = {}
 

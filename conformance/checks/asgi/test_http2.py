@@ -1,17 +1,20 @@
-"""The ASGI HTTP scope, body and response over HTTP/2 (www.rst, "HTTP", "HTTP Connection Scope"),
+"""The ASGI HTTP scope, body and response over HTTP/2 (www.rst, "HTTP", "HTTP Connection Scope",
+"Response Start", "Response Body"),
 and the trailers and server push extensions where a server offers them (extensions.rst).
 
 Every check here talks HTTP/2 in cleartext with prior knowledge (h2c) and is not applicable to a
 server that does not answer the HTTP/2 connection preface. The probe scenarios are the HTTP/1.1
-ones: /scope, /echo, /respond, /trailers.
+ones: /scope, /echo, /respond, /stream, /linger, /trailers.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 
 import pytest
+from h2.exceptions import InvalidBodyLengthError
 
 from conformance.clients.h2 import H2Request, H2Response, exchange, speaks_h2c
 from conformance.launcher import ServerProcess
@@ -110,6 +113,93 @@ def test_set_cookie_fields_stay_separate_over_http2(asgi_server: ServerProcess) 
     got = response.header_values(b"set-cookie")
     verify(got == [b"a=1", b"b=2"], sent="GET /respond over HTTP/2: the app sends set-cookie a=1 and b=2",
            expected="two set-cookie fields, a=1 then b=2", got=repr(got))
+
+
+# --- the response over HTTP/2 (www.rst, "Response Start", "Response Body") ---------------------
+
+
+def probe_fields(response: H2Response) -> list[tuple[bytes, bytes]]:
+    return [(name, value) for name, value in response.headers if name.startswith(b"x-probe-")
+            and name != b"x-probe-pid"]
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-001")
+@pytest.mark.parametrize("status", [200, 201, 404, 418, 500, 503])
+def test_the_status_is_the_apps_over_http2(asgi_server: ServerProcess, status: int) -> None:
+    response = h2(asgi_server, H2Request(path=f"/respond?status={status}&body=status+body&length=1"))[0]
+    verify(response.status == status, sent=f"GET /respond?status={status} over HTTP/2",
+           expected=f":status {status}", got=f":status {response.status}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-002")
+def test_response_fields_keep_the_apps_order_over_http2(asgi_server: ServerProcess,
+                                                        observe: Callable[[str], None]) -> None:
+    """Informational on the order across names (HTTP gives it no meaning), as over HTTP/1.1."""
+    sent = [(b"x-probe-a", b"1"), (b"x-probe-b", b"2"), (b"x-probe-a", b"3"), (b"x-probe-c", b"4"),
+            (b"x-probe-a", b"5")]
+    query = "&".join(f"header={name.decode()}:{value.decode()}" for name, value in sent)
+    got = probe_fields(h2(asgi_server, H2Request(path=f"/respond?body=ordered&length=1&{query}"))[0])
+    observe("HTTP/2 response fields across names: " + ("in the app's order" if got == sent else
+                                                       f"reordered to {[n.decode() for n, _ in got]}"))
+    per_name = {name: [v for n, v in got if n == name] for name, _ in sent}
+    verify(per_name == {name: [v for n, v in sent if n == name] for name, _ in sent},
+           sent="GET /respond over HTTP/2: the app sends x-probe-a: 1, x-probe-b: 2, x-probe-a: 3, x-probe-c: 4, "
+                "x-probe-a: 5",
+           expected="each field's values in the app's order, none lost or joined (x-probe-a: 1, 3, 5)",
+           got=repr(got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-011")
+def test_each_part_of_a_stream_arrives_before_the_next_over_http2(asgi_server: ServerProcess) -> None:
+    """The app sends a 16-byte part, waits 0.5 s, then sends the last part."""
+    gap, size = 0.5, 16
+    response = h2(asgi_server, H2Request(path=f"/stream?chunks=2&size={size}&gap={gap}"))[0]
+    received, first_done, second_started = 0, None, None
+    for at, data in response.chunks:
+        if first_done is None and received + len(data) >= size:
+            first_done = at
+        if second_started is None and received + len(data) > size:
+            second_started = at
+        received += len(data)
+    apart = (second_started - first_done) if first_done is not None and second_started is not None else 0.0
+    verify(response.body == b"0" + b"." * (size - 1) + b"1" + b"." * (size - 1) and apart >= gap / 2,
+           sent=f"GET /stream?chunks=2&size={size}&gap={gap} over HTTP/2: two body events, {gap} s apart",
+           expected=f"the first part in a DATA frame at least {gap / 2:g} s before the second",
+           got=f"{apart:.3f} s between the end of the first part and the start of the second; body {response.body!r}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-015")
+def test_a_bare_body_event_completes_an_empty_response_over_http2(asgi_server: ServerProcess) -> None:
+    response = h2(asgi_server, H2Request(path="/respond?status=200&omit=body"))[0]
+    verify(response.status == 200 and response.body == b"" and response.reset is None,
+           sent="GET /respond over HTTP/2: http.response.start, then {'type': 'http.response.body'} and nothing else",
+           expected="a complete 200 response (the stream ended, not reset) with an empty body",
+           got=f":status {response.status}, body {response.body!r}, reset {response.reset}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-021")
+def test_a_head_response_carries_no_body_over_http2(asgi_server: ServerProcess) -> None:
+    """The app sends the body it would send for GET, with its Content-Length."""
+    sent = "HEAD /respond over HTTP/2 (the app sends a body and its content-length)"
+    expected = "a 200 response with no DATA payload, the stream ended normally"
+    try:
+        response = h2(asgi_server, H2Request(method="HEAD", path="/respond?body=the+body+a+GET+would+get&length=1"))[0]
+    except InvalidBodyLengthError as error:  # the client's h2 refuses content for HEAD
+        verify(False, sent=sent, expected=expected, got=f"DATA frames with {error.actual_length} bytes of content")
+    verify(response.status == 200 and response.body == b"" and response.reset is None, sent=sent, expected=expected,
+           got=f":status {response.status}, {len(response.body)} body bytes {response.body[:40]!r}, "
+               f"reset {response.reset}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-014")
+def test_the_final_body_event_ends_the_stream_at_once_over_http2(asgi_server: ServerProcess) -> None:
+    started = time.monotonic()
+    response = h2(asgi_server, H2Request(path="/linger?seconds=2"))[0]
+    took = time.monotonic() - started
+    verify(response.body == b"complete" and took < 1.0,
+           sent="GET /linger?seconds=2 over HTTP/2 (the app sends its final body event, then goes on for 2 s)",
+           expected="the stream ended with the complete response within 1 s, before the app returns",
+           got=f"body {response.body!r} after {took:.2f} s")
 
 
 # --- trailers (extensions.rst, "HTTP Trailers"), where offered ----------------------------------
