@@ -65,14 +65,14 @@ def _die_with_parent() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def probe_ready(host: str, port: int, timeout: float, tls: bool = False) -> bool:
+def probe_ready(host: str, port: int, timeout: float, tls: bool = False, path: str = "/ready") -> bool:
     """True if GET /ready answers with a 200 within ``timeout`` seconds (over TLS, if ``tls``:
-    any certificate is accepted, since the suite made it)."""
+    any certificate is accepted, since the suite made it); ``path`` for a server mounted elsewhere."""
     try:
         with socket.create_connection((host, port), timeout=timeout) as plain:
             sock = _unverified_tls().wrap_socket(plain) if tls else plain
             sock.settimeout(timeout)
-            sock.sendall(b"GET /ready HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % host.encode())
+            sock.sendall(b"GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % (path.encode(), host.encode()))
             head = b""
             while b"\r\n" not in head:
                 data = sock.recv(1024)
@@ -204,6 +204,10 @@ class ServerProcess:
                     f"command: {filled}\n{self.log_tail()}"
                 )
             if probe_ready(self.host, self.port, timeout=1.0, tls=self.tls):
+                return
+            # a server mounted at a root path (a WSGI server's SCRIPT_NAME) may serve nothing else
+            if "root_path" in self.values and probe_ready(self.host, self.port, timeout=1.0, tls=self.tls,
+                                                          path=self.values["root_path"] + "/ready"):
                 return
             time.sleep(0.02)
         self.stop()

@@ -30,9 +30,10 @@ class Mutant:
         return "wsgi" if ".wsgi_mutants:" in self.app else "asgi"
 
 
-def wsgi(name: str, breaks: str, *kills: str, server: str = "", observes: dict[str, str] | None = None) -> Mutant:
+def wsgi(name: str, breaks: str, *kills: str, server: str = "", observes: dict[str, str] | None = None,
+         variants: dict[str, str] | None = None) -> Mutant:
     return Mutant(f"tests.mutants.wsgi_mutants:{name}", breaks, tuple(f"wsgi/{k}" for k in kills),
-                  {f"wsgi/{k}": v for k, v in (observes or {}).items()}, server=server)
+                  {f"wsgi/{k}": v for k, v in (observes or {}).items()}, server=server, variants=variants or {})
 
 
 def asgi(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = None, server: str = "",

@@ -116,11 +116,11 @@ def test_no_environ_string_holds_characters_above_u00ff(wsgi: RawClient) -> None
            expected="every str in environ within U+0000..U+00FF", got=f"wider characters in {wide}")
 
 
-@pytest.mark.requirement("WSGI-ENV-041")
+@pytest.mark.requirement("WSGI-ENV-041", "WSGI-ENV-043")
 @pytest.mark.parametrize(
     ("target", "query"),
-    [(b"/environ?x=1&y=%20+z", "x=1&y=%20+z"), (b"/environ?a?b=c", "a?b=c"), (b"/environ", "")],
-    ids=["encoded", "second-question-mark", "none"],
+    [(b"/environ?x=1&y=%20+z", "x=1&y=%20+z"), (b"/environ?a?b=c", "a?b=c"), (b"/environ", ""), (b"/environ?", "")],
+    ids=["encoded", "second-question-mark", "none", "empty"],
 )
 def test_query_string_is_exactly_what_follows_the_question_mark(wsgi: RawClient, target: bytes, query: str) -> None:
     environ, _ = fetch_environ(wsgi, target)

@@ -7,14 +7,16 @@ returned, with their types in X-Probe-Read-Types.
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from conformance.clients.raw import RawClient, Response, WireError, chunked
+from conformance.clients.raw import RawClient, Response, WireError, chunked, read_response
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
+from conformance.recorder import Recorder, RecordTimeout
 from conformance.verify import shown, verify
 
 # Every byte value, CR LF pairs and a NUL, so that no translation or decoding goes unnoticed.
@@ -187,3 +189,40 @@ def test_a_chunked_request_body_reaches_the_app_decoded(quick: RawClient, observ
     verify(got == body and length in (None, "", str(len(body))), sent=f"POST {path} with a chunked body {body!r}",
            expected=f"the app reads {body!r}, with CONTENT_LENGTH absent, empty or {len(body)}",
            got=f"the app read {got!r}, CONTENT_LENGTH {length!r}")
+
+
+@pytest.mark.requirement("WSGI-IN-011")
+def test_read_minus_one_returns_the_rest(quick: RawClient) -> None:
+    path, results = ask(quick, b"hello world", "read:6", "read:-1", to_the_end=True)
+    verify(results == [b"hello ", b"world"], sent=f"POST {path} with b'hello world'",
+           expected="[b'hello ', b'world'] (a negative size reads to the end)", got=f"{results}")
+
+
+@pytest.mark.requirement("WSGI-IN-011")
+def test_read_none_is_reported(quick: RawClient, observe: Callable[[str], None]) -> None:
+    path, results = ask(quick, b"hello world", "read:6", "read:none", to_the_end=True)
+    observe("read(None) after read(6) of b'hello world': " + (
+        "returned the rest" if results == [b"hello ", b"world"] else f"gave {results[1:]}"))
+
+
+@pytest.mark.requirement("WSGI-IN-013")
+def test_when_the_app_is_called_is_reported(wsgi_server: ServerProcess, recorder: Recorder,
+                                            observe: Callable[[str], None]) -> None:
+    """Headers and half the body, a pause, then the rest: was the app called during the pause?"""
+    token = recorder.new_token()
+    body = b"0123456789" * 10
+    head = (f"POST {input_path('read:100')} HTTP/1.1\r\nHost: x\r\nX-Probe-Token: {token}\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+    with socket.create_connection((wsgi_server.host, wsgi_server.port), timeout=5.0) as sock:
+        sock.sendall(head + body[:50])
+        try:
+            recorder.wait_for(token, "called", timeout=0.6)
+            early = True
+        except RecordTimeout:
+            early = False
+        sock.sendall(body[50:])
+        response = read_response(sock, timeout=5.0)
+    read = operations(response)
+    observe(("the app was called before the body was complete (reads on demand)" if early else
+             "the app was called only once the whole body had arrived (pre-read)")
+            + ("" if read == [body] else f"; its read(100) gave {read}"))

@@ -1,0 +1,164 @@
+"""PEP 3333, environ, on a server started another way: with marker variables in its OS
+environment, mounted at a prefix (the adapter's root_path launch variant: SCRIPT_NAME), and over
+TLS (its tls variant: wsgi.url_scheme, HTTPS=on).
+
+Each is a dedicated instance; a server whose adapter has no such launch variant is reported not
+applicable.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+from cryptography.hazmat.primitives import serialization
+
+from conformance.clients.raw import RawClient, read_response
+from conformance.launcher import ServerProcess
+from conformance.probe_data import revive
+from conformance.probing import fetch_environ
+from conformance.servers import ServerSpec
+from conformance.verify import verify
+
+MOUNT = "/mnt/probe"
+OS_ENVIRONMENT = {"PROBE_OS_MARKER": "os-marker", "HTTP_X_PROBE_OS": "leak"}
+
+
+def needs_variant(spec: ServerSpec, variant: str) -> None:
+    if variant not in spec.variants:
+        pytest.skip(f"not applicable: the adapter of {spec.name} has no {variant!r} launch variant")
+
+
+@pytest.fixture(scope="module")
+def os_marked_environ(dedicated_server: Callable) -> Iterator[dict[str, Any]]:
+    """The environ of GET /environ from an instance started with OS_ENVIRONMENT in its environment."""
+    with dedicated_server("wsgi", OS_ENVIRONMENT) as server:
+        environ, _ = fetch_environ(RawClient(server.host, server.port), "/environ")
+        yield environ
+
+
+@pytest.mark.requirement("WSGI-ENV-094")
+def test_whether_os_variables_are_copied_is_reported(os_marked_environ: dict[str, Any],
+                                                     observe: Callable[[str], None]) -> None:
+    value = os_marked_environ.get("PROBE_OS_MARKER")
+    observe("the server's OS environment is " + ("copied into the environ" if value == "os-marker" else
+                                                "not copied into the environ"))
+
+
+@pytest.mark.requirement("WSGI-HV-011")
+def test_no_http_variable_comes_from_the_os_environment(os_marked_environ: dict[str, Any]) -> None:
+    value = os_marked_environ.get("HTTP_X_PROBE_OS")
+    verify(value is None, sent="GET /environ without X-Probe-Os, to a server started with HTTP_X_PROBE_OS=leak",
+           expected="no HTTP_X_PROBE_OS", got=f"HTTP_X_PROBE_OS {value!r}")
+
+
+# --- mounted at a prefix ----------------------------------------------------------------------
+
+def answer(client: RawClient, target: str) -> tuple[dict[str, Any] | None, int]:
+    response = client.request("GET", target)
+    if response.status != 200 or not response.body.startswith(b"{"):
+        return None, response.status
+    return {key: revive(value) for key, value in response.json()["environ"].items()}, response.status
+
+
+@pytest.fixture(scope="module")
+def mounted(dedicated_server: Callable, server_spec: ServerSpec) -> Iterator[RawClient]:
+    """A client of a dedicated instance started mounted at MOUNT."""
+    needs_variant(server_spec, "root_path")
+    with dedicated_server("wsgi", variant="root_path", values={"root_path": MOUNT}) as server:
+        yield RawClient(server.host, server.port)
+
+
+def split(environ: dict[str, Any]) -> tuple[str, str]:
+    return environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", "")
+
+
+@pytest.mark.requirement("WSGI-ENV-022")
+def test_script_name_is_the_mount_point(mounted: RawClient) -> None:
+    target = f"{MOUNT}/environ/x"
+    environ, status = answer(mounted, target)
+    got = split(environ) if environ else None
+    verify(got == (MOUNT, "/environ/x"), sent=f"GET {target} to a server mounted at {MOUNT}",
+           expected=f"SCRIPT_NAME {MOUNT!r}, PATH_INFO '/environ/x'",
+           got=f"SCRIPT_NAME {got[0]!r}, PATH_INFO {got[1]!r}" if got else f"status {status}")
+
+
+@pytest.mark.requirement("WSGI-ENV-022")
+def test_the_mount_point_ends_at_a_segment_boundary(mounted: RawClient) -> None:
+    """GET {MOUNT}x: a path that only starts with the mount point's characters."""
+    target = f"{MOUNT}x?scenario=environ"
+    environ, status = answer(mounted, target)
+    if environ is None:
+        return  # not the app's: the server answered it itself (404, say)
+    script_name, path_info = split(environ)
+    verify(script_name + path_info == f"{MOUNT}x" and script_name != MOUNT,
+           sent=f"GET {target} to a server mounted at {MOUNT}",
+           expected=f"not served by the app, or SCRIPT_NAME + PATH_INFO == {MOUNT + 'x'!r} without SCRIPT_NAME "
+                    f"{MOUNT!r} (a PATH_INFO of 'x' is no path segment)",
+           got=f"SCRIPT_NAME {script_name!r}, PATH_INFO {path_info!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-030")
+def test_the_mount_point_itself_is_reported(mounted: RawClient, observe: Callable[[str], None]) -> None:
+    environ, status = answer(mounted, f"{MOUNT}?scenario=environ")
+    if environ is None:
+        observe(f"a request for the mount point itself ({MOUNT}) was answered by the server: {status}")
+        return
+    script_name, path_info = split(environ)
+    observe(f"GET {MOUNT}: SCRIPT_NAME {script_name!r}, PATH_INFO "
+            + (repr(path_info) if "PATH_INFO" in environ else "absent"))
+
+
+# --- over TLS -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, dict[str, str]]:
+    """A CA made here and a certificate for 127.0.0.1: the chain and a PKCS#8 key."""
+    folder: Path = tmp_path_factory.mktemp("tls")
+    ca = trustme.CA()
+    leaf = ca.issue_cert("127.0.0.1", "localhost")
+    certfile, keyfile = folder / "cert.pem", folder / "key.pem"
+    certfile.write_bytes(b"".join(blob.bytes() for blob in leaf.cert_chain_pems))
+    key = serialization.load_pem_private_key(leaf.private_key_pem.bytes(), None)
+    keyfile.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    return ca, {"certfile": str(certfile), "keyfile": str(keyfile)}
+
+
+@pytest.fixture(scope="module")
+def tls_environ(dedicated_server: Callable, server_spec: ServerSpec,
+                certificate: tuple[trustme.CA, dict[str, str]]) -> Iterator[dict[str, Any]]:
+    """The environ of GET /environ over TLS (the certificate verified)."""
+    needs_variant(server_spec, "tls")
+    ca, files = certificate
+    with dedicated_server("wsgi", variant="tls", values=files) as server:
+        yield tls_get_environ(server, ca)
+
+
+def tls_get_environ(server: ServerProcess, ca: trustme.CA) -> dict[str, Any]:
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    with socket.create_connection((server.host, server.port), timeout=5.0) as plain:
+        with context.wrap_socket(plain, server_hostname=server.host) as sock:
+            sock.sendall(b"GET /environ HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % server.host.encode())
+            return {key: revive(value) for key, value in read_response(sock).json()["environ"].items()}
+
+
+@pytest.mark.requirement("WSGI-KEY-003")
+def test_url_scheme_is_https_over_tls(tls_environ: dict[str, Any]) -> None:
+    scheme = tls_environ.get("wsgi.url_scheme")
+    verify(scheme == "https", sent="GET /environ over TLS", expected="wsgi.url_scheme 'https'", got=repr(scheme))
+
+
+@pytest.mark.requirement("WSGI-ENV-092")
+def test_https_is_on_over_tls(tls_environ: dict[str, Any], observe: Callable[[str], None]) -> None:
+    ssl_keys = sorted(key for key in tls_environ if key.startswith("SSL_"))
+    observe(f"over TLS: SSL_* variables {', '.join(ssl_keys) or 'none'}")
+    value = tls_environ.get("HTTPS")
+    verify(isinstance(value, str) and value.lower() in ("on", "1"), sent="GET /environ over TLS",
+           expected="HTTPS 'on' (or '1')", got=f"HTTPS {value!r}" if "HTTPS" in tls_environ else "no HTTPS")

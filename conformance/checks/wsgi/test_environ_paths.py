@@ -1,0 +1,161 @@
+"""PEP 3333 (and the CGI rules it adopts), environ: how the request target becomes SCRIPT_NAME,
+PATH_INFO and QUERY_STRING, what SERVER_NAME and CONTENT_LENGTH look like, and the PEP's URL
+reconstruction recipe.
+
+Every check asks the WSGI probe app's /environ scenario; a target whose path names no scenario
+(/, a normalised or mis-split path) names it in ?scenario=environ.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from conformance.clients.raw import RawClient
+from conformance.launcher import ServerProcess
+from conformance.probe_data import revive
+from conformance.probing import fetch_environ
+from conformance.verify import verify
+
+# A host as CGI's SERVER_NAME may be: a host name (letters, digits, '-', '_', '.'), an IPv4
+# address, or an IPv6 address in brackets. No port, no '/', no space.
+HOST_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?|\[[0-9A-Fa-f:.]+\]")
+
+
+def environ_or_status(wsgi: RawClient, target: bytes | str) -> tuple[dict[str, Any] | None, int]:
+    """The environ the app saw, or None with the status when the server answered itself."""
+    response = wsgi.request("GET", target)
+    if response.status != 200:
+        return None, response.status
+    return {key: revive(value) for key, value in response.json()["environ"].items()}, response.status
+
+
+def reconstructed_url(environ: dict[str, Any]) -> str:
+    """PEP 3333's URL reconstruction recipe, quoting the path as latin-1 (the octets the server
+    decoded), not as quote()'s default UTF-8, which would encode them twice."""
+    url = environ.get("wsgi.url_scheme", "") + "://"
+    if environ.get("HTTP_HOST"):
+        url += environ["HTTP_HOST"]
+    else:
+        url += str(environ.get("SERVER_NAME", ""))
+        default = "443" if environ.get("wsgi.url_scheme") == "https" else "80"
+        url += "" if environ.get("SERVER_PORT") == default else ":" + str(environ.get("SERVER_PORT"))
+    url += quote(environ.get("SCRIPT_NAME", ""), encoding="latin-1")
+    url += quote(environ.get("PATH_INFO", ""), encoding="latin-1")
+    if environ.get("QUERY_STRING"):
+        url += "?" + environ["QUERY_STRING"]
+    return url
+
+
+@pytest.mark.requirement("WSGI-ENV-021")
+def test_the_server_root_is_an_empty_script_name_and_a_slash(wsgi: RawClient) -> None:
+    """GET /?scenario=environ to an app mounted at the server root."""
+    environ, _ = fetch_environ(wsgi, "/?scenario=environ")
+    script_name, path_info = environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", "<absent>")
+    verify(script_name == "" and path_info == "/", sent="GET /?scenario=environ",
+           expected="SCRIPT_NAME '' (or absent), never '/'; PATH_INFO '/'",
+           got=f"SCRIPT_NAME {script_name!r}, PATH_INFO {path_info!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-033")
+def test_path_info_keeps_the_case_sent(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ/MiXeD/CaSe%4a")
+    verify(environ.get("PATH_INFO") == "/environ/MiXeD/CaSeJ", sent="GET /environ/MiXeD/CaSe%4a",
+           expected="PATH_INFO '/environ/MiXeD/CaSeJ'", got=f"PATH_INFO {environ.get('PATH_INFO')!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-034")
+def test_an_encoded_slash_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    environ, status = environ_or_status(wsgi, "/environ/a%2Fb?scenario=environ")
+    if environ is None:
+        observe(f"a path with %2F: refused by the server ({status})")
+        return
+    path_info = environ.get("PATH_INFO")
+    how = {"/environ/a/b": "decoded to '/' (the app cannot tell it from a real '/')",
+           "/environ/a%2Fb": "kept encoded as %2F", "/environ/a%2fb": "kept encoded as %2f"}
+    observe(f"a path with %2F: {how.get(path_info, 'gave PATH_INFO ' + repr(path_info))}")
+
+
+NORMALISED_PATHS = [b"//environ//x", b"/environ/a/./b/../c"]
+
+
+@pytest.mark.requirement("WSGI-ENV-037")
+def test_path_normalisation_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    """Two targets with an empty segment and dot-segments; what PATH_INFO the app got for each."""
+    seen = []
+    for path in NORMALISED_PATHS:
+        environ, status = environ_or_status(wsgi, path + b"?scenario=environ")
+        sent = path.decode()
+        if environ is None:
+            seen.append(f"{sent} refused ({status})")
+        else:
+            got = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+            seen.append(f"{sent} kept as sent" if got == sent else f"{sent} normalised to {got!r}")
+    observe("; ".join(seen))
+
+
+@pytest.mark.requirement("WSGI-ENV-042")
+def test_query_string_without_a_query_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ")
+    value = environ.get("QUERY_STRING")
+    observe("no query: QUERY_STRING " + ("absent" if value is None else f"{value!r}"))
+
+
+@pytest.mark.requirement("WSGI-ENV-062")
+@pytest.mark.parametrize(("method", "body", "headers"), [
+    ("GET", b"", []), ("POST", b"hello", []), ("POST", b"", [("Content-Length", "0")]),
+], ids=["no-body", "body", "zero-length"])
+def test_content_length_is_digits_or_empty(wsgi: RawClient, method: str, body: bytes,
+                                           headers: list[tuple[str, str]]) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ", headers, method=method, body=body)
+    value = environ.get("CONTENT_LENGTH", "")
+    verify(isinstance(value, str) and re.fullmatch(r"[0-9]*", value) is not None,
+           sent=f"{method} /environ with a {len(body)}-byte body" + (" and Content-Length: 0" if headers else ""),
+           expected="CONTENT_LENGTH absent, '' or only digits", got=f"CONTENT_LENGTH {value!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-072")
+@pytest.mark.parametrize("http_version", ["1.1", "1.0"])
+def test_server_name_is_a_host(wsgi: RawClient, http_version: str) -> None:
+    """With Host (HTTP/1.1) and without (HTTP/1.0): a host name or address, whichever the server picks."""
+    environ, _ = fetch_environ(wsgi, "/environ", http_version=http_version)
+    name = environ.get("SERVER_NAME")
+    verify(isinstance(name, str) and HOST_NAME.fullmatch(name) is not None,
+           sent=f"GET /environ HTTP/{http_version}" + (" (no Host header)" if http_version == "1.0" else ""),
+           expected="SERVER_NAME a host name or IP address (no port, no '/', no space)", got=f"SERVER_NAME {name!r}")
+
+
+@pytest.mark.requirement("WSGI-URL-002")
+def test_the_url_reconstructs_without_a_host_header(wsgi: RawClient, wsgi_server: ServerProcess) -> None:
+    """HTTP/1.0 without Host: the recipe falls back on SERVER_NAME and SERVER_PORT."""
+    environ, _ = fetch_environ(wsgi, "/environ/a?x=1", http_version="1.0")
+    url = reconstructed_url(environ)
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        port = None
+    verify(bool(parts.hostname) and port == wsgi_server.port and url.endswith("/environ/a?x=1"),
+           sent="GET /environ/a?x=1 HTTP/1.0 (no Host header)",
+           expected=f"a URL with a host, port {wsgi_server.port} and path /environ/a?x=1", got=url)
+
+
+@pytest.mark.requirement("WSGI-URL-004")
+def test_an_absolute_form_target_gives_only_the_path(wsgi: RawClient, wsgi_server: ServerProcess) -> None:
+    """GET http://HOST:PORT/environ/p?scenario=environ&x=1, naming the server's own address."""
+    authority = f"{wsgi_server.host}:{wsgi_server.port}"
+    target = f"http://{authority}/environ/p?scenario=environ&x=1"
+    response = wsgi.request("GET", target, [("Host", authority)])
+    sent = f"GET {target} with Host: {authority}"
+    if response.status != 200:
+        verify(False, sent=sent, expected="the request accepted (RFC 9112: a server MUST accept the absolute-form)",
+               got=f"status {response.status}: {response.body[:100]!r}")
+    environ = {key: revive(value) for key, value in response.json()["environ"].items()}
+    got = (environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO"), environ.get("QUERY_STRING"))
+    verify(got == ("", "/environ/p", "scenario=environ&x=1"), sent=sent,
+           expected="SCRIPT_NAME '', PATH_INFO '/environ/p', QUERY_STRING 'scenario=environ&x=1'",
+           got="SCRIPT_NAME {!r}, PATH_INFO {!r}, QUERY_STRING {!r}".format(*got))
