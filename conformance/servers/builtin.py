@@ -359,6 +359,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="cheroot",
         module="cheroot",
         install_hint="pip install 'python-server-conformance[cheroot]' (or: pip install cheroot)",
+        variants={
+            "tls": "{python} -m conformance.servers.scripts.cheroot_serve {host} {port} {app} {certfile} {keyfile}",
+        },
     ),
     ServerSpec(
         name="werkzeug",
@@ -417,6 +420,16 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
             "uwsgi --http-socket {host}:{port} --module {app} --master --processes 1 "
             "--die-on-term --need-app --strict"
         ),
+        variants={
+            "tls": (
+                "uwsgi --https-socket {host}:{port},{certfile},{keyfile} --module {app} --master --processes 1 "
+                "--die-on-term --need-app --strict"
+            ),
+            "root_path": (
+                "uwsgi --http-socket {host}:{port} --mount {root_path}={app} --manage-script-name --master "
+                "--processes 1 --die-on-term --need-app --strict"
+            ),
+        },
         distribution="uwsgi",
         module="uwsgidecorators",  # the uwsgi module itself exists only inside a uWSGI process
         install_hint="pip install 'python-server-conformance[uwsgi]' (or: pip install uwsgi; it compiles, "
