@@ -450,6 +450,10 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         description="Apache (Debian's) with mod_wsgi in daemon mode, through mod_wsgi-express start-server",
         interfaces=frozenset({"wsgi"}),
         command="{python} -m conformance.servers.scripts.mod_wsgi_serve {host} {port} {app}",
+        variants={
+            "root_path": "{python} -m conformance.servers.scripts.mod_wsgi_serve {host} {port} {app} "
+                         "--mount-point {root_path}",
+        },
         program=MOD_WSGI_EXPRESS,
         install_hint=f"apt-get install apache2 apache2-dev, then /usr/bin/python3 -m venv {MOD_WSGI_VENV} && "
         f"{MOD_WSGI_VENV}/bin/pip install --no-cache-dir mod_wsgi",

@@ -1,6 +1,6 @@
 """Serve a WSGI app with Apache and mod_wsgi, through ``mod_wsgi-express start-server``.
 
-Usage: python -m conformance.servers.scripts.mod_wsgi_serve HOST PORT MODULE:ATTRIBUTE
+Usage: python -m conformance.servers.scripts.mod_wsgi_serve HOST PORT MODULE:ATTRIBUTE [OPTION...]
 
 mod_wsgi-express serves a script *file*, in Apache daemon processes that run as www-data, with
 the Python mod_wsgi was built for: Debian's, in a venv of its own (``MOD_WSGI_EXPRESS`` in
@@ -30,7 +30,8 @@ from {module} import {attribute} as application
 """
 
 
-def main(host: str, port: str, app_path: str) -> int:
+def main(host: str, port: str, app_path: str, *options: str) -> int:
+    """``options`` go to mod_wsgi-express start-server as they are (--mount-point PATH, say)."""
     module, _, attribute = app_path.partition(":")
     folder = tempfile.mkdtemp(prefix="conformance-mod-wsgi-")
     os.chmod(folder, 0o755)
@@ -43,7 +44,7 @@ def main(host: str, port: str, app_path: str) -> int:
     command = [
         MOD_WSGI_EXPRESS, "start-server", script, "--host", host, "--port", port,
         "--server-root", os.path.join(folder, "apache"), "--user", "www-data", "--group", "www-data",
-        "--locale", "C.UTF-8", "--log-to-terminal",
+        "--locale", "C.UTF-8", "--log-to-terminal", *options,
     ]
     apache = subprocess.Popen(command)
     signal.signal(signal.SIGTERM, lambda signum, frame: apache.send_signal(signal.SIGTERM))
@@ -54,4 +55,4 @@ def main(host: str, port: str, app_path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:]))
