@@ -1000,3 +1000,40 @@ def file_wrapper_marker(own_headers: bool) -> Callable[..., Any]:
 
 file_wrapper_not_iterable = file_wrapper_marker(own_headers=False)
 file_wrapper_with_its_own_headers = file_wrapper_marker(own_headers=True)
+
+
+# --- wsgi.errors and error handling: more (test_errors.py) ---------------------------------------
+
+
+class ErrorsHeldUntilFlush(AsciiOnlyErrors):
+    """Buffers what is written until flush()."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.held: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.held.append(text)
+
+    def flush(self) -> None:
+        self.stream.write("".join(self.held))
+        self.held.clear()
+        self.stream.flush()
+
+
+errors_held_until_flush = environ_mutant(lambda e: e.update({"wsgi.errors": ErrorsHeldUntilFlush(e["wsgi.errors"])}))
+
+
+def _error_text_added(result: Any) -> Any:
+    try:
+        yield from result
+    except Exception:
+        yield b"\n[server: the application failed]\n"
+        raise
+    finally:
+        getattr(result, "close", lambda: None)()
+
+
+def error_text_added(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """A server that adds an error line to a text body cut short by an app error."""
+    return _error_text_added(probe(environ, start_response))

@@ -293,4 +293,13 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     wsgi("file_wrapper_not_iterable", "WSGI-FW-003", FILE + "test_the_file_wrapper_is_an_iterable_the_app_can_iterate"),
     wsgi("file_wrapper_with_its_own_headers", "WSGI-FW-010",
          FILE + "test_a_file_wrapper_response_is_the_same_as_a_read_loop"),
+    # wsgi.errors and error handling
+    wsgi("errors_held_until_flush", "WSGI-ERR-004",
+         observes={ERRORS + "test_whether_errors_output_waits_for_flush_is_reported": "held until flush()"}),
+    wsgi("error_text_added", "WSGI-EH-004",
+         observes={ERRORS + "test_an_error_message_added_to_a_partial_text_response_is_reported": "[server:"}),
+    wsgi("failed_body_completed", "WSGI-EH-006",
+         ERRORS + "test_an_exception_from_start_response_aborts_the_response[content-length]"),
+    wsgi("failed_body_completed", "WSGI-EH-006",
+         ERRORS + "test_an_exception_from_start_response_aborts_the_response[chunked]", server=shim("http11")),
 )

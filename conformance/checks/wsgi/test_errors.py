@@ -14,9 +14,10 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from conformance.checks.wsgi.wire import Exchange, read_until_close, split_head
+from conformance.checks.wsgi.wire import Exchange, read_until_close, split_head, wait_closed
 from conformance.clients.raw import RawClient, WireError
 from conformance.launcher import ServerProcess
+from conformance.recorder import Recorder
 from conformance.verify import verify
 
 ANSWER_TIMEOUT = 5.0
@@ -117,3 +118,91 @@ def test_an_app_that_breaks_the_protocol_gets_no_success(wsgi: RawClient, kind: 
            sent=f"GET /misbehave?kind={kind}", expected="a non-2xx response, or a close without a complete response",
            got=f"a complete response with status {status}" if result == "response"
            else f"nothing within {ANSWER_TIMEOUT:g} s" if result == "hang" else "a close")
+
+
+@pytest.mark.requirement("WSGI-ERR-004")
+def test_whether_errors_output_waits_for_flush_is_reported(wsgi: RawClient, wsgi_server: ServerProcess,
+                                                          recorder: Recorder, observe: Callable[[str], None]) -> None:
+    """The app writes a line to wsgi.errors, waits 0.5 s, then calls flush(); the check watches
+    the server's output for the line meanwhile."""
+    marker = f"probe-marker-{uuid.uuid4().hex}"
+    token = recorder.new_token()
+    path = "/errors-buffer?gap=0.5&marker=" + "".join(f"%{byte:02X}" for byte in marker.encode())
+    with Exchange(wsgi, "GET", path, token=token) as exchange:
+        exchange.sock.sendall(exchange.raw)
+        recorder.wait_for(token, "written")
+        seen_before_flush = None
+        deadline = time.monotonic() + 3.0
+        while time.monotonic() < deadline:
+            flushing = any(r.event == "flushing" for r in recorder.records(token))
+            if marker in wsgi_server.log_text():
+                seen_before_flush = not flushing
+                break
+            time.sleep(0.02)  # polling the log file: the only sign there is that the server wrote it
+        exchange.response()
+    observe("wsgi.errors output did not appear in the server's output within 2.5 s of flush()"
+            if seen_before_flush is None else
+            "wsgi.errors output forwarded at once, before flush()" if seen_before_flush else
+            "wsgi.errors output held until flush()")
+
+
+def body_after_head(data: bytes) -> bytes:
+    """The body bytes of a raw response, de-chunked as far as the chunks are whole."""
+    _, headers, body = split_head(data)
+    if b"chunked" not in {name.lower(): value for name, value in headers}.get(b"transfer-encoding", b"").lower():
+        return body
+    decoded = b""
+    while b"\r\n" in body:
+        size_line, _, rest = body.partition(b"\r\n")
+        try:
+            size = int(size_line.split(b";")[0], 16)
+        except ValueError:
+            break
+        if size == 0 or len(rest) < size:
+            decoded += rest[:size] if size else b""
+            break
+        decoded, body = decoded + rest[:size], rest[size + 2:]
+    return decoded
+
+
+@pytest.mark.requirement("WSGI-EH-004")
+def test_an_error_message_added_to_a_partial_text_response_is_reported(wsgi: RawClient,
+                                                                       observe: Callable[[str], None]) -> None:
+    """A text/plain body without Content-Length: one 8-byte block, then the app raises."""
+    with Exchange(wsgi, "GET", "/raise?when=after") as exchange:
+        exchange.sock.sendall(exchange.raw)
+        data, _ = read_until_close(exchange.sock, 3.0)
+    added = body_after_head(data).removeprefix(b"0.......")
+    observe(f"after an app error in a text/plain body, the server added {added[:60]!r}" if added
+            else "after an app error in a text/plain body, the server added nothing")
+
+
+@pytest.mark.requirement("WSGI-EH-006")
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_an_exception_from_start_response_aborts_the_response(wsgi: RawClient, recorder: Recorder,
+                                                              framing: str) -> None:
+    """One 8-byte block, then start_response(..., exc_info), whose exception the app lets
+    propagate; with Content-Length: 24, or without (HTTP/1.1). The body records its close()."""
+    token = recorder.new_token()
+    path = "/reraise" + ("?cl=24" if framing == "content-length" else "")
+    with Exchange(wsgi, "GET", path, token=token) as exchange:
+        exchange.sock.sendall(exchange.raw)
+        data, closed = read_until_close(exchange.sock, 3.0)
+    events = wait_closed(recorder, token)
+    if "start-response-returned" in events:
+        pytest.skip("not applicable: start_response returned normally (see WSGI-SR-007)")
+    status, headers, body = split_head(data)
+    names = {name.lower(): value for name, value in headers}
+    if b"chunked" in names.get(b"transfer-encoding", b"").lower():
+        complete = body.endswith(b"0\r\n\r\n")
+    elif b"content-length" in names:
+        complete = len(body) >= int(names[b"content-length"])
+    else:
+        pytest.skip("not applicable: the response was delimited by the close, which cannot show an abort")
+    after = wsgi.request("GET", "/ready").status
+    verify(not complete and closed and events.count("close") == 1 and after == 200, sent=f"GET {path}, then GET /ready",
+           expected="the response cut short (no final chunk, or fewer bytes than Content-Length), then a close; "
+                    "close() called once; /ready answered",
+           got=f"{status.decode('latin-1')!r}, {len(body)} body bytes, " + ("complete" if complete else "incomplete")
+               + (", then a close" if closed else ", and the connection still open 3 s later")
+               + f"; events {events}; /ready: {after}")
