@@ -1350,10 +1350,11 @@ def tls_extension_shim(fault: str = "") -> App:
     scope of each request on a TLS connection gets a correct "tls" entry, or one with a fault:
     'other-cert', 'client-chain', 'client-name', 'client-error', 'version-fixed' (always
     TLS 1.3), 'cipher-name' (the OpenSSL name, a str), 'per-request' (every other request on
-    a connection says cipher_suite None), 'scheme-http'."""
+    a connection says cipher_suite None), 'scheme-http', 'http-only' (none in a websocket scope)."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        ssl_object = _tls_connections.get(tuple(scope.get("client") or ())) if scope["type"] == "http" else None
+        kinds = ("http",) if fault == "http-only" else ("http", "websocket")
+        ssl_object = _tls_connections.get(tuple(scope.get("client") or ())) if scope["type"] in kinds else None
         if ssl_object is None:
             await probe(scope, receive, send)
             return
@@ -1390,6 +1391,7 @@ tls_version_always_1_3 = tls_extension_shim("version-fixed")
 tls_cipher_suite_by_name = tls_extension_shim("cipher-name")
 tls_extension_changes_on_a_connection = tls_extension_shim("per-request")
 tls_extension_with_scheme_http = tls_extension_shim("scheme-http")
+tls_extension_not_in_websocket_scopes = tls_extension_shim("http-only")
 
 
 # --- zero-copy send (extensions.rst): an emulation on uvicorn, and faults in it -----------------

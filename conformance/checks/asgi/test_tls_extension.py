@@ -11,6 +11,7 @@ tests/test_real_servers.py), mutants of it show them failing.
 
 from __future__ import annotations
 
+import json
 import socket
 import ssl
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ import trustme
 
 from conformance.checks.asgi.test_launch_variants import issue_certificate, needs_variant, trusting
 from conformance.clients.raw import read_response
+from conformance.clients.websocket import CLOSE, RawWebSocket, close_payload, frame
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
 from conformance.servers import ServerSpec
@@ -185,3 +187,32 @@ def test_tls_extension_comes_with_scheme_https(tls13: TlsConnection) -> None:
     scheme = tls13.scopes[0].get("scheme", "<absent>")
     verify(scheme == "https", sent="GET /scope over TLS (the scope offers the tls extension)",
            expected="scheme 'https'", got=repr(scheme))
+
+
+@pytest.mark.requirement("ASGI-EXT-TLS-009")
+def test_whether_a_websocket_over_tls_carries_the_tls_extension_is_reported(
+        tls_ext_server: tuple[ServerProcess, trustme.CA], server_spec: ServerSpec,
+        observe: Callable[[str], None]) -> None:
+    """Opens /inspect as a WebSocket over TLS (wss); its first message describes the scope."""
+    if server_spec.name != "custom" and "websocket" not in server_spec.capabilities:
+        pytest.skip(f"not applicable: {server_spec.name} does not do WebSocket")
+    server, ca = tls_ext_server
+    ws = RawWebSocket(server.host, server.port)
+    try:
+        ws.sock = trusting(ca).wrap_socket(ws.sock, server_hostname=server.host)
+        head = ws.open("/inspect")
+        if head.status != 101:
+            pytest.skip(f"not applicable: the WebSocket handshake over TLS was answered {head.status}")
+        scope = revive(json.loads(ws.recv_frame().payload)["scope"])
+        version = ws.sock.version()
+        ws.send(frame(CLOSE, close_payload(1000)))
+    finally:
+        ws.close()
+    tls = (scope.get("extensions") or {}).get("tls")
+    if tls is None:
+        observe("the tls extension is not offered in the scope of a WebSocket over TLS")
+        return
+    number = {"TLSv1.2": 0x0303, "TLSv1.3": 0x0304}.get(version or "")
+    observe("the tls extension is offered in the scope of a WebSocket over TLS, "
+            + ("with the connection's TLS version" if tls.get("tls_version") in (number, None) else
+               f"with tls_version {tls.get('tls_version')!r} on a {version} connection"))
