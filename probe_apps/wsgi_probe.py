@@ -23,7 +23,7 @@ Scenarios (each does one thing; a path that names none may name one in ?scenario
   /file            wsgi.file_wrapper over a known file (?kind=, ?seek=, ?cl=, ?blksize=, ?unused=)
   /misbehave       ?kind=none|no-start: an app that returns None, or never calls start_response
   /record          ?event=NAME: one record to the recorder, the worker's pid in the response
-  /write-then-read write(b'early:') first, then the body read from wsgi.input (read_body), returned
+  /early-then-read yields b'early:' first, then the body read from wsgi.input (read_body)
   /crash           the worker process kills itself (harness tests)
   /hang            ?seconds=S: answers only after S seconds (harness tests)
   and wsgi_calling.py's: how the server calls the app and takes what it returns (/call-shape, ...)
@@ -493,12 +493,12 @@ class RealFile:
         self._close()
 
 
-def write_then_read(environ: Environ, start_response: StartResponse) -> list[bytes]:
-    """The response begins (write(b'early:')) before the app reads the body: a 100 Continue sent at
-    the first read would come after it."""
-    write = start_response("200 OK", [("Content-Type", "application/octet-stream")])
-    write(b"early:")
-    return [read_body(environ)]
+def early_then_read(environ: Environ, start_response: StartResponse) -> Iterator[bytes]:
+    """The response begins (a first block, b'early:') before the app reads the body: a 100 Continue
+    sent at the first read would come after it."""
+    start_response("200 OK", [("Content-Type", "application/octet-stream")])
+    yield b"early:"
+    yield read_body(environ)
 
 
 def record_event(environ: Environ, start_response: StartResponse) -> list[bytes]:
@@ -548,7 +548,7 @@ SCENARIOS: dict[str, Callable[[Environ, StartResponse], Iterable[bytes]]] = {
     "/file": file_wrapper,
     "/misbehave": misbehave,
     "/record": record_event,
-    "/write-then-read": write_then_read,
+    "/early-then-read": early_then_read,
     "/crash": crash,
     "/hang": hang,
     **wsgi_calling.SCENARIOS,  # how the server calls the app and takes what it returns

@@ -173,7 +173,8 @@ class ContinueAtFirstRead(Http11):
     continues = 0
 
     def get_stdin(self) -> Any:
-        if self.environ.get("HTTP_EXPECT", "").lower() != "100-continue":
+        if self.environ.get("HTTP_EXPECT", "").lower() != "100-continue" \
+                or self.environ.get("SERVER_PROTOCOL") != "HTTP/1.1":
             return super().get_stdin()
         return ContinuingInput(super().get_stdin(), lambda: (self._write(b"HTTP/1.1 100 Continue\r\n\r\n"),
                                                              self._flush()))

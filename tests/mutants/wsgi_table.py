@@ -152,6 +152,13 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
          server=shim("continue-twice")),
     wsgi("unchanged", "WSGI-H11-013", EXPECT + "test_no_100_continue_for_an_http_1_0_request",
          server=shim("continue-for-http-1.0")),
+    wsgi("input_not_waiting", "WSGI-H11-011", EXPECT + "test_a_read_waits_for_the_body_sent_after_the_100",
+         server=shim("http11")),
+    wsgi("unchanged", "WSGI-H11-014", EXPECT + "test_no_100_continue_once_the_response_has_begun",
+         server=shim("continue-at-first-read")),
+    # an HTTP/1.1 wsgiref sends 100 at once, then leaves the body the app did not read in the stream
+    wsgi("unchanged", "WSGI-H11-015", EXPECT + "test_a_final_status_before_the_body_keeps_the_connection_in_step",
+         server=shim("http11")),
     # wsgi.file_wrapper
     wsgi("file_wrapper_first_block_only", "WSGI-FW-006", FILE + "test_the_file_wrapper_sends_the_whole_file"),
     wsgi("file_wrapper_sends_at_once", "WSGI-FW-004", FILE + "test_a_wrapper_the_app_does_not_return_sends_nothing"),

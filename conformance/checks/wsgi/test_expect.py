@@ -14,14 +14,15 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wsgi.wire import Exchange, wall
-from conformance.clients.raw import RawClient, read_response
+from conformance.checks.wsgi.wire import Exchange, read_until_close, wall
+from conformance.clients.raw import RawClient, WireError, read_response
 from conformance.probe_data import revive
 from conformance.recorder import Recorder
 from conformance.verify import verify
 
 BODY = b"hello world"
 PATIENCE = 1.0
+CLOSE_WITHIN = 2.0
 
 
 def interim_continue(sock: socket.socket, timeout: float) -> tuple[str, float | None]:
@@ -76,3 +77,96 @@ def test_no_100_continue_for_an_http_1_0_request(wsgi: RawClient) -> None:
     verify(not response.informational and response.status == 200, sent="POST /input?op=body HTTP/1.0 with "
            "Expect: 100-continue and the body", expected="status 200 and no 1xx response before it",
            got=f"1xx responses: {response.informational or 'none'}, then status {response.status}")
+
+
+@pytest.mark.requirement("WSGI-H11-011")
+def test_a_read_waits_for_the_body_sent_after_the_100(wsgi: RawClient) -> None:
+    """After the 100 Continue, the client waits 0.8 s before it sends the body; the app's read(5)
+    must wait for it."""
+    headers = [("Expect", "100-continue"), ("Content-Length", "5")]
+    with Exchange(wsgi, "POST", "/input?op=read:5", headers) as exchange:
+        exchange.sock.sendall(exchange.raw)
+        way, _ = interim_continue(exchange.sock, PATIENCE)
+        if way == "nothing":
+            pytest.skip(f"not applicable: no 100 Continue within {PATIENCE:g} s (the server waits for the body)")
+        if way == "100":
+            time.sleep(0.8)
+        sent_at = time.monotonic()
+        exchange.sock.sendall(b"hello")
+        response = read_response(exchange.sock, method="POST", timeout=exchange.timeout)
+    results = response.json().get("results", []) if response.status == 200 else []
+    read = revive(results[0]["value"]) if results and "value" in results[0] else results
+    verify(way == "100" and read == b"hello",
+           sent="POST /input?op=read:5 with Expect: 100-continue and Content-Length: 5; after the 100, 0.8 s "
+                "later, the body b'hello'",
+           expected="the app's read(5) returns b'hello' (it waits for the client)",
+           got=("a final response before the client sent the body; " if way == "final" else "")
+           + f"status {response.status}, read(5) returned {read!r}"
+           + (f" {time.monotonic() - sent_at:.2f} s after the body was sent" if way == "100" else ""))
+
+
+@pytest.mark.requirement("WSGI-H11-014")
+def test_no_100_continue_once_the_response_has_begun(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    """The app yields b'early:' and only then reads the body (/early-then-read); the client sends the
+    body after a 100, after the response began, or after 1 s of silence."""
+    headers = [("Expect", "100-continue"), ("Content-Length", "5")]
+    with Exchange(wsgi, "POST", "/early-then-read", headers) as exchange:
+        exchange.sock.sendall(exchange.raw)
+        way, _ = interim_continue(exchange.sock, PATIENCE)
+        observe({"100": "100 Continue before the response", "final": "the response began with no 100 Continue",
+                 "nothing": f"nothing within {PATIENCE:g} s"}[way])
+        exchange.sock.sendall(b"hello")
+        try:
+            response = read_response(exchange.sock, method="POST", timeout=exchange.timeout)
+        except WireError as error:
+            verify(False, sent="POST /early-then-read with Expect: 100-continue, then the body b'hello'",
+                   expected="a response whose body is b'early:hello'", got=str(error))
+            return
+    if response.body == b"early:":
+        observe("the app's read after its first block got b'' (the server had read the body away)")
+    verify(response.body in (b"early:hello", b"early:") and len(response.informational) <= (1 if way == "100" else 0),
+           sent="POST /early-then-read with Expect: 100-continue, then the body b'hello'",
+           expected="body b'early:hello' (or b'early:' where the app's late read got nothing); a 100 Continue only "
+                    "before the response, never inside it",
+           got=f"status {response.status}, body {response.body[:80]!r}, 1xx before it: "
+               f"{response.informational or 'none'}")
+
+
+HIDDEN = b"GET /respond?status=299+Smuggled HTTP/1.1\r\nHost: x\r\n\r\n"  # a body that is a request
+
+
+@pytest.mark.requirement("WSGI-H11-015")
+def test_a_final_status_before_the_body_keeps_the_connection_in_step(wsgi: RawClient,
+                                                                     observe: Callable[[str], None]) -> None:
+    """Expect: 100-continue to an app that answers 403 without reading; the client sends the body
+    (itself a whole request) when told to, or when the response says nothing of a close, then GET /ready."""
+    headers = [("Expect", "100-continue"), ("Content-Length", str(len(HIDDEN)))]
+    path = "/respond?status=403+Forbidden&h=Content-Length:2&body=no"
+    with Exchange(wsgi, "POST", path, headers) as exchange:
+        exchange.sock.sendall(exchange.raw)
+        way, _ = interim_continue(exchange.sock, PATIENCE)
+        if way != "final":
+            exchange.sock.sendall(HIDDEN)
+        response = read_response(exchange.sock, method="POST", timeout=exchange.timeout)
+        closing = b"close" in b",".join(response.header_values("Connection")).lower()
+        if closing:
+            rest, closed = read_until_close(exchange.sock, CLOSE_WITHIN)
+            ok, after = not rest, ("then the server closed" if closed else "the connection still open") \
+                + (f"; then {rest[:60]!r}" if rest else "")
+        else:
+            if way == "final":
+                try:
+                    exchange.sock.sendall(HIDDEN)
+                except OSError:
+                    pass
+            ok, after = exchange.follow_up(response)
+    if ok:
+        observe(("a 100 Continue, then " if way == "100" else "") + f"{response.status} "
+                + ("with Connection: close" if closing else "without Connection: close")
+                + ("" if closing else (", then closed" if "closed" in after else ", the connection kept in step")))
+    verify(response.status == 403 and ok,
+           sent=f"POST {path} with Expect: 100-continue; the body {HIDDEN!r} "
+                + ("once the 403 came without Connection: close" if way == "final" else f"after the {way}")
+                + ", then GET /ready",
+           expected="403, then either a close (announced or not) or the body skipped and GET /ready answered",
+           got=f"status {response.status}" + (", Connection: close" if closing else "") + f"; {after}")
