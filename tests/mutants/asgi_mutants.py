@@ -1348,9 +1348,10 @@ def _cipher_numbers() -> dict[str, int]:
 def tls_extension_shim(fault: str = "") -> App:
     """An emulation of the tls extension on uvicorn's TLS (with TlsRecordingH11Protocol): the
     scope of each request on a TLS connection gets a correct "tls" entry, or one with a fault:
-    'other-cert', 'client-chain', 'client-name', 'client-error', 'version-fixed' (always
-    TLS 1.3), 'cipher-name' (the OpenSSL name, a str), 'per-request' (every other request on
-    a connection says cipher_suite None), 'scheme-http', 'http-only' (none in a websocket scope)."""
+    'other-cert', 'client-chain', 'client-name', 'client-error', 'version-swapped' (TLS 1.2
+    said for 1.3 and the other way round), 'cipher-name' (the OpenSSL name, a str),
+    'per-request' (every other request on a connection says cipher_suite None), 'scheme-http',
+    'http-only' (none in a websocket scope)."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         kinds = ("http",) if fault == "http-only" else ("http", "websocket")
@@ -1369,7 +1370,7 @@ def tls_extension_shim(fault: str = "") -> App:
             "client-chain": {"client_cert_chain": [served]},
             "client-name": {"client_cert_name": "CN=127.0.0.1"},
             "client-error": {"client_cert_error": "no client certificate"},
-            "version-fixed": {"tls_version": 0x0304},
+            "version-swapped": {"tls_version": {0x0303: 0x0304, 0x0304: 0x0303}.get(tls["tls_version"])},
             "cipher-name": {"cipher_suite": cipher[0] if cipher else None},
             "per-request": {"cipher_suite": None} if _tls_requests[0] % 2 else {},
         }
@@ -1387,7 +1388,7 @@ tls_server_cert_of_another = tls_extension_shim("other-cert")
 tls_client_chain_without_a_client_cert = tls_extension_shim("client-chain")
 tls_client_name_without_a_client_cert = tls_extension_shim("client-name")
 tls_client_error_without_a_client_cert = tls_extension_shim("client-error")
-tls_version_always_1_3 = tls_extension_shim("version-fixed")
+tls_version_swapped = tls_extension_shim("version-swapped")
 tls_cipher_suite_by_name = tls_extension_shim("cipher-name")
 tls_extension_changes_on_a_connection = tls_extension_shim("per-request")
 tls_extension_with_scheme_http = tls_extension_shim("scheme-http")
