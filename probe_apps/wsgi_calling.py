@@ -6,7 +6,7 @@ Rule: like every probe module, standard library only; each scenario does one thi
 
 Scenarios:
   /call-shape      how the server called the app: positional arguments, keyword names
-  /callable-kind   which kind of callable the server was given (PROBE_WSGI_CALLABLE, see wsgi_probe)
+  /callable-kind   which kind of callable the server was given (PROBE_WSGI_CALLABLE: see served_as)
   /iterable        ?kind=getitem|tuple|list-subclass: the body b'one,two,three' in three blocks
   /modify-environ  ?how=clear|method-get: the app empties the environ, or says GET for a HEAD
   /exc-info-none   start_response(status, headers, None): exc_info given, positionally, as None
@@ -25,6 +25,7 @@ Scenarios:
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import json
@@ -78,8 +79,46 @@ def call_shape(environ: Environ, start_response: StartResponse) -> list[bytes]:
     return text(start_response, json.dumps(getattr(CALL, "shape", None)).encode())
 
 
+# WSGI-CALL-002: started with PROBE_WSGI_CALLABLE=KIND, the server is handed the probe app as that
+# kind of callable (wsgi_probe applies served_as); /callable-kind says which it was.
+CALLABLE_ENV = "PROBE_WSGI_CALLABLE"
+SERVED_AS = ["function"]
+
+
+def served_as(app: Callable[..., Any], kind: str) -> Callable[..., Any]:
+    """``app`` as a callable of ``kind``: class (whose instances are the response iterable, as in
+    the PEP's AppClass), instance (with __call__), method (bound), partial; else ``app`` itself."""
+
+    class AppClass:
+        def __init__(self, environ: Environ, start_response: StartResponse) -> None:
+            self.result = app(environ, start_response)
+
+        def __iter__(self) -> Iterator[bytes]:
+            return iter(self.result)
+
+        def close(self) -> None:
+            getattr(self.result, "close", lambda: None)()
+
+    class Instance:
+        def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+            return app(environ, start_response)
+
+        def method(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+            return app(environ, start_response)
+
+    def with_prefix(prefix: str, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        return app(environ, start_response)
+
+    kinds: dict[str, Callable[..., Any]] = {"class": AppClass, "instance": Instance(), "method": Instance().method,
+                                            "partial": functools.partial(with_prefix, "bound")}
+    if kind not in kinds:
+        return app
+    SERVED_AS[0] = kind
+    return kinds[kind]
+
+
 def callable_kind(environ: Environ, start_response: StartResponse) -> list[bytes]:
-    return text(start_response, environ.get("probe.callable_kind", "function").encode())
+    return text(start_response, SERVED_AS[0].encode())
 
 
 # --- iterables ---------------------------------------------------------------------------------

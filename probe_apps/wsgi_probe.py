@@ -553,3 +553,6 @@ SCENARIOS: dict[str, Callable[[Environ, StartResponse], Iterable[bytes]]] = {
     "/hang": hang,
     **wsgi_calling.SCENARIOS,  # how the server calls the app and takes what it returns
 }
+
+# Unless PROBE_WSGI_CALLABLE asks for another kind of callable (a class, an instance, ...), the function.
+app = application = wsgi_calling.served_as(app, os.environ.get(wsgi_calling.CALLABLE_ENV, "function"))

@@ -6,6 +6,7 @@ Usage: python -m tests.mutants.wsgi_shims SHIM HOST PORT MODULE:ATTRIBUTE, SHIM 
 
 from __future__ import annotations
 
+import inspect
 import signal
 import sys
 from collections.abc import Callable
@@ -180,6 +181,17 @@ class ContinueAtFirstRead(Http11):
                                                              self._flush()))
 
 
+class FunctionsOnly(ServerHandler):
+    """Introspects the app: anything but a plain function gets a 500."""
+
+    def run(self, application: Any) -> None:
+        if not inspect.isfunction(application):
+            def application(environ: dict, start_response: Any) -> list[bytes]:
+                start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
+                return [b"not a function"]
+        super().run(application)
+
+
 SHIMS: dict[str, type[ServerHandler]] = {
     "no-date": NoDate,
     "date-case-sensitive": DateCaseSensitive,
@@ -194,6 +206,7 @@ SHIMS: dict[str, type[ServerHandler]] = {
     "continue-at-first-read": ContinueAtFirstRead,
     "no-headers-for-empty-body": NoHeadersForEmptyBody,
     "head-body-from-environ": HeadBodyFromEnviron,
+    "functions-only": FunctionsOnly,
 }
 
 

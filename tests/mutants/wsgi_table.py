@@ -309,4 +309,5 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
          ERRORS + "test_an_exception_from_start_response_aborts_the_response[content-length]"),
     wsgi("failed_body_completed", "WSGI-EH-006",
          ERRORS + "test_an_exception_from_start_response_aborts_the_response[chunked]", server=shim("http11")),
+    wsgi("unchanged", "WSGI-CALL-002", CALLING + "test_any_kind_of_callable_is_served", server=shim("functions-only")),
 )

@@ -7,10 +7,15 @@ The probe's scenarios are in probe_apps/wsgi_calling.py (/call-shape, /iterable,
 
 from __future__ import annotations
 
+import subprocess
+import time
+from collections.abc import Callable
+
 import pytest
 
 from conformance.checks.wsgi.wire import TOKEN_HEADER, Exchange
 from conformance.clients.raw import RawClient, WireError
+from conformance.launcher import ServerProcess
 from conformance.recorder import Recorder
 from conformance.verify import verify
 
@@ -91,3 +96,41 @@ def test_any_iterable_is_served(wsgi: RawClient, kind: str) -> None:
     response = wsgi.request("GET", f"/iterable?kind={kind}")
     verify(response.status == 200 and response.body == BODY, sent=f"GET /iterable?kind={kind}",
            expected=f"status 200, body {BODY!r}", got=f"status {response.status}, body {response.body[:60]!r}")
+
+
+def first_answer(server: ServerProcess) -> tuple[int | str, bytes]:
+    """The first answer of a freshly started server to GET /callable-kind: (status, body), or
+    ('exited' or 'no answer', b'')."""
+    assert server.process is not None
+    client = RawClient(server.host, server.port, timeout=2.0)
+    deadline = time.monotonic() + server.ready_timeout
+    while time.monotonic() < deadline:
+        try:
+            server.process.wait(timeout=0.02)
+            return "exited", b""
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            response = client.request("GET", "/callable-kind")
+        except (OSError, AssertionError):
+            continue
+        return response.status, response.body
+    return "no answer", b""
+
+
+@pytest.mark.requirement("WSGI-CALL-002")
+@pytest.mark.parametrize("kind", ["class", "instance", "method", "partial"])
+def test_any_kind_of_callable_is_served(dedicated_server: Callable, kind: str) -> None:
+    """A fresh instance of the server is handed the probe app as a class (whose instances are
+    the response iterable), an instance with __call__, a bound method or a functools.partial."""
+    with dedicated_server("wsgi", {"PROBE_WSGI_CALLABLE": kind}, wait_ready=False) as server:
+        status, body = first_answer(server)
+        if status == 200 and body == b"function":
+            pytest.skip("not applicable: the server does not pass its environment on to the app")
+        streamed = RawClient(server.host, server.port).request("GET", "/stream?chunks=3&size=4") \
+            if status == 200 else None
+    verify(status == 200 and body == kind.encode() and streamed is not None and streamed.body == b"0...1...2...",
+           sent=f"the app as a {kind}: GET /callable-kind, then GET /stream?chunks=3&size=4",
+           expected=f"status 200 and body {kind!r}, then the streamed body b'0...1...2...'",
+           got=f"server {status}" if isinstance(status, str) else
+               f"status {status}, body {body[:60]!r}" + (f"; then body {streamed.body[:40]!r}" if streamed else ""))
