@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mutants.wsgi_table import THREADED_WSGI, TWO_PROCESS_WSGI
+from tests.mutants.wsgi_table import THREADED_WSGI, THREADED_WSGI_VARIANTS, TWO_PROCESS_WSGI, TWO_PROCESS_WSGI_VARIANTS
 from tests.suite_runner import SuiteRun, collected_checks, run_suite
 
 PROBE_WSGI = "probe_apps.wsgi_probe:app"
@@ -23,6 +23,9 @@ IT = "wsgi/test_iterable.py::"
 FRAMING = "wsgi/test_framing.py::"
 INPUT = "wsgi/test_input.py::"
 FILE = "wsgi/test_file_wrapper.py::"
+PATHS = "wsgi/test_environ_paths.py::"
+HEADERS = "wsgi/test_environ_headers.py::"
+LAUNCH = "wsgi/test_environ_launch.py::"
 CALLING = "wsgi/test_calling.py::"
 REQ = "wsgi/test_request_framing.py::"
 DISC = "asgi/test_http_disconnect.py::"
@@ -35,6 +38,8 @@ WS_SCOPE = "asgi/test_websocket_scope.py::"
 WS_HS = "asgi/test_websocket_handshake.py::"
 WS_DENY = "asgi/test_websocket_denial.py::"
 WS_CLOSE = "asgi/test_websocket_close.py::"
+WS_MSG = "asgi/test_websocket_messages.py::"
+WS_INSTANCES = "asgi/test_websocket_instances.py::"
 
 # uvicorn serving one of the emulations in tests/mutants/asgi_mutants.py.
 EMULATED = "uvicorn --host {{host}} --port {{port}} --http h11 tests.mutants.asgi_mutants:{app}"
@@ -64,8 +69,11 @@ class Reference:
     findings: dict[str, str] = field(default_factory=dict)
 
 
-def command(template: str) -> tuple[str, str]:
-    return f"--server-cmd={template.replace('{app}', PROBE_WSGI)}", "--interface=wsgi"
+def command(template: str, variants: dict[str, str] | None = None) -> tuple[str, ...]:
+    """--server-cmd with the probe app, and the launch variants (TLS, root path) it has."""
+    return (f"--server-cmd={template.replace('{app}', PROBE_WSGI)}", "--interface=wsgi",
+            *(f"--server-variant={name}={line.replace('{app}', PROBE_WSGI)}"
+              for name, line in (variants or {}).items()))
 
 
 REFERENCES = {
@@ -104,8 +112,17 @@ REFERENCES = {
                 "wsgiref passes a request with Transfer-Encoding: x-probe, chunked to the app instead of a 501",
             REQ + "test_chunked_not_last_is_refused_with_400_and_a_close":
                 "wsgiref passes a request with Transfer-Encoding: chunked, gzip to the app instead of a 400",
+            PATHS + "test_an_absolute_form_target_gives_only_the_path":
+                "wsgiref sets PATH_INFO to the whole absolute-form URI (http://host:port/environ/p); RFC 9112 3.2.2: "
+                "a server MUST accept the absolute-form",
+            HEADERS + "test_a_folded_header_is_refused_or_unfolded":
+                "wsgiref hands the app a folded header value with its CR LF; RFC 9112 5.2: reject with "
+                "400 or replace the obs-fold with spaces",
+            LAUNCH + "test_no_http_variable_comes_from_the_os_environment":
+                "wsgiref copies os.environ into every environ (BaseHandler.os_environ), HTTP_X_PROBE_OS=leak included, "
+                "so an HTTP_ variable appears without its header",
         }),
-        Reference(command(THREADED_WSGI), {
+        Reference(command(THREADED_WSGI, THREADED_WSGI_VARIANTS), {
             SR + "test_faulty_headers_raise_at_start_response[colon-in-name]":
                 "waitress accepts a ':' in a header name",
             FRAMING + "test_a_head_response_has_no_body": "waitress sends the app's body in answer to HEAD",
@@ -116,8 +133,11 @@ REFERENCES = {
             REQ + "test_transfer_encoding_in_http_1_0_ends_the_connection":
                 "waitress ignores Transfer-Encoding in HTTP/1.0 (reads Content-Length) and keeps a keep-alive "
                 "connection open; RFC 9112 6.1: MUST close after an HTTP/1.0 message with Transfer-Encoding",
+            LAUNCH + "test_the_mount_point_ends_at_a_segment_boundary":
+                "waitress --url-prefix=/mnt/probe serves /mnt/probex as SCRIPT_NAME '/mnt/probe' with PATH_INFO "
+                "'/mnt/probex' (task.py strips the prefix only before a '/', yet always sets SCRIPT_NAME to it)",
         }),
-        Reference(command(TWO_PROCESS_WSGI), {
+        Reference(command(TWO_PROCESS_WSGI, TWO_PROCESS_WSGI_VARIANTS), {
             CALLING + "test_the_app_may_empty_the_environ":
                 "gunicorn's sync worker looks up environ['wsgi.file_wrapper'] after the app returned "
                 "(isinstance(respiter, environ['wsgi.file_wrapper'])): after the app's environ.clear() the client "
@@ -128,7 +148,14 @@ REFERENCES = {
                 "gunicorn appends the replacement headers to the first ones instead of replacing them",
             SR + "test_hop_by_hop_headers_raise_at_start_response":
                 "gunicorn drops hop-by-hop headers quietly instead of raising",
+            LAUNCH + "test_the_mount_point_ends_at_a_segment_boundary":
+                "gunicorn with SCRIPT_NAME=/mnt/probe serves /mnt/probex as SCRIPT_NAME '/mnt/probe' with "
+                "PATH_INFO 'x' (http/wsgi.py cuts len(script_name) off any path that starts with it)",
+            LAUNCH + "test_https_is_on_over_tls":
+                "gunicorn over TLS sets wsgi.url_scheme 'https' but no HTTPS (nor any SSL_*) variable",
         }),
+        # Mounted and over TLS, the server here that splits SCRIPT_NAME at a segment boundary and sets HTTPS=on.
+        Reference(("--server=uwsgi", "-k", "test_environ_launch"), {}),
     ],
     "asgi": [
         Reference(("--server=uvicorn",), {
@@ -140,6 +167,9 @@ REFERENCES = {
             WS_CLOSE + "test_a_dropped_connection_gives_code_1006":
                 "uvicorn's websockets-sansio gives websocket.disconnect code 1005 (no status code) when the TCP "
                 "connection is lost without a close frame; RFC 6455 (7.1.5) makes that 1006",
+            WS_MSG + "test_a_send_with_neither_or_both_payloads_raises[both]":
+                "uvicorn sends a websocket.send with both text and bytes as a binary message instead of raising "
+                "(websockets_sansio_impl.py: bytes if not None, else text)",
         }),
         # WebSocket only: uvicorn's legacy websockets implementation, the one here that gives a denial
         # response whose start has no headers key, or whose body event has no body.
@@ -152,6 +182,9 @@ REFERENCES = {
                 "disconnect raises RuntimeError, not an OSError subclass",
             WS_CLOSE + "test_send_after_the_apps_close_raises_oserror_from_2_4":
                 "likewise after the app's own close: RuntimeError, not an OSError subclass",
+            WS_MSG + "test_a_send_with_neither_or_both_payloads_raises[both]":
+                "uvicorn's legacy websockets implementation sends a websocket.send with both text and bytes as a "
+                "binary message instead of raising",
         }),
         # The one server here that advertises HTTP spec_version 2.4, which gates a disconnect check; with
         # HTTP/2 on, it also sends trailers in several messages, which hypercorn does not.
@@ -171,6 +204,9 @@ REFERENCES = {
                 "gunicorn's asgi worker appends the host header made from :authority at the end, not the start",
             H2 + "test_no_trailers_without_te_trailers":
                 "gunicorn's asgi worker sends trailers to an HTTP/2 client that did not send TE: trailers",
+            WS_MSG + "test_a_send_with_neither_or_both_payloads_raises[both]":
+                "gunicorn's asgi worker sends a websocket.send with both text and bytes as a text message instead of "
+                "raising (gunicorn/asgi/websocket.py: text if not None, else bytes)",
             DISC + "test_a_send_waiting_on_a_client_that_left_returns":
                 "gunicorn's asgi worker leaves a send() that waits for the client to read blocked for good once "
                 "the client closes (HTTP/1.1: FlowControl.drain waits on an event only resume_writing sets)",
@@ -193,6 +229,15 @@ REFERENCES = {
                 "hypercorn gives websocket.disconnect code 1006 whatever code the client's close frame carried",
             WS_CLOSE + "test_a_close_frame_without_a_code_gives_1005":
                 "hypercorn gives code 1006 for a client's close frame without a code (the spec says 1005)",
+            WS_MSG + "test_a_send_with_neither_or_both_payloads_raises[both]":
+                "hypercorn sends a websocket.send with both text and bytes as a binary message instead of raising "
+                "(protocol/ws_stream.py: bytes if not None, else text)",
+            WS_DENY + "test_an_accept_after_the_denial_start_raises":
+                "hypercorn holds websocket.http.response.start until the body; a websocket.accept in between does not "
+                "raise and completes the handshake: the client gets 101, then close 1011, instead of the app's 401",
+            WS_INSTANCES + "test_stopping_the_server_tells_the_app_of_the_disconnect":
+                "stopped (SIGTERM) with a WebSocket open, hypercorn cancels the app's task (CancelledError in its "
+                "receive()) and sends the client close 1011: the app never gets websocket.disconnect",
         }),
         # The one server here that offers http.response.pathsend.
         Reference(("--server=granian",), {
@@ -230,6 +275,9 @@ REFERENCES = {
                 "after the app's denial response, granian never sends websocket.disconnect (receive() waits)",
             WS_CLOSE + "test_a_dropped_connection_gives_code_1006":
                 "granian gives websocket.disconnect code 1005 when the TCP connection is lost without a close frame",
+            WS_DENY + "test_an_accept_after_the_denial_start_raises":
+                "granian lets a websocket.accept after websocket.http.response.start through without raising: the "
+                "client gets 101 and a close frame instead of the app's 401",
         }),
         # Emulations, not real servers: uvicorn behind middleware that does right what no installed server
         # does at all (tests/mutants/asgi_mutants.py), so that the checks of it are seen to pass.
@@ -240,6 +288,8 @@ REFERENCES = {
                    "-k", "test_tls_extension")),
         Reference((f"--server-cmd={EMULATED.format(app='zerocopy_emulation')}", "--interface=asgi",
                    "-k", "test_zerocopy_send")),
+        # The one server here that says spec_version 2.0 in the websocket scope.
+        Reference(("--server=daphne", "-k", "2_0_server")),
     ],
 }
 

@@ -323,7 +323,12 @@ def test_whether_data_after_the_apps_close_reaches_the_app_is_reported(ws: WsSer
             written = True
         except OSError:  # the server ended the TCP connection right after its close frame
             written = False
-        after = ws.reported(token, "after-close", timeout=APP_WAITS_AFTER_CLOSE + 3)["message"]
+        try:
+            after = ws.reported(token, "after-close", timeout=APP_WAITS_AFTER_CLOSE + 3)["message"]
+        except RecordTimeout:
+            observe("after the app's close and the client's late message, the app reported nothing more: its send() "
+                    "of websocket.close did not return (in time)")
+            return
     delivered = after.get("type") == "websocket.receive"
     if not written:
         observe("no message could be sent after the app's close: the server ended the TCP connection with its close "
@@ -368,9 +373,10 @@ def re_raised(ws: WsServer, server: ServerProcess) -> dict[str, Any]:
             connection.send("hello")
             connection.close(1000)
         try:
-            raised = ws.recorder.wait_for(token, "reraising", timeout=RECORD_WAIT)[0].data["raised"]
+            reraising = ws.recorder.wait_for(token, "reraising", timeout=RECORD_WAIT)[0].data
         except RecordTimeout:
             return {"raised": None}
+        raised = reraising["raised"]
         try:
             with ws.open("/echo/after-reraise") as survivor:  # also gives the app time to end
                 survivor.send("still up")
@@ -379,7 +385,7 @@ def re_raised(ws: WsServer, server: ServerProcess) -> dict[str, Any]:
             echoed = f"{type(error).__name__}: {error}"
         time.sleep(LOG_SETTLE)
         log = server.log_text()[log_before:]
-        return {"raised": raised, "echoed": echoed, "log": log,
+        return {"raised": raised, "oserror": reraising.get("oserror"), "echoed": echoed, "log": log,
                 "naming": [line for line in log.splitlines() if raised in line]}
 
     return once(ws, "reraise", run)
@@ -389,6 +395,9 @@ def needs_a_send_exception(outcome: dict[str, Any]) -> None:
     if outcome["raised"] is None:
         pytest.skip("not applicable here: send() after the disconnect did not raise, so the app has nothing to "
                     "re-raise (see ASGI-WS-DISC-010)")
+    if not outcome["oserror"]:
+        pytest.skip(f"not applicable here: send() after the disconnect raised {outcome['raised']}, not the OSError "
+                    "subclass the spec speaks of (see ASGI-WS-DISC-010)")
 
 
 RERAISE_SENT = ("the client closes a /reraise connection; the app's send() after websocket.disconnect raises, and "
@@ -399,7 +408,7 @@ RERAISE_SENT = ("the client closes a /reraise connection; the app's send() after
 def test_a_send_exception_the_app_re_raises_is_caught(ws: WsServer, asgi_server: ServerProcess) -> None:
     outcome = re_raised(ws, asgi_server)
     needs_a_send_exception(outcome)
-    verify(outcome["echoed"] == "still up", sent=RERAISE_SENT.replace("raises", f"raises {outcome['raised']}"),
+    verify(outcome["echoed"] == "still up", sent=RERAISE_SENT.replace("raises", f"raises {outcome['raised']}", 1),
            expected="the server catches it and goes on serving: 'still up' echoed", got=f"{outcome['echoed']!r}")
 
 
@@ -408,6 +417,6 @@ def test_a_send_exception_the_app_re_raises_is_not_logged_as_an_error(ws: WsServ
     outcome = re_raised(ws, asgi_server)
     needs_a_send_exception(outcome)
     traceback = "Traceback" in outcome["log"] and bool(outcome["naming"])
-    verify(not traceback, sent=RERAISE_SENT.replace("raises", f"raises {outcome['raised']}"),
+    verify(not traceback, sent=RERAISE_SENT.replace("raises", f"raises {outcome['raised']}", 1),
            expected=f"no traceback of {outcome['raised']} in the server's log",
            got="the server's log has a traceback naming it: " + " | ".join(outcome["naming"][:3])[:400])
