@@ -2,7 +2,9 @@
 "Disconnected Client - send exception"; asgi.rst, "Error Handling"; RFC 6455 section 7): the
 client's close code and reason reaching the app, a dropped TCP connection, the app's close code
 and reason reaching the client, the TCP connection ended after the closing handshake, send()
-once closed, an app that raises or returns, and other connections left alone.
+once closed, an app that raises or returns, and other connections left alone; a message the
+client sends after the app's close (reported), a client gone before the accept, and a send()
+exception the app re-raises (caught, not logged as an error).
 
 What the app sees after the connection ended goes to the recorder: /inspect reports
 "disconnect" and "send-after-disconnect", /close reports "close", "after-close" and

@@ -1,7 +1,8 @@
 """Refusing a WebSocket (www.rst, "Close - send event" before accept) and the WebSocket Denial
 Response extension (extensions.rst): the 403, the connection closed, the app told of the
 disconnect; and, where the scope advertises websocket.http.response, the app's own HTTP
-response (status, headers, body in parts, defaults) reaching the client.
+response (status, headers, body in parts, defaults) reaching the client, and an accept after the
+response's start refused.
 
 The probe's /deny closes before accepting; /deny-http sends websocket.http.response.start and
 .body as its query string asks. Both report to the recorder what receive() gives afterwards.

@@ -1,11 +1,14 @@
 """WebSocket messages (www.rst, "WebSocket", "Receive - receive event", "Send - send event"):
 text stays text and bytes stay bytes, exactly, both ways (non-ASCII, empty, several MiB, in
-order); fragments reassembled into one event; pings answered by the server.
+order); fragments reassembled into one event; pings answered by the server; and invalid sends
+(neither payload, both, or before the accept): send() raises, or nothing made of them reaches
+the client.
 
 Towards the app, the probe's /inspect answers each message with a description of the receive
 event it got (its keys, each value's type, length and sha256, and the value itself when short).
 Towards the client, /send sends the messages its query string names (SENDS in
-probe_apps/asgi_websocket.py). Fragments and pings are written frame by frame by the raw client.
+probe_apps/asgi_websocket.py), and /bad-send the invalid ones. Fragments and pings are written
+frame by frame by the raw client.
 """
 
 from __future__ import annotations
