@@ -371,6 +371,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="werkzeug",
         module="werkzeug",
         install_hint="pip install 'python-server-conformance[werkzeug]' (or: pip install werkzeug)",
+        variants={
+            "tls": "{python} -m conformance.servers.scripts.werkzeug_serve {host} {port} {app} {certfile} {keyfile}",
+        },
     ),
     ServerSpec(
         name="gevent",
@@ -380,6 +383,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="gevent",
         module="gevent",
         install_hint="pip install 'python-server-conformance[gevent]' (or: pip install gevent)",
+        variants={
+            "tls": "{python} -m conformance.servers.scripts.gevent_serve {host} {port} {app} {certfile} {keyfile}",
+        },
     ),
     ServerSpec(
         name="twisted",
@@ -391,6 +397,12 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="twisted",
         module="twisted",
         install_hint="pip install 'python-server-conformance[twisted]' (or: pip install twisted)",
+        variants={
+            "tls": (
+                "twist --log-format=text web --listen ssl:{port}:interface={host}:privateKey={keyfile}:"
+                "certKey={certfile} --wsgi {app_dotted}"
+            ),
+        },
     ),
     ServerSpec(
         name="granian-wsgi",

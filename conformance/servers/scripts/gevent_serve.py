@@ -1,6 +1,7 @@
 """Serve a WSGI app with gevent.pywsgi, the way gevent's documentation shows.
 
-Usage: python -m conformance.servers.scripts.gevent_serve HOST PORT MODULE:ATTRIBUTE
+Usage: python -m conformance.servers.scripts.gevent_serve HOST PORT MODULE:ATTRIBUTE [CERTFILE KEYFILE]
+(with the PEM files: over TLS)
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from gevent.pywsgi import WSGIServer  # noqa: E402
 from conformance.servers.scripts._app import load_app  # noqa: E402
 
 
-def main(host: str, port: str, app_path: str) -> None:
-    server = WSGIServer((host, int(port)), load_app(app_path))
+def main(host: str, port: str, app_path: str, certfile: str = "", keyfile: str = "") -> None:
+    tls = {"certfile": certfile, "keyfile": keyfile} if certfile else {}
+    server = WSGIServer((host, int(port)), load_app(app_path), **tls)
     gevent.signal_handler(signal.SIGTERM, server.stop)  # runs in the loop, unlike a Python handler
     server.serve_forever()
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:6])
