@@ -74,6 +74,10 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn]' websockets (uvicorn 0.35 or later)",
         variants={
+            "tls": (
+                "uvicorn --host {host} --port {port} --http h11 --ws websockets-sansio --ssl-certfile {certfile} "
+                "--ssl-keyfile {keyfile} {app}"
+            ),
             "ws_ping": (
                 "uvicorn --host {host} --port {port} --http h11 --ws websockets-sansio --ws-ping-interval 0.3 {app}"
             ),
@@ -89,6 +93,10 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn]' websockets",
         variants={
+            "tls": (
+                "uvicorn --host {host} --port {port} --http h11 --ws websockets --ssl-certfile {certfile} "
+                "--ssl-keyfile {keyfile} {app}"
+            ),
             "ws_ping": "uvicorn --host {host} --port {port} --http h11 --ws websockets --ws-ping-interval 0.3 {app}",
         },
     ),
@@ -102,6 +110,10 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn-wsproto]' (or: pip install uvicorn wsproto)",
         variants={
+            "tls": (
+                "uvicorn --host {host} --port {port} --http h11 --ws wsproto --ssl-certfile {certfile} "
+                "--ssl-keyfile {keyfile} {app}"
+            ),
             "ws_ping": "uvicorn --host {host} --port {port} --http h11 --ws wsproto --ws-ping-interval 0.3 {app}",
         },
     ),
