@@ -203,16 +203,21 @@ def exc_info_reference(environ: Environ, start_response: StartResponse) -> list[
 
 def early(environ: Environ, start_response: StartResponse) -> list[bytes]:
     """start_response with ?cl=0 (Content-Length: 0), or with write=1 then write(b''); then the
-    app waits ?gap= seconds before it returns, recording "returning" first."""
+    app waits ?gap= seconds before it returns, recording "returning" first (with what write()
+    raised, if it did)."""
     query = params(environ)
     headers = [("Content-Type", "text/plain")]
     if "cl" in query:
         headers.append(("Content-Length", query["cl"]))
     write = start_response("200 OK", headers)
+    failed = None
     if query.get("write") == "1":
-        write(b"")
+        try:
+            write(b"")
+        except Exception as raised:  # noqa: BLE001 - reported: a server whose write() is broken
+            failed = f"{type(raised).__name__}: {raised}"
     time.sleep(float(query.get("gap", "0.5")))
-    record(token(environ), "returning")
+    record(token(environ), "returning", write_raised=failed)
     return [b"" if "cl" in query else b"x"]
 
 

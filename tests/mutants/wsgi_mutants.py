@@ -959,16 +959,16 @@ str_blocks_encoded = body_rewritten(lambda result, environ: _StrEncoded(result))
 file_wrapper_missing = environ_mutant(_drop("wsgi.file_wrapper"))
 
 
-def _one_argument_file_wrapper(environ: Environ) -> None:
+def _keyword_only_file_wrapper(environ: Environ) -> None:
     original = environ["wsgi.file_wrapper"]
 
-    def wrapper(filelike: Any) -> Any:  # no block size
-        return original(filelike)
+    def wrapper(*, filelike: Any, blksize: int = 8192) -> Any:
+        return original(filelike, blksize)
 
     environ["wsgi.file_wrapper"] = wrapper
 
 
-file_wrapper_one_argument = environ_mutant(_one_argument_file_wrapper)
+file_wrapper_keyword_only = environ_mutant(_keyword_only_file_wrapper)
 
 
 class FileMarker:

@@ -26,11 +26,10 @@ def served(response: Response) -> Response:
     return response
 
 
-@pytest.mark.requirement("WSGI-FW-006", "WSGI-FW-002")
+@pytest.mark.requirement("WSGI-FW-006")
 @pytest.mark.parametrize("query", ["kind=real", "kind=bytesio", "kind=plain", "kind=real&blksize=1000"],
                          ids=["real-file", "bytesio", "read-and-close-only", "with-block-size"])
 def test_the_file_wrapper_sends_the_whole_file(wsgi: RawClient, query: str) -> None:
-    """wsgi.file_wrapper(file), or wsgi.file_wrapper(file, 1000): both arguments positional."""
     response = served(wsgi.request("GET", f"/file?{query}"))
     verify(response.body == FILE_DATA, sent=f"GET /file?{query}", expected=f"the file's {len(FILE_DATA)} bytes",
            got=f"status {response.status}, {len(response.body)} bytes: {shown(response.body, 40)}")
@@ -121,3 +120,13 @@ def test_a_file_wrapper_response_is_the_same_as_a_read_loop(wsgi: RawClient) -> 
            got=f"wrapper: {seen(wrapped)[:3]} and {len(wrapped.body)} bytes; "
                f"read loop: {seen(looped)[:3]} and {len(looped.body)} bytes"
                + ("" if wrapped.body == looped.body else "; the bodies differ"))
+
+
+@pytest.mark.requirement("WSGI-FW-002")
+@pytest.mark.parametrize("query", ["kind=bytesio", "kind=bytesio&blksize=1000"], ids=["file-only", "with-block-size"])
+def test_the_file_wrapper_takes_its_arguments_positionally(wsgi: RawClient, query: str) -> None:
+    """wsgi.file_wrapper(BytesIO(file)), or wsgi.file_wrapper(BytesIO(file), 1000)."""
+    response = served(wsgi.request("GET", f"/file?{query}"))
+    verify(response.status == 200 and response.body == FILE_DATA, sent=f"GET /file?{query}",
+           expected=f"status 200 and the file's {len(FILE_DATA)} bytes (the call was accepted)",
+           got=f"status {response.status}, {len(response.body)} bytes: {shown(response.body, 40)}")

@@ -202,7 +202,8 @@ def test_start_response_takes_exc_info_none_positionally(wsgi: RawClient) -> Non
 def test_headers_sent_early_for_content_length_zero_are_reported(wsgi: RawClient, recorder: Recorder,
                                                                  observe: Callable[[str], None]) -> None:
     """start_response with Content-Length: 0, then the app waits 0.5 s before returning []."""
-    first, returning = headers_arrival(wsgi, recorder, "/early?cl=0&gap=0.5")
+    first, record = headers_arrival(wsgi, recorder, "/early?cl=0&gap=0.5")
+    returning = record.time
     observe("with Content-Length: 0, no response within 5 s" if first is None else
             "with Content-Length: 0, the headers were sent at start_response, before the app returned"
             if first < returning else "with Content-Length: 0, the headers waited for the app to return")

@@ -13,7 +13,7 @@ import time
 from urllib.parse import urlencode
 
 from conformance.clients.raw import RawClient, Response, WireError, build_request, read_response
-from conformance.recorder import Recorder
+from conformance.recorder import Record, Recorder
 
 TOKEN_HEADER = "X-Probe-Token"
 
@@ -113,14 +113,14 @@ def wait_closed(recorder: Recorder, token: str, timeout: float = 5.0) -> list[st
 
 
 def headers_arrival(client: RawClient, recorder: Recorder, path: str,
-                    timeout: float = 5.0) -> tuple[float | None, float]:
+                    timeout: float = 5.0) -> tuple[float | None, Record]:
     """GET ``path`` of a scenario that records "returning" just before the app returns: when the
     first byte of the response arrived (wall clock, None if nothing came within ``timeout``), and
-    when the app was about to return."""
+    the app's "returning" record (its time is when the app was about to return)."""
     token = recorder.new_token()
     with Exchange(client, "GET", path, token=token) as exchange:
         exchange.sock.sendall(exchange.raw)
         ready, _, _ = select.select([exchange.sock], [], [], timeout)
         first = wall(time.monotonic()) if ready else None
-        returning = recorder.wait_for(token, "returning", timeout=timeout)[0].time
+        returning = recorder.wait_for(token, "returning", timeout=timeout)[0]
     return first, returning
