@@ -154,8 +154,10 @@ REFERENCES = {
             LAUNCH + "test_https_is_on_over_tls":
                 "gunicorn over TLS sets wsgi.url_scheme 'https' but no HTTPS (nor any SSL_*) variable",
         }),
-        # Mounted and over TLS, the server here that splits SCRIPT_NAME at a segment boundary and sets HTTPS=on.
-        Reference(("--server=uwsgi", "-k", "test_environ_launch"), {}),
+        # Mounted: a server here that splits SCRIPT_NAME from PATH_INFO at a segment boundary.
+        Reference(("--server=uwsgi", "-k", "test_environ_launch and not over_tls"), {}),
+        # Over TLS: a server here that sets HTTPS=on (cheroot's TLS needs nothing but Python's ssl).
+        Reference(("--server=cheroot", "-k", "over_tls"), {}),
     ],
     "asgi": [
         Reference(("--server=uvicorn",), {
