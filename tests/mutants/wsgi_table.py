@@ -173,7 +173,7 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     # wsgiref merges X_Auth_User into HTTP_X_AUTH_USER; the mutant drops it
     wsgi("underscore_header_dropped", "WSGI-HV-008",
          observes={ENV + "test_underscore_header_names_are_reported": "dropped"}),
-    wsgi("host_dropped_and_port_wrong", "WSGI-URL-001", ENV + "test_the_url_reconstructs_from_the_environ"),
+    wsgi("host_dropped_and_port_wrong", "WSGI-URL-001", PATHS + "test_the_url_reconstructs_from_the_environ"),
     # wsgiref itself invents CONTENT_TYPE 'text/plain'; the mutant does so on waitress
     wsgi("content_type_invented", "WSGI-ENV-051", ENV + "test_content_type_is_not_invented", server=THREADED_WSGI),
     wsgi("remote_addr_empty", "WSGI-ENV-091", ENV + "test_remote_addr_is_the_clients_address"),

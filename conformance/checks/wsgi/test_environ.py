@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import quote
 
 import httpx
 import pytest
@@ -309,26 +308,6 @@ def test_underscore_header_names_are_reported(wsgi: RawClient, observe: Callable
     value = {k: revive(v) for k, v in response.json()["environ"].items()}.get("HTTP_X_AUTH_USER")
     observe("X_Auth_User beside X-Auth-User: " + ("the underscore spelling was dropped" if value == "real" else
                                                   f"merged into HTTP_X_AUTH_USER = {value!r}"))
-
-
-@pytest.mark.requirement("WSGI-URL-001")
-def test_the_url_reconstructs_from_the_environ(wsgi: RawClient) -> None:
-    """Host: host.test:8080 and a target with escapes; the PEP's recipe, quoting as latin-1."""
-    target = "/environ/a/b%20c?x=1&y=%2F"
-    environ, _ = fetch_environ(wsgi, target, [("Host", "host.test:8080")])
-    url = environ.get("wsgi.url_scheme", "") + "://"
-    if environ.get("HTTP_HOST"):
-        url += environ["HTTP_HOST"]
-    else:
-        url += environ.get("SERVER_NAME", "")
-        default = "443" if environ.get("wsgi.url_scheme") == "https" else "80"
-        url += "" if environ.get("SERVER_PORT") == default else ":" + str(environ.get("SERVER_PORT"))
-    url += quote(environ.get("SCRIPT_NAME", ""), encoding="latin-1")
-    url += quote(environ.get("PATH_INFO", ""), encoding="latin-1")
-    if environ.get("QUERY_STRING"):
-        url += "?" + environ["QUERY_STRING"]
-    expected = "http://host.test:8080" + target
-    verify(url == expected, sent=f"GET {target} with Host: host.test:8080", expected=expected, got=url)
 
 
 @pytest.mark.requirement("WSGI-ENV-051")

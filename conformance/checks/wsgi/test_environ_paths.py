@@ -129,6 +129,17 @@ def test_server_name_is_a_host(wsgi: RawClient, http_version: str) -> None:
            expected="SERVER_NAME a host name or IP address (no port, no '/', no space)", got=f"SERVER_NAME {name!r}")
 
 
+@pytest.mark.requirement("WSGI-URL-001")
+@pytest.mark.parametrize("target", ["/environ/a/b%20c?x=1&y=%2F", "/environ/caf%C3%A9"], ids=["escapes", "non-ascii"])
+def test_the_url_reconstructs_from_the_environ(wsgi: RawClient, target: str) -> None:
+    """Host: host.test:8080 and a target with escapes (or UTF-8 octets); the PEP's recipe, quoting
+    the path as latin-1, gives the URL back."""
+    environ, _ = fetch_environ(wsgi, target, [("Host", "host.test:8080")])
+    url = reconstructed_url(environ)
+    expected = "http://host.test:8080" + target
+    verify(url == expected, sent=f"GET {target} with Host: host.test:8080", expected=expected, got=url)
+
+
 @pytest.mark.requirement("WSGI-URL-002")
 def test_the_url_reconstructs_without_a_host_header(wsgi: RawClient, wsgi_server: ServerProcess) -> None:
     """HTTP/1.0 without Host: the recipe falls back on SERVER_NAME and SERVER_PORT."""
