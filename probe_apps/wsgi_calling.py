@@ -184,19 +184,25 @@ class ProbeError(Exception):
     pass
 
 
-def _replace_with_exc_info(start_response: StartResponse) -> weakref.ref[ProbeError]:
+def _replace_with_exc_info(start_response: StartResponse) -> tuple[weakref.ref[ProbeError], str | None]:
     try:
         raise ProbeError("probe: the app changes its mind")
     except ProbeError as error:
-        start_response("200 OK", [("Content-Type", "text/plain")], sys.exc_info())
-        return weakref.ref(error)
+        try:
+            start_response("200 OK", [("Content-Type", "text/plain")], sys.exc_info())
+        except Exception as raised:  # noqa: BLE001 - reported: the replacement itself failed
+            return weakref.ref(error), f"{type(raised).__name__}: {raised}"
+        return weakref.ref(error), None
 
 
 def exc_info_reference(environ: Environ, start_response: StartResponse) -> list[bytes]:
     """The exception given in exc_info must be collectable once start_response has returned (the
-    probe holds no reference: the except block is over, and only a weak one is kept)."""
+    probe holds no reference: the except block is over, and only a weak one is kept). The body:
+    collected, alive, or raised=... when start_response(..., exc_info) raised."""
     start_response("500 First", [("Content-Type", "text/plain")])
-    ref = _replace_with_exc_info(start_response)
+    ref, raised = _replace_with_exc_info(start_response)
+    if raised:
+        return [f"raised={raised}".encode()]
     gc.collect()
     return [b"alive" if ref() is not None else b"collected"]
 

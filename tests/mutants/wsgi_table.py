@@ -284,12 +284,15 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     # write() and the iterable
     wsgi("empty_writes_dropped", "WSGI-WR-003",
          observes={IT + "test_headers_upon_an_empty_first_write_are_reported": "waited for body data"}),
-    wsgi("write_encodes_str", "WSGI-WR-007", IT + "test_write_with_a_str_raises"),
+    wsgi("write_encodes_str", "WSGI-WR-007",
+         observes={IT + "test_write_with_a_str_is_handled": "returned normally; the client got b'text'"}),
+    wsgi("close_skipped_after_write", "WSGI-WR-007", IT + "test_write_with_a_str_is_handled"),
     wsgi("line_endings_normalised", "WSGI-IT-002", IT + "test_the_body_goes_out_byte_for_byte"),
     wsgi("closed_before_iterating", "WSGI-IT-017", IT + "test_no_block_is_asked_for_after_close"),
     wsgi("head_body_closed_at_once", "WSGI-IT-018",
          observes={IT + "test_how_much_of_a_head_body_is_asked_for_is_reported": "closed the body early"}),
-    wsgi("str_blocks_encoded", "WSGI-IT-023", IT + "test_a_str_block_is_an_error"),
+    wsgi("str_blocks_encoded", "WSGI-IT-023", observes={IT + "test_a_str_block_is_handled": "b'text' sent"}),
+    wsgi("close_skipped_when_stopped_early", "WSGI-IT-023", IT + "test_a_str_block_is_handled"),
     # framing and wsgi.file_wrapper (wsgiref derives a Content-Length from the held-back one-item body)
     wsgi("blocks_held_back", "WSGI-CL-005",
          observes={FRAMING + "test_how_a_body_without_content_length_is_framed_is_reported": "the server computed"}),
