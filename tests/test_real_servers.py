@@ -256,8 +256,8 @@ REFERENCES = {
             LIFE + "test_the_server_leaves_the_lifespan_state_alone":
                 "granian empties the lifespan state before it sends lifespan.shutdown",
             H2 + "test_a_head_response_carries_no_body_over_http2":
-                "granian sends the app's body in DATA frames in answer to HEAD over HTTP/2 (RFC 9110 9.3.2: the "
-                "server MUST NOT send content); over HTTP/1.1 it does not",
+                "granian sends the app's body in DATA frames in answer to HEAD over HTTP/2, h2c and TLS alike "
+                "(RFC 9110 9.3.2: the server MUST NOT send content); over HTTP/1.1 it does not",
             WS_SCOPE + "test_client_is_the_peer_address_and_port": "granian: the client port is a str (WebSocket)",
             WS_SCOPE + "test_server_is_the_listening_address_and_port": "granian: the server port is a str (WebSocket)",
             WS_SCOPE + "test_headers_keep_the_order_they_were_sent_in":

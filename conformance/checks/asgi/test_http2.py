@@ -3,23 +3,27 @@
 and the trailers and server push extensions where a server offers them (extensions.rst).
 
 Every check here talks HTTP/2 in cleartext with prior knowledge (h2c) and is not applicable to a
-server that does not answer the HTTP/2 connection preface. The probe scenarios are the HTTP/1.1
-ones: /scope, /echo, /respond, /stream, /linger, /trailers.
+server that does not answer the HTTP/2 connection preface; the response checks also run over TLS
+where ALPN picks h2. The probe scenarios are the HTTP/1.1 ones: /scope, /echo, /respond, /stream,
+/linger, /trailers.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+import trustme
 from h2.exceptions import InvalidBodyLengthError
 
-from conformance.clients.h2 import H2Request, H2Response, exchange, speaks_h2c
+from conformance.checks.asgi.test_launch_variants import issue_certificate, needs_variant, trusting
+from conformance.clients.h2 import H2Request, H2Response, NoHTTP2, alpn_context, exchange, speaks_h2c
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
 from conformance.recorder import Recorder, RecordTimeout
+from conformance.servers import ServerSpec
 from conformance.verify import verify
 
 _speaks: dict[str, bool] = {}
@@ -116,6 +120,37 @@ def test_set_cookie_fields_stay_separate_over_http2(asgi_server: ServerProcess) 
 
 
 # --- the response over HTTP/2 (www.rst, "Response Start", "Response Body") ---------------------
+# Each check twice: over h2c on the shared instance, and over TLS where ALPN picks h2, on a
+# dedicated instance started by the adapter's tls launch variant (daphne speaks HTTP/2 only there).
+
+H2Exchange = Callable[..., list[H2Response]]
+
+
+@pytest.fixture(scope="module")
+def tls_h2_server(dedicated_server: Callable, server_spec: ServerSpec,
+                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, trustme.CA]]:
+    needs_variant(server_spec, "tls")
+    ca, files = issue_certificate(tmp_path_factory.mktemp("h2-tls"))
+    with dedicated_server("asgi", variant="tls", values=files) as server:
+        yield server, ca
+
+
+@pytest.fixture(params=["h2c", "tls"])
+def over_h2(request: pytest.FixtureRequest) -> H2Exchange:
+    """Sends requests at once on one HTTP/2 connection: h2c, or TLS with ALPN h2; skips where the
+    server does not speak HTTP/2 that way."""
+    if request.param == "h2c":
+        server: ServerProcess = request.getfixturevalue("asgi_server")
+        return lambda *requests: h2(server, *requests)
+    tls_server, ca = request.getfixturevalue("tls_h2_server")
+
+    def over_tls(*requests: H2Request) -> list[H2Response]:
+        try:
+            return exchange(tls_server.host, tls_server.port, list(requests), tls=alpn_context(trusting(ca)))
+        except NoHTTP2 as error:
+            pytest.skip(f"not applicable: no HTTP/2 over TLS ({error})")
+
+    return over_tls
 
 
 def probe_fields(response: H2Response) -> list[tuple[bytes, bytes]]:
@@ -125,20 +160,20 @@ def probe_fields(response: H2Response) -> list[tuple[bytes, bytes]]:
 
 @pytest.mark.requirement("ASGI-HTTP-RESP-001")
 @pytest.mark.parametrize("status", [200, 201, 404, 418, 500, 503])
-def test_the_status_is_the_apps_over_http2(asgi_server: ServerProcess, status: int) -> None:
-    response = h2(asgi_server, H2Request(path=f"/respond?status={status}&body=status+body&length=1"))[0]
+def test_the_status_is_the_apps_over_http2(over_h2: H2Exchange, status: int) -> None:
+    response = over_h2(H2Request(path=f"/respond?status={status}&body=status+body&length=1"))[0]
     verify(response.status == status, sent=f"GET /respond?status={status} over HTTP/2",
            expected=f":status {status}", got=f":status {response.status}")
 
 
 @pytest.mark.requirement("ASGI-HTTP-RESP-002")
-def test_response_fields_keep_the_apps_order_over_http2(asgi_server: ServerProcess,
+def test_response_fields_keep_the_apps_order_over_http2(over_h2: H2Exchange,
                                                         observe: Callable[[str], None]) -> None:
     """Informational on the order across names (HTTP gives it no meaning), as over HTTP/1.1."""
     sent = [(b"x-probe-a", b"1"), (b"x-probe-b", b"2"), (b"x-probe-a", b"3"), (b"x-probe-c", b"4"),
             (b"x-probe-a", b"5")]
     query = "&".join(f"header={name.decode()}:{value.decode()}" for name, value in sent)
-    got = probe_fields(h2(asgi_server, H2Request(path=f"/respond?body=ordered&length=1&{query}"))[0])
+    got = probe_fields(over_h2(H2Request(path=f"/respond?body=ordered&length=1&{query}"))[0])
     observe("HTTP/2 response fields across names: " + ("in the app's order" if got == sent else
                                                        f"reordered to {[n.decode() for n, _ in got]}"))
     per_name = {name: [v for n, v in got if n == name] for name, _ in sent}
@@ -150,10 +185,10 @@ def test_response_fields_keep_the_apps_order_over_http2(asgi_server: ServerProce
 
 
 @pytest.mark.requirement("ASGI-HTTP-RESP-011")
-def test_each_part_of_a_stream_arrives_before_the_next_over_http2(asgi_server: ServerProcess) -> None:
+def test_each_part_of_a_stream_arrives_before_the_next_over_http2(over_h2: H2Exchange) -> None:
     """The app sends a 16-byte part, waits 0.5 s, then sends the last part."""
     gap, size = 0.5, 16
-    response = h2(asgi_server, H2Request(path=f"/stream?chunks=2&size={size}&gap={gap}"))[0]
+    response = over_h2(H2Request(path=f"/stream?chunks=2&size={size}&gap={gap}"))[0]
     received, first_done, second_started = 0, None, None
     for at, data in response.chunks:
         if first_done is None and received + len(data) >= size:
@@ -169,8 +204,8 @@ def test_each_part_of_a_stream_arrives_before_the_next_over_http2(asgi_server: S
 
 
 @pytest.mark.requirement("ASGI-HTTP-RESP-015")
-def test_a_bare_body_event_completes_an_empty_response_over_http2(asgi_server: ServerProcess) -> None:
-    response = h2(asgi_server, H2Request(path="/respond?status=200&omit=body"))[0]
+def test_a_bare_body_event_completes_an_empty_response_over_http2(over_h2: H2Exchange) -> None:
+    response = over_h2(H2Request(path="/respond?status=200&omit=body"))[0]
     verify(response.status == 200 and response.body == b"" and response.reset is None,
            sent="GET /respond over HTTP/2: http.response.start, then {'type': 'http.response.body'} and nothing else",
            expected="a complete 200 response (the stream ended, not reset) with an empty body",
@@ -178,12 +213,12 @@ def test_a_bare_body_event_completes_an_empty_response_over_http2(asgi_server: S
 
 
 @pytest.mark.requirement("ASGI-HTTP-RESP-021")
-def test_a_head_response_carries_no_body_over_http2(asgi_server: ServerProcess) -> None:
+def test_a_head_response_carries_no_body_over_http2(over_h2: H2Exchange) -> None:
     """The app sends the body it would send for GET, with its Content-Length."""
     sent = "HEAD /respond over HTTP/2 (the app sends a body and its content-length)"
     expected = "a 200 response with no DATA payload, the stream ended normally"
     try:
-        response = h2(asgi_server, H2Request(method="HEAD", path="/respond?body=the+body+a+GET+would+get&length=1"))[0]
+        response = over_h2(H2Request(method="HEAD", path="/respond?body=the+body+a+GET+would+get&length=1"))[0]
     except InvalidBodyLengthError as error:  # the client's h2 refuses content for HEAD
         verify(False, sent=sent, expected=expected, got=f"DATA frames with {error.actual_length} bytes of content")
     verify(response.status == 200 and response.body == b"" and response.reset is None, sent=sent, expected=expected,
@@ -192,9 +227,9 @@ def test_a_head_response_carries_no_body_over_http2(asgi_server: ServerProcess) 
 
 
 @pytest.mark.requirement("ASGI-HTTP-RESP-014")
-def test_the_final_body_event_ends_the_stream_at_once_over_http2(asgi_server: ServerProcess) -> None:
+def test_the_final_body_event_ends_the_stream_at_once_over_http2(over_h2: H2Exchange) -> None:
     started = time.monotonic()
-    response = h2(asgi_server, H2Request(path="/linger?seconds=2"))[0]
+    response = over_h2(H2Request(path="/linger?seconds=2"))[0]
     took = time.monotonic() - started
     verify(response.body == b"complete" and took < 1.0,
            sent="GET /linger?seconds=2 over HTTP/2 (the app sends its final body event, then goes on for 2 s)",
