@@ -265,9 +265,6 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
          server=HYPERCORN_TRIO),
     asgi("send_error_escapes", "ASGI-GEN-023", CORE + "test_an_error_from_send_re_raised_by_the_app_is_caught_quietly"),
     asgi("lifespan_in_one_worker_only", "ASGI-LS-003", LIFE + "test_each_worker_process_runs_the_lifespan"),
-    asgi("tls_extension_not_in_websocket_scopes", "ASGI-EXT-TLS-009", server=UVICORN_TLS_NOTED,
-         variants=UVICORN_TLS_NOTED_TLS,
-         observes={TLS + "test_whether_a_websocket_over_tls_carries_the_tls_extension_is_reported": "not offered"}),
     # zero-copy send: faults in its emulation on uvicorn (asgi_mutants.zerocopy_shim)
     asgi("zerocopy_emulation", "ASGI-EXT-ZEROCOPY-001",
          observes={ZEROCOPY + "test_whether_zerocopy_send_is_offered_is_reported": "zerocopysend advertised"}),
@@ -308,4 +305,7 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
     asgi("tls_extension_with_scheme_http", "ASGI-EXT-TLS-010",
          TLS + "test_tls_extension_comes_with_scheme_https",
          server=UVICORN_TLS_NOTED, variants=UVICORN_TLS_NOTED_TLS),
+    asgi("tls_extension_not_in_websocket_scopes", "ASGI-EXT-TLS-009", server=UVICORN_TLS_NOTED,
+         variants=UVICORN_TLS_NOTED_TLS,
+         observes={TLS + "test_whether_a_websocket_over_tls_carries_the_tls_extension_is_reported": "not offered"}),
 )
