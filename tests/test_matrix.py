@@ -75,8 +75,9 @@ def test_published_reports_carry_no_ports_process_ids_or_temporary_folders(tmp_p
     document = sample_document("alpha", "1.0")
     document["harness"]["launches"] = [{"interface": "asgi", "pid": 4242, "port": 40001, "dedicated": False,
                                         "command": ["alpha", "--port", "40001", "--cert", "/tmp/pytest-7/tls0/c.pem"]}]
-    document["requirements"][0]["detail"] = ("sent: GET / to port 40001 (127.0.0.1:40001, client 127.0.0.1:51234)"
-                                             "; log /tmp/conformance-alpha-x1/alpha.log; read 400012 bytes in 1.40001 s")
+    document["requirements"][0]["detail"] = (
+        "sent: GET / to port 40001 (127.0.0.1:40001, client 127.0.0.1:51234)"
+        "; log /tmp/conformance-alpha-x1/alpha.log; read 400012 bytes in 1.40001 s")
     matrix.write(tmp_path, [ok("alpha", "1.0", document)], keep_others=False)
     published = json.loads((tmp_path / "alpha-1.0.json").read_text())
     assert published["harness"]["launches"] == [{"interface": "asgi", "port": "{port}", "dedicated": False,
