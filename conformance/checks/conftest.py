@@ -10,7 +10,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+import trustme
 
+from conformance.checks.launching import issue_certificate
 from conformance.clients.raw import RawClient
 from conformance.launcher import ServerProcess
 
@@ -39,3 +41,9 @@ def wsgi_http(wsgi_server: ServerProcess) -> Iterator[httpx.Client]:
 def asgi_http(asgi_server: ServerProcess) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=asgi_server.base_url, timeout=TIMEOUT) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, dict[str, str]]:
+    """A CA made here and a certificate for 127.0.0.1: what the tls launch variant starts with."""
+    return issue_certificate(tmp_path_factory.mktemp("tls"))

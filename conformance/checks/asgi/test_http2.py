@@ -18,7 +18,7 @@ import pytest
 import trustme
 from h2.exceptions import InvalidBodyLengthError
 
-from conformance.checks.asgi.test_launch_variants import issue_certificate, needs_variant, trusting
+from conformance.checks.launching import issue_certificate, needs_variant, trusting
 from conformance.clients.h2 import H2Request, H2Response, NoHTTP2, alpn_context, exchange, speaks_h2c
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import json
 import socket
-import ssl
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 import trustme
-from cryptography.hazmat.primitives import serialization
 
+from conformance.checks.launching import needs_variant, trusting
 from conformance.clients.h2 import H2Request, NoHTTP2, alpn_context, exchange
 from conformance.clients.raw import RawClient, read_response
 from conformance.launcher import ServerProcess
@@ -29,29 +27,6 @@ from conformance.verify import verify
 ROOT_PATH = "/mnt/probe"
 
 
-def needs_variant(spec: ServerSpec, variant: str) -> None:
-    if variant not in spec.variants:
-        pytest.skip(f"not applicable: the adapter of {spec.name} has no {variant!r} launch variant")
-
-
-def issue_certificate(folder: Path) -> tuple[trustme.CA, dict[str, str]]:
-    """A CA made here and a certificate for 127.0.0.1 in ``folder``: the chain and a PKCS#8 key
-    (granian wants it), as the values of the tls launch variant."""
-    ca = trustme.CA()
-    leaf = ca.issue_cert("127.0.0.1", "localhost")
-    certfile, keyfile = folder / "cert.pem", folder / "key.pem"
-    certfile.write_bytes(b"".join(blob.bytes() for blob in leaf.cert_chain_pems))
-    key = serialization.load_pem_private_key(leaf.private_key_pem.bytes(), None)
-    keyfile.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
-    return ca, {"certfile": str(certfile), "keyfile": str(keyfile)}
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, dict[str, str]]:
-    return issue_certificate(tmp_path_factory.mktemp("tls"))
-
-
 @pytest.fixture(scope="module")
 def tls_server(dedicated_server: Callable, server_spec: ServerSpec,
                certificate: tuple[trustme.CA, dict[str, str]]) -> Iterator[tuple[ServerProcess, trustme.CA]]:
@@ -60,12 +35,6 @@ def tls_server(dedicated_server: Callable, server_spec: ServerSpec,
     ca, files = certificate
     with dedicated_server("asgi", variant="tls", values=files) as server:
         yield server, ca
-
-
-def trusting(ca: trustme.CA) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    ca.configure_trust(context)
-    return context
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pytest
 import trustme
 
-from conformance.checks.asgi.test_launch_variants import issue_certificate, needs_variant, trusting
+from conformance.checks.launching import issue_certificate, needs_variant, trusting
 from conformance.clients.raw import read_response
 from conformance.clients.websocket import CLOSE, RawWebSocket, close_payload, frame
 from conformance.launcher import ServerProcess

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 import pytest
 import trustme
 
-from conformance.checks.asgi import test_launch_variants as launch
 from conformance.checks.asgi.ws import TOKEN_HEADER, first_message, typed_value, websocket_server
+from conformance.checks.launching import needs_variant, trusting
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import CLOSE, PING, RawWebSocket, open_websocket
 from conformance.launcher import ServerProcess
@@ -28,7 +28,6 @@ from conformance.verify import verify
 STOP_WAIT = 5.0  # seconds the check waits, after the stop signal, for the app to be told
 RECORD_GRACE = 0.5  # seconds a record gets to arrive once the server has ended
 PING_WAIT = 2.5  # seconds an idle client waits for a ping (a ws_ping variant pings every 0.3 s, or every 1 s)
-certificate = launch.certificate  # the module's fixture: a CA made here and a certificate for 127.0.0.1
 
 
 def needs_websocket(spec: ServerSpec) -> None:
@@ -40,7 +39,7 @@ def needs_websocket(spec: ServerSpec) -> None:
 def wss_server(dedicated_server: Callable, server_spec: ServerSpec,
                certificate: tuple[trustme.CA, dict[str, str]]) -> Iterator[tuple[ServerProcess, trustme.CA]]:
     needs_websocket(server_spec)
-    launch.needs_variant(server_spec, "tls")
+    needs_variant(server_spec, "tls")
     ca, files = certificate
     with dedicated_server("asgi", variant="tls", values=files) as server:
         yield server, ca
@@ -50,7 +49,7 @@ def wss_server(dedicated_server: Callable, server_spec: ServerSpec,
 def test_scheme_is_wss_over_tls(wss_server: tuple[ServerProcess, trustme.CA]) -> None:
     server, ca = wss_server
     url = f"wss://{server.host}:{server.port}/inspect/wss"
-    with open_websocket(url, tls=launch.trusting(ca)) as connection:
+    with open_websocket(url, tls=trusting(ca)) as connection:
         scope = first_message(connection)["scope"]
     verify(scope.get("scheme") == "wss", sent=f"a WebSocket handshake to {url} (TLS, a certificate for 127.0.0.1)",
            expected="scheme 'wss' (a missing scheme means 'ws', which is wrong here)",
@@ -112,7 +111,7 @@ def test_whether_the_server_pings_an_idle_connection_is_reported(dedicated_serve
                                                                  server_spec: ServerSpec, recorder: Recorder,
                                                                  observe: Callable[[str], None]) -> None:
     needs_websocket(server_spec)
-    launch.needs_variant(server_spec, "ws_ping")
+    needs_variant(server_spec, "ws_ping")
     with dedicated_server("asgi", variant="ws_ping") as server:
         ws = websocket_server(server, server_spec, recorder)
         with ws.raw() as client:

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import os
 import socket
-import ssl
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import trustme
-from cryptography.hazmat.primitives import serialization
 
+from conformance.checks.launching import needs_variant, trusting
 from conformance.clients.raw import RawClient, read_response
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
@@ -28,11 +26,6 @@ from conformance.verify import verify
 
 MOUNT = "/mnt/probe"
 OS_ENVIRONMENT = {"PROBE_OS_MARKER": "os-marker", "HTTP_X_PROBE_OS": "leak"}
-
-
-def needs_variant(spec: ServerSpec, variant: str) -> None:
-    if variant not in spec.variants:
-        pytest.skip(f"not applicable: the adapter of {spec.name} has no {variant!r} launch variant")
 
 
 @pytest.fixture(scope="module")
@@ -118,20 +111,6 @@ def test_the_mount_point_itself_is_reported(mounted: RawClient, observe: Callabl
 # --- over TLS -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, dict[str, str]]:
-    """A CA made here and a certificate for 127.0.0.1: the chain and a PKCS#8 key."""
-    folder: Path = tmp_path_factory.mktemp("tls")
-    ca = trustme.CA()
-    leaf = ca.issue_cert("127.0.0.1", "localhost")
-    certfile, keyfile = folder / "cert.pem", folder / "key.pem"
-    certfile.write_bytes(b"".join(blob.bytes() for blob in leaf.cert_chain_pems))
-    key = serialization.load_pem_private_key(leaf.private_key_pem.bytes(), None)
-    keyfile.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
-    return ca, {"certfile": str(certfile), "keyfile": str(keyfile)}
-
-
-@pytest.fixture(scope="module")
 def tls_environ(dedicated_server: Callable, server_spec: ServerSpec,
                 certificate: tuple[trustme.CA, dict[str, str]]) -> Iterator[dict[str, Any]]:
     """The environ of GET /environ over TLS (the certificate verified)."""
@@ -142,10 +121,8 @@ def tls_environ(dedicated_server: Callable, server_spec: ServerSpec,
 
 
 def tls_get_environ(server: ServerProcess, ca: trustme.CA) -> dict[str, Any]:
-    context = ssl.create_default_context()
-    ca.configure_trust(context)
     with socket.create_connection((server.host, server.port), timeout=5.0) as plain:
-        with context.wrap_socket(plain, server_hostname=server.host) as sock:
+        with trusting(ca).wrap_socket(plain, server_hostname=server.host) as sock:
             sock.sendall(b"GET /environ HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % server.host.encode())
             return {key: revive(value) for key, value in read_response(sock).json()["environ"].items()}
 
