@@ -54,7 +54,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--server-variant", metavar="NAME=CMD", action="append", default=[],
                     help="with --server-cmd: how to start the server another way, for the checks that need "
                     "it: tls=CMD (with {certfile} and {keyfile}), root_path=CMD (with {root_path}), workers=CMD "
-                    "(with {workers}, a number of worker processes); repeatable")
+                    "(with {workers}, a number of worker processes), ws_ping=CMD (WebSocket pings about every second); "
+                    "repeatable")
     group.addoption("--server-timeout", type=float, metavar="SECONDS",
                     help="how long a server may take to answer its first request (default 20)")
     group.addoption("--report-json", metavar="PATH", help="write the results document (JSON) here")
