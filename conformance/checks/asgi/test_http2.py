@@ -18,6 +18,7 @@ import pytest
 import trustme
 from h2.exceptions import InvalidBodyLengthError
 
+from conformance.checks.asgi.wire import gap_between_parts
 from conformance.checks.launching import issue_certificate, needs_variant, trusting
 from conformance.clients.h2 import H2Request, H2Response, NoHTTP2, alpn_context, exchange, speaks_h2c
 from conformance.launcher import ServerProcess
@@ -189,14 +190,7 @@ def test_each_part_of_a_stream_arrives_before_the_next_over_http2(over_h2: H2Exc
     """The app sends a 16-byte part, waits 0.5 s, then sends the last part."""
     gap, size = 0.5, 16
     response = over_h2(H2Request(path=f"/stream?chunks=2&size={size}&gap={gap}"))[0]
-    received, first_done, second_started = 0, None, None
-    for at, data in response.chunks:
-        if first_done is None and received + len(data) >= size:
-            first_done = at
-        if second_started is None and received + len(data) > size:
-            second_started = at
-        received += len(data)
-    apart = (second_started - first_done) if first_done is not None and second_started is not None else 0.0
+    apart = gap_between_parts(response.chunks, size)
     verify(response.body == b"0" + b"." * (size - 1) + b"1" + b"." * (size - 1) and apart >= gap / 2,
            sent=f"GET /stream?chunks=2&size={size}&gap={gap} over HTTP/2: two body events, {gap} s apart",
            expected=f"the first part in a DATA frame at least {gap / 2:g} s before the second",

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import pytest
 
 from conformance.checks.asgi.wire import (
+    gap_between_parts,
     is_next_response_or_nothing,
     parse,
     read_head,
@@ -106,14 +107,7 @@ def test_each_part_of_a_stream_arrives_before_the_next_is_sent(asgi: RawClient) 
     """The app sends a 16-byte part, waits 0.5 s, then sends the last part."""
     gap, size = 0.5, 16
     response = asgi.request("GET", f"/stream?chunks=2&size={size}&gap={gap}")
-    received, first_done, second_started = 0, None, None
-    for at, data in response.chunks:
-        if first_done is None and received + len(data) >= size:
-            first_done = at
-        if second_started is None and received + len(data) > size:
-            second_started = at
-        received += len(data)
-    apart = (second_started - first_done) if first_done is not None and second_started is not None else 0.0
+    apart = gap_between_parts(response.chunks, size)
     verify(response.body == b"0" + b"." * (size - 1) + b"1" + b"." * (size - 1) and apart >= gap / 2,
            sent=f"GET /stream?chunks=2&size={size}&gap={gap}: two body events, {gap} s apart",
            expected=f"the first part on the wire at least {gap / 2:g} s before the second (the app waits {gap} s "

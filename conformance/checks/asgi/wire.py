@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Iterable
 
 import h11
 
@@ -124,3 +125,16 @@ def read_one(sock: socket.socket, timeout: float, method: str = "GET") -> tuple[
             return status, body, parser.trailing_data[0]
         elif isinstance(event, h11.ConnectionClosed):
             raise AssertionError("the server closed the connection before a complete response")
+
+
+def gap_between_parts(chunks: Iterable[tuple[float, bytes]], first_part: int) -> float:
+    """Seconds from the arrival of the first ``first_part`` bytes to that of the next byte (0.0
+    when the body never went past the first part): how far apart two streamed parts came."""
+    received, first_done, second_started = 0, None, None
+    for at, data in chunks:
+        if first_done is None and received + len(data) >= first_part:
+            first_done = at
+        if second_started is None and received + len(data) > first_part:
+            second_started = at
+        received += len(data)
+    return (second_started - first_done) if first_done is not None and second_started is not None else 0.0
