@@ -1254,6 +1254,23 @@ def _each_request_event(change: Callable[[Message], Message]) -> Callable[[Scope
 events_carry_a_bytearray = receive_mutant(_each_request_event(
     lambda message: {**message, "body": bytearray(message.get("body", b""))}))
 events_carry_a_tuple = receive_mutant(_each_request_event(lambda message: {**message, "x-probe-pair": (1, 2)}))
+
+
+def _each_lifespan_shutdown(change: Callable[[Message], Message]) -> Callable[[Scope, Receive], Receive]:
+    def wrap(scope: Scope, receive: Receive) -> Receive:
+        async def changed() -> Message:
+            message = await receive()
+            return change(message) if message["type"] == "lifespan.shutdown" else message
+
+        return changed
+
+    return wrap
+
+
+shutdown_carries_a_bytearray = receive_mutant(
+    _each_lifespan_shutdown(lambda message: {**message, "x-probe-bytes": bytearray(b"x")}), scope_type="lifespan")
+shutdown_carries_a_tuple = receive_mutant(
+    _each_lifespan_shutdown(lambda message: {**message, "x-probe-pair": (1, 2)}), scope_type="lifespan")
 app_run_under_trio = probe  # served by hypercorn's trio worker (see asgi_table.py)
 
 

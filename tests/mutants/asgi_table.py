@@ -261,6 +261,9 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
     # event value types; what runs the app; an error from send() re-raised out of the app
     asgi("events_carry_a_bytearray", "ASGI-GEN-010", CORE + "test_events_hold_only_the_serializable_types"),
     asgi("events_carry_a_tuple", "ASGI-GEN-027", CORE + "test_events_hold_lists_not_tuples"),
+    asgi("shutdown_carries_a_bytearray", "ASGI-GEN-010",
+         CORE + "test_shutdown_events_hold_only_the_serializable_types"),
+    asgi("shutdown_carries_a_tuple", "ASGI-GEN-027", CORE + "test_shutdown_events_hold_lists_not_tuples"),
     asgi("app_run_under_trio", "ASGI-GEN-025", CORE + "test_the_app_runs_in_a_running_asyncio_loop",
          server=HYPERCORN_TRIO),
     asgi("send_error_escapes", "ASGI-GEN-023", CORE + "test_an_error_from_send_re_raised_by_the_app_is_caught_quietly"),

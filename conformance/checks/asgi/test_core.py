@@ -1,7 +1,8 @@
 """The core spec's rules on every scope and event (asgi.rst, "Applications", "Events",
 "Protocol Specifications", "Strings and Unicode"), read on an HTTP request and on the lifespan;
 what runs the app ("Overview"); an error send() raised, re-raised by the app ("Error Handling");
-and legacy (ASGI 2) apps ("Legacy Applications"), on a dedicated instance.
+and legacy (ASGI 2) apps ("Legacy Applications"). Legacy apps, and the lifespan.shutdown event
+(which needs a server stopped), each get a dedicated instance.
 
 The probe's /scope answers with the scope and the events it received, typed; the lifespan scope
 and events come from the recorder (see test_lifespan.py); /runtime says what runs the app, and
@@ -142,6 +143,47 @@ def test_events_hold_lists_not_tuples(asgi: RawClient, asgi_server: ServerProces
     tuples = [where for where, value in values if type(value) is tuple]
     verify(not tuples, sent="POST /scope with a body, and the server start (lifespan)",
            expected="no tuple anywhere in the received events (lists instead)", got=f"tuples at {tuples[:5]}")
+
+
+# --- the lifespan's shutdown: a dedicated instance, stopped as its users stop it ----------------
+
+SHUTDOWN_EVENT_WAIT = 2.0  # seconds for lifespan.shutdown to reach the recorder once the server is stopped
+
+
+@pytest.fixture(scope="module")
+def lifespan_to_shutdown(dedicated_server: Callable, recorder: Recorder) -> list[tuple[str, Any]]:
+    """Every lifespan event the app of a dedicated instance received from its start to its stop
+    signal (the shared instance is never stopped), with where each is."""
+    with dedicated_server("asgi") as server:
+        if lifespan_seen(recorder, server)[0] is None:
+            pytest.skip("not applicable: the server sends no lifespan scope")
+        server.stop()
+        try:
+            recorder.wait_for(f"lifespan:{server.instance_id}", "lifespan.shutdown", timeout=SHUTDOWN_EVENT_WAIT)
+        except RecordTimeout:
+            pytest.skip("not applicable here: no lifespan.shutdown arrived (see ASGI-LS-009)")
+        events = lifespan_seen(recorder, server)[1]
+    return [(f"lifespan event {i} ({e.get('type') if isinstance(e, dict) else type_name(e)})", e)
+            for i, e in enumerate(events)]
+
+
+@pytest.mark.requirement("ASGI-GEN-010")
+def test_shutdown_events_hold_only_the_serializable_types(lifespan_to_shutdown: list[tuple[str, Any]]) -> None:
+    values = [item for where, event in lifespan_to_shutdown for item in event_values(event, where)]
+    wrong = [(where, why) for where, value in values if (why := not_serializable(value))]
+    verify(not wrong, sent="(server start, then its stop signal) on a dedicated instance",
+           expected="every value in every lifespan event, lifespan.shutdown included, at any depth, a byte string, "
+                    "str, int (signed 64-bit), finite float, list, dict, bool or None",
+           got=repr(wrong[:5]))
+
+
+@pytest.mark.requirement("ASGI-GEN-027")
+def test_shutdown_events_hold_lists_not_tuples(lifespan_to_shutdown: list[tuple[str, Any]]) -> None:
+    values = [item for where, event in lifespan_to_shutdown for item in event_values(event, where)]
+    tuples = [where for where, value in values if type(value) is tuple]
+    verify(not tuples, sent="(server start, then its stop signal) on a dedicated instance",
+           expected="no tuple anywhere in the lifespan events, lifespan.shutdown included (lists instead)",
+           got=f"tuples at {tuples[:5]}")
 
 
 @pytest.mark.requirement("ASGI-GEN-025")
