@@ -23,6 +23,18 @@ from conformance.verify import verify
 ANSWER_TIMEOUT = 5.0
 
 
+def looks_complete(data: bytes) -> bool:
+    """Whether the response in ``data`` ended as a whole one does: its final chunk, or all the
+    bytes its Content-Length promised. A response delimited by the close cannot show an abort."""
+    _, headers, body = split_head(data)
+    names = {name.lower(): value for name, value in headers}
+    if b"chunked" in names.get(b"transfer-encoding", b"").lower():
+        return body.endswith(b"0\r\n\r\n")
+    if b"content-length" in names:
+        return len(body) >= int(names[b"content-length"])
+    pytest.skip("not applicable: the response was delimited by the close, which cannot show an abort")
+
+
 @pytest.mark.requirement("WSGI-ERR-001")
 def test_the_errors_stream_methods_work(wsgi_http: httpx.Client) -> None:
     outcomes = wsgi_http.get("/errors").json()
@@ -94,14 +106,8 @@ def test_an_error_after_the_headers_aborts_the_response(wsgi: RawClient, framing
     with Exchange(wsgi, "GET", path) as exchange:
         exchange.sock.sendall(exchange.raw)
         data, closed = read_until_close(exchange.sock, 3.0)
-    status, headers, body = split_head(data)
-    names = {name.lower(): value for name, value in headers}
-    if b"chunked" in names.get(b"transfer-encoding", b"").lower():
-        complete = body.endswith(b"0\r\n\r\n")
-    elif b"content-length" in names:
-        complete = len(body) >= int(names[b"content-length"])
-    else:
-        pytest.skip("not applicable: the response was delimited by the close, which cannot show an abort")
+    status, _, body = split_head(data)
+    complete = looks_complete(data)
     verify(not complete and closed, sent=f"GET {path}",
            expected="the response cut short (no final chunk, or fewer bytes than Content-Length), then a close",
            got=f"{status.decode('latin-1')!r}, {len(body)} body bytes, "
@@ -191,14 +197,8 @@ def test_an_exception_from_start_response_aborts_the_response(wsgi: RawClient, r
     events = wait_closed(recorder, token)
     if "start-response-returned" in events:
         pytest.skip("not applicable: start_response returned normally (see WSGI-SR-007)")
-    status, headers, body = split_head(data)
-    names = {name.lower(): value for name, value in headers}
-    if b"chunked" in names.get(b"transfer-encoding", b"").lower():
-        complete = body.endswith(b"0\r\n\r\n")
-    elif b"content-length" in names:
-        complete = len(body) >= int(names[b"content-length"])
-    else:
-        pytest.skip("not applicable: the response was delimited by the close, which cannot show an abort")
+    status, _, body = split_head(data)
+    complete = looks_complete(data)
     after = wsgi.request("GET", "/ready").status
     verify(not complete and closed and events.count("close") == 1 and after == 200, sent=f"GET {path}, then GET /ready",
            expected="the response cut short (no final chunk, or fewer bytes than Content-Length), then a close; "
