@@ -41,3 +41,17 @@ def test_a_server_whose_program_is_missing_is_not_installed(tmp_path: Path) -> N
     program.write_text("#!/bin/sh\n")
     program.chmod(0o755)
     assert spec.is_installed()
+
+
+def test_a_server_in_an_environment_of_its_own_has_that_environments_version(tmp_path: Path) -> None:
+    """mod_wsgi's way: the program in another venv, its distribution installed there, not here."""
+    program = tmp_path / "bin" / "serve"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    metadata = tmp_path / "lib" / "python3.11" / "site-packages" / "Elsewhere_Server-4.5.6.dist-info" / "METADATA"
+    metadata.parent.mkdir(parents=True)
+    metadata.write_text("Metadata-Version: 2.1\nName: Elsewhere_Server\nVersion: 4.5.6\n")
+    spec = dataclasses.replace(lookup("wsgiref"), stdlib=False, program=str(program), distribution="elsewhere-server")
+    assert spec.version() == "4.5.6"
+    assert dataclasses.replace(spec, distribution="another-server").version() is None

@@ -479,6 +479,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
                          "--mount-point {root_path}",
         },
         program=MOD_WSGI_EXPRESS,
+        distribution="mod_wsgi",  # in its own venv: its version is read there
         install_hint=f"apt-get install apache2 apache2-dev, then /usr/bin/python3 -m venv {MOD_WSGI_VENV} && "
         f"{MOD_WSGI_VENV}/bin/pip install --no-cache-dir mod_wsgi",
     ),

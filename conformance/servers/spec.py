@@ -10,11 +10,13 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import platform
+import re
 import shutil
 import signal
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from conformance.errors import BadServerCommand
 
@@ -95,10 +97,27 @@ class ServerSpec:
         try:
             return importlib.metadata.version(self.distribution)
         except importlib.metadata.PackageNotFoundError:
+            return self._version_beside_program()
+
+    def _version_beside_program(self) -> str | None:
+        """The version installed in the program's own environment (mod_wsgi lives in a venv of
+        its own, built against another Python): that venv's site-packages."""
+        found = shutil.which(self.program) if self.program else None
+        if found is None or self.distribution is None:
             return None
+        wanted = _normalised(self.distribution)
+        site_packages = [str(p) for p in Path(found).parent.parent.glob("lib/python*/site-packages")]
+        for dist in importlib.metadata.distributions(path=site_packages):
+            if _normalised(dist.metadata["Name"] or "") == wanted:
+                return dist.version
+        return None
 
     def serves(self, interface: str) -> bool:
         return interface in self.interfaces
+
+
+def _normalised(distribution: str) -> str:
+    return re.sub(r"[-_.]+", "-", distribution).lower()
 
 
 def check_command_template(command: str, name: str = "--server-cmd", extra: frozenset[str] = frozenset()) -> None:
