@@ -7,9 +7,10 @@ from tests.mutants import Mutant
 from tests.mutants.ws_shims import command as shim
 
 
-def ws(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = None, server: str = "") -> Mutant:
+def ws(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = None, server: str = "",
+       variants: dict[str, str] | None = None) -> Mutant:
     return Mutant(f"tests.mutants.ws_mutants:{name}", breaks, tuple(f"asgi/{k}" for k in kills),
-                  {f"asgi/{k}": v for k, v in (observes or {}).items()}, server=server)
+                  {f"asgi/{k}": v for k, v in (observes or {}).items()}, server=server, variants=variants or {})
 
 
 SCOPE = "test_websocket_scope.py::"
@@ -25,8 +26,11 @@ H2 = "test_websocket_http2.py::"
 # websockets implementation takes a denial response with its optional keys left out.
 GUNICORN_ASGI = "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi {app}"
 UVICORN_WEBSOCKETS = "uvicorn --host {host} --port {port} --http h11 --ws websockets {app}"
-# The one server here that offers WebSocket over HTTP/2 (RFC 8441), for those checks' mutants.
+# The one server here that offers WebSocket over HTTP/2 (RFC 8441), for those checks' mutants: over
+# h2c, and over TLS (ALPN h2) by its tls variant.
 HYPERCORN = "hypercorn --bind {host}:{port} --worker-class asyncio {app}"
+HYPERCORN_TLS = {"tls": "hypercorn --bind {host}:{port} --worker-class asyncio --certfile {certfile} "
+                        "--keyfile {keyfile} {app}"}
 
 WS_MUTANTS: tuple[Mutant, ...] = (
     # scope
@@ -133,11 +137,12 @@ WS_MUTANTS: tuple[Mutant, ...] = (
     Mutant("tests.mutants.ws_mutants:ws_no_pings", "ASGI-WS-MSG-009",
            observes={f"asgi/{INSTANCES}test_whether_the_server_pings_an_idle_connection_is_reported": "no ping"},
            variants={"ws_ping": "uvicorn --host {host} --port {port} --http h11 {app}"}),
-    ws("ws_h2_http_version_1_1", "ASGI-WS-SCOPE-020", H2 + "test_http_version_is_2_over_http2", server=HYPERCORN),
+    ws("ws_h2_http_version_1_1", "ASGI-WS-SCOPE-020", H2 + "test_http_version_is_2_over_http2", server=HYPERCORN,
+       variants=HYPERCORN_TLS),
     ws("ws_h2_pseudo_header_kept", "ASGI-WS-SCOPE-011", H2 + "test_no_pseudo_headers_and_authority_is_the_first_host",
-       server=HYPERCORN),
+       server=HYPERCORN, variants=HYPERCORN_TLS),
     ws("ws_h2_text_received_as_bytes", "ASGI-WS-MSG-001", H2 + "test_messages_go_both_ways_over_http2",
-       server=HYPERCORN),
+       server=HYPERCORN, variants=HYPERCORN_TLS),
     ws("ws_reraise_logged", "ASGI-WS-DISC-012",
        CLOSE + "test_a_send_exception_the_app_re_raises_is_not_logged_as_an_error"),
 )
