@@ -187,6 +187,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
                 "--url-path-prefix {root_path} {app}"
             ),
             "workers": "granian --interface asgi --host {host} --port {port} --workers {workers} {app}",
+            # No ws_ping: granian 2.8's only WebSocket option is --ws/--no-ws (--http2-keep-alive-interval
+            # sends HTTP/2 PING frames, not WebSocket pings).
         },
     ),
     ServerSpec(
@@ -213,6 +215,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
             "workers": (
                 "gunicorn --no-control-socket --bind {host}:{port} --workers {workers} --worker-class asgi {app}"
             ),
+            # No ws_ping: gunicorn 27's asgi worker answers pings but sends none (gunicorn/asgi/websocket.py);
+            # its only WebSocket setting is --websocket-max-message-size.
         },
     ),
     ServerSpec(
