@@ -64,7 +64,7 @@ def test_the_scope_is_a_dict(asgi: RawClient, asgi_server: ServerProcess, record
            got=f"scope types {wrong}")
 
 
-@pytest.mark.requirement("ASGI-GEN-008")
+@pytest.mark.requirement("ASGI-GEN-008", "ASGI-GEN-002")
 def test_every_event_is_a_dict_with_a_str_type(asgi: RawClient, asgi_server: ServerProcess,
                                                recorder: Recorder) -> None:
     events = http_seen(asgi)[1] + lifespan_seen(recorder, asgi_server)[1]
@@ -207,7 +207,7 @@ def test_the_app_runs_in_a_running_asyncio_loop(asgi: RawClient, asgi_server: Se
 REDELIVERY_WAIT = 0.3  # seconds the server gets to log what the app raised
 
 
-@pytest.mark.requirement("ASGI-GEN-023")
+@pytest.mark.requirement("ASGI-GEN-023", "ASGI-HTTP-DISC-009")
 def test_an_error_from_send_re_raised_by_the_app_is_caught_quietly(asgi: RawClient, asgi_server: ServerProcess,
                                                                    recorder: Recorder) -> None:
     """Not applicable where send() never raises once the client has gone (nothing to re-raise)."""

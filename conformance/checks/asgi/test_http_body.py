@@ -149,7 +149,7 @@ def test_the_first_event_is_http_request(asgi: RawClient) -> None:
            expected="the first received event is http.request", got=repr(events[:1]))
 
 
-@pytest.mark.requirement("ASGI-HTTP-REQ-003")
+@pytest.mark.requirement("ASGI-HTTP-REQ-003", "ASGI-GEN-011")
 def test_request_bodies_are_bytes(asgi: RawClient) -> None:
     events, _ = echoed(asgi.request("POST", "/echo", [], os.urandom(100_000)).json())
     wrong = [e["body_type"] for e in events if e["body_type"] != "bytes"]

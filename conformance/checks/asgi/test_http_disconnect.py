@@ -85,7 +85,7 @@ def test_receive_after_the_response_returns_disconnect(asgi: RawClient, recorder
            got=f"receive() gave {outcome['got']} ({APP_WAITS:g} s wait) {outcome['when']}")
 
 
-@pytest.mark.requirement("ASGI-HTTP-DISC-002")
+@pytest.mark.requirement("ASGI-HTTP-DISC-002", "ASGI-HTTP-DISC-007")
 def test_a_client_hanging_up_gives_disconnect(asgi: RawClient, recorder: Recorder,
                                              asgi_server: ServerProcess) -> None:
     got = hang_up(asgi, recorder, asgi_server)["receive"].data

@@ -22,7 +22,7 @@ def header_values(scope: dict, name: bytes) -> list[bytes]:
     return [bytes(v) for n, v in scope.get("headers", []) if bytes(n).lower() == name]
 
 
-@pytest.mark.requirement("ASGI-GEN-005")
+@pytest.mark.requirement("ASGI-GEN-005", "ASGI-HTTP-SCOPE-002")
 def test_scope_has_an_asgi_dict_with_a_version_string(asgi_http: httpx.Client) -> None:
     scope, _, _ = fetch_scope(asgi_http)
     asgi_info = scope.get("asgi")
@@ -39,13 +39,13 @@ def test_asgi_version_is_3_0_for_a_single_callable_app(asgi_http: httpx.Client) 
            expected="asgi.version '3.0'", got=repr(version))
 
 
-@pytest.mark.requirement("ASGI-HTTP-SCOPE-001")
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-001", "ASGI-GEN-004")
 def test_scope_type_is_http(asgi_http: httpx.Client) -> None:
     scope, _, _ = fetch_scope(asgi_http)
     verify(scope.get("type") == "http", sent="GET /scope", expected="type 'http'", got=repr(scope.get("type")))
 
 
-@pytest.mark.requirement("ASGI-HTTP-SCOPE-003")
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-003", "ASGI-GEN-007")
 def test_spec_version_is_reported(asgi_http: httpx.Client, observe: Callable[[str], None]) -> None:
     """Informational: which HTTP spec version the server says it understands."""
     scope, _, _ = fetch_scope(asgi_http)
@@ -136,7 +136,7 @@ def test_root_path_is_empty_by_default(asgi_http: httpx.Client) -> None:
            expected="root_path '' or absent", got=repr(scope.get("root_path")))
 
 
-@pytest.mark.requirement("ASGI-HTTP-SCOPE-016")
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-016", "ASGI-GEN-011")
 def test_headers_are_pairs_of_bytes(asgi: RawClient) -> None:
     scope, _, _ = fetch_scope(asgi, headers=[("X-Probe", "1"), ("Accept", "*/*")])
     headers = scope.get("headers")
@@ -232,7 +232,7 @@ def test_raw_path_excludes_the_query_string(asgi: RawClient) -> None:
            got=repr(raw_path))
 
 
-@pytest.mark.requirement("ASGI-HTTP-SCOPE-026")
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-026", "ASGI-GEN-001")
 def test_each_request_on_a_connection_gets_its_own_scope(asgi: RawClient) -> None:
     paths = ["/scope/first", "/scope/second"]
     got = []

@@ -31,7 +31,7 @@ def shown_head(head: Head) -> str:
     return repr(head.raw[:600])
 
 
-@pytest.mark.requirement("ASGI-WS-HS-001")
+@pytest.mark.requirement("ASGI-WS-HS-001", "ASGI-WS-HS-012")
 def test_the_first_event_is_websocket_connect(ws: WsServer) -> None:
     target = "/inspect/first-event"
     with ws.raw() as client:

@@ -64,7 +64,7 @@ def values_of(scope: dict[str, Any], name: bytes) -> list[Any]:
             and pair[0].lower() == name]
 
 
-@pytest.mark.requirement("ASGI-WS-SCOPE-001")
+@pytest.mark.requirement("ASGI-WS-SCOPE-001", "ASGI-GEN-004")
 def test_scope_type_is_websocket(ws: WsServer) -> None:
     scope = scope_of(ws)
     verify(scope.get("type") == "websocket", sent=SENT, expected="scope['type'] == 'websocket'",
