@@ -1,6 +1,6 @@
 """An HTTP/2 client, over cleartext TCP with prior knowledge (h2c) or over TLS where ALPN picks h2,
 built on the h2 library; and the frame-level WebSocket client on an HTTP/2 stream over TLS
-(TlsH2WebSocket; the h2c one is websocket.py's H2WebSocket).
+(tls_h2_websocket; the h2c one is websocket.py's H2WebSocket).
 
 Rules: one connection per exchange, on which every request of the exchange goes out at once, each
 on its own stream (so concurrency is real); what comes back is kept per stream as received:
@@ -161,30 +161,15 @@ def speaks_h2c(host: str, port: int, timeout: float = 2.0) -> bool:
     return any(isinstance(event, h2.events.RemoteSettingsChanged) for event in events)
 
 
-class TlsH2WebSocket(H2WebSocket):
-    """H2WebSocket over TLS where ALPN picks h2 (NoHTTP2 otherwise), its extended CONNECT saying
-    :scheme https. The TCP socket H2WebSocket opens is wrapped in TLS as it is set, before the
-    HTTP/2 preface goes out; everything after is H2WebSocket's."""
+def tls_h2_websocket(host: str, port: int, tls: ssl.SSLContext, timeout: float = WS_TIMEOUT) -> H2WebSocket:
+    """An H2WebSocket over TLS where ALPN picks h2 (NoHTTP2 otherwise); its CONNECT says :scheme https."""
+    context = alpn_context(tls)
 
-    def __init__(self, host: str, port: int, tls: ssl.SSLContext, timeout: float = WS_TIMEOUT) -> None:
-        self.tls = alpn_context(tls)
-        super().__init__(host, port, timeout)
-        send_headers = self.h2.send_headers
-
-        def over_https(stream_id: int, headers: Headers, **options: object) -> None:
-            send_headers(stream_id, [(name, b"https" if name == b":scheme" else value) for name, value in headers],
-                         **options)  # type: ignore[arg-type]
-
-        self.h2.send_headers = over_https  # type: ignore[method-assign]
-
-    @property  # type: ignore[override]
-    def sock(self) -> socket.socket:
-        return self._tls_sock
-
-    @sock.setter
-    def sock(self, plain: socket.socket) -> None:
-        wrapped = self.tls.wrap_socket(plain, server_hostname=self.host)
+    def wrap(plain: socket.socket) -> socket.socket:
+        wrapped = context.wrap_socket(plain, server_hostname=host)
         if wrapped.selected_alpn_protocol() != "h2":
             wrapped.close()
             raise NoHTTP2(f"ALPN picked {wrapped.selected_alpn_protocol()!r}, not h2")
-        self._tls_sock = wrapped
+        return wrapped
+
+    return H2WebSocket(host, port, timeout, wrap=wrap)

@@ -18,7 +18,7 @@ import socket
 import ssl
 import struct
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import h2.config
@@ -240,12 +240,17 @@ class NoExtendedConnect(WireError):
 
 
 class H2WebSocket(RawWebSocket):
-    """A WebSocket on one HTTP/2 stream (RFC 8441), over cleartext HTTP/2 with prior knowledge: an
-    extended CONNECT, then WebSocket frames carried in DATA frames, written and read exactly as
-    the frame-level client does."""
+    """A WebSocket on one HTTP/2 stream (RFC 8441), over cleartext HTTP/2 with prior knowledge (or
+    TLS: clients/h2.py's tls_h2_websocket): an extended CONNECT, then WebSocket frames carried in
+    DATA frames, written and read exactly as the frame-level client does."""
 
-    def __init__(self, host: str, port: int, timeout: float = TIMEOUT) -> None:
+    def __init__(self, host: str, port: int, timeout: float = TIMEOUT,
+                 wrap: Callable[[socket.socket], socket.socket] | None = None) -> None:
         super().__init__(host, port, timeout)
+        # ``wrap`` puts TLS (with ALPN h2) on the TCP connection before the preface goes out
+        self.scheme = b"http" if wrap is None else b"https"
+        if wrap is not None:
+            self.sock = wrap(self.sock)
         self.h2 = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding=None))
         self.h2.initiate_connection()
         self.stream_id = 0
@@ -264,7 +269,7 @@ class H2WebSocket(RawWebSocket):
         if self.h2.remote_settings.get(h2.settings.SettingCodes.ENABLE_CONNECT_PROTOCOL) != 1:
             raise NoExtendedConnect("the server's SETTINGS do not enable extended CONNECT (RFC 8441)")
         self.stream_id = self.h2.get_next_available_stream_id()
-        request = [(b":method", b"CONNECT"), (b":protocol", b"websocket"), (b":scheme", b"http"),
+        request = [(b":method", b"CONNECT"), (b":protocol", b"websocket"), (b":scheme", self.scheme),
                    (b":path", target.encode()), (b":authority", f"{self.host}:{self.port}".encode()),
                    (b"sec-websocket-version", b"13")]
         request += [(name.lower().encode(), value.encode()) for name, value in headers]

@@ -4,7 +4,7 @@ header; messages go both ways on the stream.
 
 One exchange per server and transport, each check run on both: over cleartext HTTP/2 with prior
 knowledge on the shared instance, and over TLS where ALPN picks h2 on a dedicated instance
-started by the adapter's tls launch variant. The frame-level client (H2WebSocket, TlsH2WebSocket)
+started by the adapter's tls launch variant. The frame-level client (H2WebSocket, tls_h2_websocket)
 opens /inspect/h2 with an extended CONNECT, reads the scope (the probe's first message, a text
 frame), sends a text message and reads the app's description of it. A server that does not
 speak HTTP/2 that way, or whose SETTINGS do not enable extended CONNECT, is not applicable.
@@ -21,7 +21,7 @@ import trustme
 
 from conformance.checks.asgi.ws import ABSENT, WsServer, typed_value
 from conformance.checks.launching import needs_variant, trusting
-from conformance.clients.h2 import NoHTTP2, TlsH2WebSocket, speaks_h2c
+from conformance.clients.h2 import NoHTTP2, speaks_h2c, tls_h2_websocket
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import CLOSE, TEXT, H2WebSocket, NoExtendedConnect, close_payload, frame
 from conformance.launcher import ServerProcess
@@ -78,7 +78,7 @@ def _exchange_h2c(ws: WsServer) -> dict[str, Any]:
 
 def _exchange_tls(server: ServerProcess, ca: trustme.CA) -> dict[str, Any]:
     try:
-        client = TlsH2WebSocket(server.host, server.port, trusting(ca))
+        client = tls_h2_websocket(server.host, server.port, trusting(ca))
     except NoHTTP2 as error:
         return {"skip": f"not applicable: no HTTP/2 over TLS ({error})"}
     with client:
