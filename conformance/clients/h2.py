@@ -19,6 +19,7 @@ import h2.config
 import h2.connection
 import h2.events
 import h2.exceptions
+import h2.settings
 
 from conformance.clients.websocket import TIMEOUT as WS_TIMEOUT
 from conformance.clients.websocket import H2WebSocket
@@ -69,10 +70,14 @@ class H2Response:
 
 
 def exchange(host: str, port: int, requests: list[H2Request], timeout: float = 5.0,
-             tls: ssl.SSLContext | None = None) -> list[H2Response]:
+             tls: ssl.SSLContext | None = None, push: bool = True) -> list[H2Response]:
     """Send every request at once on one connection (h2c, or TLS with ``tls``); return the responses
-    in request order. Over TLS, a server whose ALPN does not pick h2 raises NoHTTP2."""
+    in request order. Over TLS, a server whose ALPN does not pick h2 raises NoHTTP2. With ``push``
+    false the client's SETTINGS say SETTINGS_ENABLE_PUSH 0."""
     connection = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding=None))
+    if not push:
+        connection.local_settings = h2.settings.Settings(client=True,
+                                                         initial_values={h2.settings.SettingCodes.ENABLE_PUSH: 0})
     connection.initiate_connection()
     responses: dict[int, H2Response] = {}
     ended: set[int] = set()

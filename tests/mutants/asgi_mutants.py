@@ -1176,10 +1176,30 @@ def _authority_changed(scope: Scope, receive: Receive, send: Send) -> tuple[Rece
 
 push_authority_changed = http_mutant(_authority_changed, path="/push")
 
+
+def _push_spoils_the_response(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    """A server whose push, once tried, spoils the rest of the response (as one that fails the
+    stream when the client has disabled push)."""
+    pushed = False
+
+    async def spoiling(message: Message) -> None:
+        nonlocal pushed
+        if message["type"] == "http.response.push":
+            pushed = True
+        elif pushed and message["type"] == "http.response.body":
+            message = {**message, "body": b"spoiled by the push"}
+        await send(message)
+
+    return receive, spoiling
+
+
+push_spoils_the_response = http_mutant(_push_spoils_the_response, path="/push")
+
 early_hint_not_advertised = scope_mutant(
     lambda scope: (scope.get("extensions") or {}).pop("http.response.early_hint", None))
 early_hints_dropped = http_mutant(sends(lambda m: None if m["type"] == "http.response.early_hint" else m),
                                   path="/early-hint")
+early_hints_ignored = early_hints_dropped
 
 
 # --- state copied once; a scope reused on a connection ------------------------------------------

@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import trustme
-from h2.exceptions import InvalidBodyLengthError
+from h2.exceptions import InvalidBodyLengthError, ProtocolError
 
 from conformance.checks.asgi.wire import gap_between_parts
 from conformance.checks.launching import issue_certificate, needs_variant, trusting
-from conformance.clients.h2 import H2Request, H2Response, NoHTTP2, alpn_context, exchange, speaks_h2c
+from conformance.clients.h2 import H2Error, H2Request, H2Response, NoHTTP2, alpn_context, exchange, speaks_h2c
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
 from conformance.recorder import Recorder, RecordTimeout
@@ -339,6 +339,31 @@ def test_the_pushed_request_reaches_the_app(asgi_server: ServerProcess, recorder
            got=f"the app {'was' if reached else 'was not'} called; promised stream statuses {statuses}")
 
 
+@pytest.mark.requirement("ASGI-EXT-PUSH-007")
+def test_a_client_that_disables_push_gets_no_promise_and_the_response(asgi_server: ServerProcess,
+                                                                      recorder: Recorder,
+                                                                      observe: Callable[[str], None]) -> None:
+    """Where push is advertised: the client's SETTINGS say SETTINGS_ENABLE_PUSH 0."""
+    pushed(asgi_server, recorder)
+    token = recorder.new_token()
+    try:
+        response = exchange(asgi_server.host, asgi_server.port,
+                            [H2Request(path="/push", headers=[(b"x-probe-token", token.encode())])], push=False)[0]
+        got = f"{len(response.pushes)} PUSH_PROMISE, body {response.body!r}"
+        ok = not response.pushes and response.body == b"the pushing response"
+    except ProtocolError as error:  # the client's h2 refuses a PUSH_PROMISE it did not allow
+        ok, got = False, f"a frame the client had not allowed ({error})"
+    except H2Error as error:
+        ok, got = False, str(error)
+    try:
+        raised = recorder.wait_for(token, "push.sent", timeout=2.0)[0].data["raised"]
+        observe(f"with push disabled, send() of the push {'raised ' + raised if raised else 'returned'}")
+    except RecordTimeout:
+        pass
+    verify(ok, sent="GET /push over HTTP/2 with SETTINGS_ENABLE_PUSH 0 (the app pushes /record, then sends its body)",
+           expected="no PUSH_PROMISE, and the response completes with its body", got=got)
+
+
 @pytest.mark.requirement("ASGI-EXT-PUSH-005")
 def test_the_push_promise_keeps_the_authority(asgi_server: ServerProcess, recorder: Recorder) -> None:
     response, _ = pushed(asgi_server, recorder)
@@ -349,7 +374,9 @@ def test_the_push_promise_keeps_the_authority(asgi_server: ServerProcess, record
            expected=f"the PUSH_PROMISE's :authority {authority!r}", got=repr(got))
 
 
-# --- early hints (extensions.rst, "Early Hints"), where offered: reported -----------------------
+# --- early hints (extensions.rst, "Early Hints"), where offered -----------------------------------
+
+EARLY_HINT_LINK = b"</probe.css>; rel=preload; as=style"  # the probe's /early-hint
 
 
 @pytest.mark.requirement("ASGI-EXT-EARLYHINT-001")
@@ -358,6 +385,23 @@ def test_whether_early_hints_are_offered_is_reported(asgi_server: ServerProcess,
     scope = scope_of(h2(asgi_server, H2Request(path="/scope"))[0])
     offered = "http.response.early_hint" in (scope.get("extensions") or {})
     observe("http.response.early_hint " + ("advertised" if offered else "not advertised") + " over HTTP/2")
+
+
+@pytest.mark.requirement("ASGI-EXT-EARLYHINT-002")
+def test_an_early_hint_reaches_the_client_as_a_103(asgi_server: ServerProcess) -> None:
+    """Both orders are tried (before and after the response start, see ASGI-EXT-EARLYHINT-005): either
+    one giving a 103 with the app's Link passes."""
+    got = {}
+    for when in ("before", "after"):
+        response = h2(asgi_server, H2Request(path=f"/early-hint?when={when}"))[0]
+        if response.status == 501:
+            pytest.skip("not applicable: the server does not advertise http.response.early_hint over HTTP/2")
+        got[when] = [dict(block).get(b"link") for block in response.informational
+                     if dict(block).get(b":status") == b"103"]
+    verify(any(EARLY_HINT_LINK in links for links in got.values()),
+           sent="GET /early-hint over HTTP/2, once with the hint before the response start, once after it",
+           expected=f"a 103 (in either order) whose Link is {EARLY_HINT_LINK!r}",
+           got="; ".join(f"{when}: 103 Links {links or 'none'}" for when, links in got.items()))
 
 
 @pytest.mark.requirement("ASGI-EXT-EARLYHINT-005")
