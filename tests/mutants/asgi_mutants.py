@@ -990,12 +990,14 @@ debug_extension_offered = scope_mutant(_with_extensions(**{"http.response.debug"
 
 def pathsend_shim(fault: str = "") -> App:
     """uvicorn with http.response.pathsend added in front (the file read and sent as a body), and
-    optionally one fault: 'truncated', 'left-open' or 'content-type'."""
+    optionally one fault: 'truncated', 'left-open', 'content-type' or 'head-body'."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await probe(scope, receive, send)
             return
+        if fault == "head-body":
+            _forgets_head(scope, receive, send)  # the file goes out as the body even for HEAD
         scope = {**scope, "extensions": {**(scope.get("extensions") or {}), "http.response.pathsend": {}}}
 
         async def sending(message: Message) -> None:
@@ -1021,6 +1023,7 @@ pathsend_offered = pathsend_shim()
 pathsend_file_truncated = pathsend_shim("truncated")
 pathsend_leaves_response_open = pathsend_shim("left-open")
 pathsend_content_type_replaced = pathsend_shim("content-type")
+pathsend_sent_for_head = pathsend_shim("head-body")
 
 
 # --- HTTP/2 and trailers: served by hypercorn (or gunicorn's asgi worker with h2), see asgi_table.py

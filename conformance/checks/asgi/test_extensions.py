@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.asgi.wire import is_next_response_or_nothing, read_one, what_follows
+from conformance.checks.asgi.wire import is_next_response_or_nothing, read_head, read_one, what_follows
 from conformance.clients.raw import RawClient, Response
 from conformance.probing import fetch_scope
 from conformance.verify import shown, verify
@@ -108,3 +108,19 @@ def test_pathsend_keeps_the_apps_headers(asgi: RawClient) -> None:
            sent="GET /pathsend (the app's start says content-type: application/x-probe and the file's length)",
            expected=f"Content-Type application/x-probe and Content-Length {PATHSEND_SIZE}, once each",
            got=f"content-type {got[0]}, content-length {got[1]}")
+
+
+@pytest.mark.requirement("ASGI-EXT-PATHSEND-006")
+def test_a_head_answered_with_pathsend_carries_no_body(asgi: RawClient) -> None:
+    """As for a body event (ASGI-HTTP-RESP-021): the app answers HEAD with its start and a pathsend."""
+    if asgi.request("GET", "/pathsend?size=10").status == 501:
+        pytest.skip("not applicable: the server does not advertise http.response.pathsend")
+    with asgi.connect() as sock:
+        sock.sendall(b"HEAD /pathsend?size=%d HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % PATHSEND_SIZE)
+        head, rest = read_head(sock, 5.0)
+        after, _ = what_follows(sock, rest, 5.0)
+    verify(head.startswith(b"HTTP/1.1 200") and is_next_response_or_nothing(after),
+           sent=f"HEAD /pathsend?size={PATHSEND_SIZE} (start with the file's Content-Length, then "
+                "http.response.pathsend), then GET /ready on the same connection",
+           expected="a 200 header section, then no body bytes: the next response's status line (or a close)",
+           got=f"header section {shown(head, 120)}, then {shown(after, 120)}")
