@@ -423,6 +423,24 @@ def _request_after_response(scope: Scope, receive: Receive, send: Send) -> tuple
     return wrapped, tracked
 
 
+def _disconnect_at_once(scope: Scope, receive: Receive) -> Receive:
+    """Once the request is complete, receive() says http.disconnect at once, client or no client."""
+    complete = False
+
+    async def receiving() -> Message:
+        nonlocal complete
+        if complete:
+            return {"type": "http.disconnect"}
+        message = await receive()
+        complete = message["type"] == "http.request" and not message.get("more_body", False)
+        return message
+
+    return receiving
+
+
+disconnect_at_once = receive_mutant(_disconnect_at_once)
+
+
 def _hang_up_hidden(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
     async def wrapped() -> Message:
         message = await receive()

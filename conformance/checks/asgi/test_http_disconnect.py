@@ -9,6 +9,7 @@ client goes. One exchange of each kind is shared by the checks that read it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -69,6 +70,25 @@ def hang_up(asgi: RawClient, recorder: Recorder, server: ServerProcess) -> dict[
                 for event in ("receive", "receive-again", "send")}
 
     return once(server, "hang-up", run)
+
+
+IDLE = 0.5  # seconds the client stays idle before it hangs up, in the check of ASGI-GEN-014
+
+
+@pytest.mark.requirement("ASGI-GEN-014")
+def test_receive_waits_until_the_client_leaves(asgi: RawClient, recorder: Recorder) -> None:
+    token = recorder.new_token()
+    with asgi.connect() as sock:
+        sock.sendall(request_line("/wait-disconnect", token))
+        recorder.wait_for(token, "waiting", timeout=APP_WAITS)
+        time.sleep(IDLE)
+    got = recorder.wait_for(token, "wait-disconnect.receive", timeout=APP_WAITS + 1)[0].data
+    verify(got["got"] == "http.disconnect" and got["after"] >= IDLE - 0.1,
+           sent=f"GET /wait-disconnect; once the app waits in receive() (after the whole request), the client "
+                f"stays idle {IDLE:g} s, then closes the connection",
+           expected=f"receive() returns nothing until the client leaves (at least {IDLE - 0.1:g} s), then "
+                    "http.disconnect",
+           got=f"receive() gave {got['got']} after {got['after']:.2f} s")
 
 
 @pytest.mark.requirement("ASGI-HTTP-DISC-001")
