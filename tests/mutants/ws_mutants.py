@@ -570,6 +570,7 @@ async def _reraise_logged(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 ws_state_not_copied = scope_change(lambda scope: scope.update(state={}))
+ws_state_missing = scope_change(lambda scope: scope.pop("state", None))
 ws_late_data_delivered = ws_mutant(_late_data_delivered, path="/close/late-data")
 ws_no_disconnect_before_accept = ws_mutant(_never_disconnects, path="/accept-late")
 ws_reraise_breaks_the_server = _reraise_breaks_the_server

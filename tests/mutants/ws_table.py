@@ -123,6 +123,7 @@ WS_MUTANTS: tuple[Mutant, ...] = (
     ws("ws_return_held_open", "ASGI-WS-SCOPE-016", CLOSE + "test_an_app_that_returns_gets_its_connection_closed"),
     ws("ws_one_failure_closes_all", "ASGI-WS-CLOSE-010", CLOSE + "test_other_connections_are_left_alone"),
     ws("ws_state_not_copied", "ASGI-STATE-003", SCOPE + "test_the_scope_carries_a_copy_of_the_lifespan_state"),
+    ws("ws_state_missing", "ASGI-STATE-007", SCOPE + "test_state_is_in_every_scope_or_in_none"),
     ws("ws_late_data_delivered", "ASGI-WS-CLOSE-008",
        observes={CLOSE + "test_whether_data_after_the_apps_close_reaches_the_app_is_reported": "reached the app"}),
     ws("ws_no_disconnect_before_accept", "ASGI-WS-DISC-008",

@@ -15,9 +15,12 @@ from typing import Any
 import pytest
 
 from conformance.checks.asgi.ws import WsServer
-from conformance.clients.raw import WireError
+from conformance.clients.raw import RawClient, WireError
 from conformance.clients.websocket import CLOSE, TEXT, close_payload, frame
+from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
+from conformance.probing import fetch_scope
+from conformance.recorder import Recorder, RecordTimeout
 from conformance.verify import verify
 
 TARGET = "/inspect/caf%C3%A9/x%20y?q=a%20b&s=%2F&e=%C3%A9"
@@ -216,3 +219,19 @@ def test_the_scope_carries_a_copy_of_the_lifespan_state(ws: WsServer) -> None:
     verify(isinstance(state, dict) and state.get("probe.lifespan") == "set-at-startup",
            sent=SENT + " (at startup the app put 'probe.lifespan': 'set-at-startup' in the lifespan state)",
            expected="the websocket scope's state holds 'probe.lifespan': 'set-at-startup'", got=repr(state))
+
+
+@pytest.mark.requirement("ASGI-STATE-007")
+def test_state_is_in_every_scope_or_in_none(ws: WsServer, asgi: RawClient, asgi_server: ServerProcess,
+                                            recorder: Recorder) -> None:
+    """The lifespan scope (at startup), an HTTP scope (GET /scope) and a websocket scope."""
+    try:
+        recorder.wait_for(f"lifespan:{asgi_server.instance_id}", "lifespan.startup", timeout=0.3)
+    except RecordTimeout:
+        pytest.skip("not applicable: the server sends no lifespan scope")
+    startup = next(r for r in recorder.records(f"lifespan:{asgi_server.instance_id}") if "scope" in r.data)
+    has = {"lifespan": "state" in revive(startup.data["scope"]), "http": "state" in fetch_scope(asgi)[0],
+           "websocket": "state" in scope_of(ws)}
+    verify(len(set(has.values())) == 1, sent="(server start), GET /scope, and " + SENT,
+           expected="a state key in the lifespan, http and websocket scopes alike, or in none of them",
+           got=", ".join(f"{kind} {'has' if present else 'lacks'} state" for kind, present in has.items()))
