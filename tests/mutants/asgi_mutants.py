@@ -14,6 +14,7 @@ import os
 import ssl
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote, unquote_to_bytes
@@ -421,6 +422,24 @@ def _request_after_response(scope: Scope, receive: Receive, send: Send) -> tuple
         return await receive()
 
     return wrapped, tracked
+
+
+def _cuts_silent_responses(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    """A server that ends a response whose app has sent nothing for 1 s (an aggressive timeout)."""
+    started = 0.0
+
+    async def cutting(message: Message) -> None:
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = time.monotonic()
+        elif message["type"] == "http.response.body" and time.monotonic() - started > 1.0:
+            message = {"type": "http.response.body", "body": b"", "more_body": False}
+        await send(message)
+
+    return receive, cutting
+
+
+silent_response_cut = http_mutant(_cuts_silent_responses, path="/stream")
 
 
 def _disconnect_at_once(scope: Scope, receive: Receive) -> Receive:

@@ -224,6 +224,7 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
     asgi("request_event_after_response", "ASGI-HTTP-DISC-001",
          DISC + "test_receive_after_the_response_returns_disconnect"),
     asgi("hang_up_hidden", "ASGI-HTTP-DISC-002", DISC + "test_a_client_hanging_up_gives_disconnect"),
+    asgi("silent_response_cut", "ASGI-HTTP-SCOPE-027", SCOPE + "test_a_response_held_open_completes"),
     asgi("disconnect_at_once", "ASGI-GEN-014", DISC + "test_receive_waits_until_the_client_leaves"),
     asgi("hang_up_hidden_while_streaming", "ASGI-HTTP-DISC-006",
          DISC + "test_a_streaming_app_learns_that_the_client_hung_up"),

@@ -247,3 +247,20 @@ def test_each_request_on_a_connection_gets_its_own_scope(asgi: RawClient) -> Non
             got.append(revive(read_response(sock).json()["scope"]).get("path"))
     verify(got == paths, sent="GET /scope/first, then GET /scope/second on the same connection",
            expected="two calls of the app, each with its own request's path", got=repr(got))
+
+
+HOLD = 1.5  # seconds the long-polling app keeps its response open with nothing sent
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-027")
+def test_a_response_held_open_completes(asgi: RawClient) -> None:
+    """Long-polling: the app sends its start, then nothing for 1.5 s, then its body."""
+    target = f"/stream?chunks=1&size=16&hold={HOLD:g}"
+    try:
+        response = asgi.request("GET", target)
+        ok = response.status == 200 and response.body == b"0" + b"." * 15
+        got = f"status {response.status}, body {response.body!r}"
+    except (OSError, AssertionError) as error:
+        ok, got = False, f"no complete response ({error})"
+    verify(ok, sent=f"GET {target} (the start, {HOLD:g} s of nothing, then a 16-byte body)",
+           expected="the complete response: the connection scope lasts until the response ends", got=got)
