@@ -288,6 +288,8 @@ REFERENCES = {
         Reference((f"--server-cmd={TLS_NOTED.format(app='tls_extension_emulation')}", "--interface=asgi",
                    f"--server-variant=tls={TLS_NOTED_TLS.format(app='tls_extension_emulation')}",
                    "-k", "test_tls_extension")),
+        Reference((f"--server-cmd={EMULATED.format(app='early_hint_emulation')}", "--interface=asgi",
+                   "-k", "early_hint_over_http_1_1")),
         Reference((f"--server-cmd={EMULATED.format(app='zerocopy_emulation')}", "--interface=asgi",
                    "-k", "test_zerocopy_send")),
         # The one server here that says spec_version 2.0 in the websocket scope.

@@ -1063,6 +1063,35 @@ pathsend_content_type_replaced = pathsend_shim("content-type")
 pathsend_sent_for_head = pathsend_shim("head-body")
 
 
+def early_hint_shim(spoils: bool) -> App:
+    """An emulation of http.response.early_hint over HTTP/1.1 on uvicorn: advertised, and the hint
+    ignored (as the spec allows); with ``spoils`` the body that follows the hint is lost."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await probe(scope, receive, send)
+            return
+        scope = {**scope, "extensions": {**(scope.get("extensions") or {}), "http.response.early_hint": {}}}
+        hinted = False
+
+        async def sending(message: Message) -> None:
+            nonlocal hinted
+            if message["type"] == "http.response.early_hint":
+                hinted = True
+                return
+            if hinted and spoils and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await probe(scope, receive, sending)
+
+    return app
+
+
+early_hint_emulation = early_hint_shim(spoils=False)
+early_hint_spoils_the_response = early_hint_shim(spoils=True)
+
+
 # --- HTTP/2 and trailers: served by hypercorn (or gunicorn's asgi worker with h2), see asgi_table.py
 
 

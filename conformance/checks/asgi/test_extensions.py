@@ -12,7 +12,14 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.asgi.wire import is_next_response_or_nothing, read_head, read_one, what_follows
+from conformance.checks.asgi.wire import (
+    is_next_response_or_nothing,
+    parse,
+    read_head,
+    read_one,
+    read_until_closed,
+    what_follows,
+)
 from conformance.clients.raw import RawClient, Response
 from conformance.probing import fetch_scope
 from conformance.verify import shown, verify
@@ -124,3 +131,27 @@ def test_a_head_answered_with_pathsend_carries_no_body(asgi: RawClient) -> None:
                 "http.response.pathsend), then GET /ready on the same connection",
            expected="a 200 header section, then no body bytes: the next response's status line (or a close)",
            got=f"header section {shown(head, 120)}, then {shown(after, 120)}")
+
+
+@pytest.mark.requirement("ASGI-EXT-EARLYHINT-004")
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_whether_an_early_hint_over_http_1_1_is_sent_is_reported(asgi: RawClient, when: str,
+                                                                 observe: Callable[[str], None]) -> None:
+    """Where the HTTP/1.1 scope advertises http.response.early_hint; the hint goes before or after
+    the response start (the order is disputed, see ASGI-EXT-EARLYHINT-005)."""
+    if "http.response.early_hint" not in (extensions_of(asgi) or {}):
+        pytest.skip("not applicable: the server does not advertise http.response.early_hint over HTTP/1.1")
+    target = f"/early-hint?when={when}"
+    with asgi.connect() as sock:
+        sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" % target.encode())
+        data, _ = read_until_closed(sock, 5.0)
+    heads = [block for block in data.split(b"\r\n\r\n") if block.startswith(b"HTTP/1.1 103")]
+    links = [line.split(b":", 1)[1].strip() for head in heads for line in head.split(b"\r\n")[1:]
+             if line.lower().startswith(b"link:")]
+    status, body, complete = parse(data)
+    observe(f"over HTTP/1.1, early hint {when} the response start: {len(heads)} 103 response(s), "
+            f"Link {links or 'none'}; {body.decode(errors='replace')!r}")
+    verify(status == 200 and complete and body.startswith(b"early hint "),
+           sent=f"GET {target} over HTTP/1.1, Connection: close",
+           expected="any number of 103 responses (ignoring the hint is allowed), then the complete 200 response",
+           got=f"final status {status}, {'complete' if complete else 'incomplete'}, body {shown(body, 60)}")
