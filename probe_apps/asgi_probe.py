@@ -37,8 +37,8 @@ Scenarios (each does one thing; the first path segment picks it):
   /wait-disconnect reads the request, reports "waiting", then reports what receive() returns
                    when the client hangs up, what a second receive() returns, and what a send
                    afterwards does (the exception, if any, is re-raised into the server)
-  /upload-watch    reports each http.request event as it arrives, until the body ends or the
-                   client goes
+  /upload-watch    reports the first http.request event as it arrives, and all of them once the
+                   body ends or the client goes
   /stream-until-disconnect  streams a part every 50 ms, listening in receive() between parts;
                    reports what receive() gave (http.disconnect once the client hangs up)
   /pathsend        ?size=N: a file of N known bytes (pathsend_content) sent with
@@ -570,6 +570,8 @@ async def upload_watch(scope: Scope, receive: Receive, send: Send) -> None:
             break
         body = message.get("body", b"")
         events.append({"type": message.get("type"), "length": len(body), "more_body": message.get("more_body", False)})
+        if len(events) == 1:
+            record(probe_token, "upload-watch.first", **events[0])
         if message.get("type") != "http.request" or not message.get("more_body", False):
             break
     record(probe_token, "upload-watch.done", events=events)

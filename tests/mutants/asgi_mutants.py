@@ -442,6 +442,23 @@ def _cuts_silent_responses(scope: Scope, receive: Receive, send: Send) -> tuple[
 silent_response_cut = http_mutant(_cuts_silent_responses, path="/stream")
 
 
+def _buffers_the_body(scope: Scope, receive: Receive) -> Receive:
+    """A server that hands the app the body only once all of it has arrived, in one event."""
+
+    async def receiving() -> Message:
+        message = await receive()
+        body = message.get("body", b"")
+        while message["type"] == "http.request" and message.get("more_body", False):
+            message = await receive()
+            body += message.get("body", b"")
+        return {**message, "body": body} if message["type"] == "http.request" else message
+
+    return receiving
+
+
+body_buffered = receive_mutant(_buffers_the_body)
+
+
 def _disconnect_at_once(scope: Scope, receive: Receive) -> Receive:
     """Once the request is complete, receive() says http.disconnect at once, client or no client."""
     complete = False

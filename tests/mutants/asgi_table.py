@@ -227,6 +227,8 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
          DISC + "test_receive_after_the_response_returns_disconnect"),
     asgi("hang_up_hidden", "ASGI-HTTP-DISC-002", DISC + "test_a_client_hanging_up_gives_disconnect"),
     asgi("silent_response_cut", "ASGI-HTTP-SCOPE-027", SCOPE + "test_a_response_held_open_completes"),
+    asgi("body_buffered", "ASGI-HTTP-REQ-008",
+         observes={DISC + "test_whether_the_body_streams_to_the_app_is_reported": "only once the body was complete"}),
     asgi("disconnect_at_once", "ASGI-GEN-014", DISC + "test_receive_waits_until_the_client_leaves"),
     asgi("hang_up_hidden_while_streaming", "ASGI-HTTP-DISC-006",
          DISC + "test_a_streaming_app_learns_that_the_client_hung_up"),

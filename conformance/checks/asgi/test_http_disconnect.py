@@ -265,3 +265,33 @@ def test_a_send_waiting_on_a_client_that_left_returns(asgi: RawClient, recorder:
                 "the app's progress stalls, closes the connection",
            expected="the app's pending send() returns or raises, and the app finishes (within 5 s)",
            got=f"the app was still in send() 5 s after the close, having sent {progress} MiB")
+
+
+@pytest.mark.requirement("ASGI-HTTP-REQ-008")
+def test_whether_the_body_streams_to_the_app_is_reported(asgi: RawClient, recorder: Recorder,
+                                                         observe: Callable[[str], None]) -> None:
+    """The client sends 64 KiB of a 128 KiB body, waits up to 0.5 s for the app's first body event,
+    then sends the rest."""
+    token = recorder.new_token()
+    half = 65536
+    with asgi.connect() as sock:
+        sock.sendall(b"POST /upload-watch HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: %s\r\n"
+                     b"Content-Length: %d\r\n\r\n" % (token.encode(), 2 * half) + b"a" * half)
+        try:
+            first = recorder.wait_for(token, "upload-watch.first", timeout=0.5)[0].data
+        except RecordTimeout:
+            first = None
+        sock.sendall(b"b" * half)
+        events = recorder.wait_for(token, "upload-watch.done", timeout=APP_WAITS + 1)[0].data["events"]
+        read_response(sock)
+    if first is not None:
+        observe(f"the first http.request ({first['length']} bytes, more_body {first['more_body']}) reached the app "
+                "before the body was complete: the body streams")
+    else:
+        observe(f"the app's first http.request came only once the body was complete (the server buffers; "
+                f"{len(events)} event(s))")
+    received = sum(e["length"] for e in events if e["type"] == "http.request")
+    verify(received == 2 * half and events[-1]["type"] == "http.request" and not events[-1]["more_body"],
+           sent=f"POST /upload-watch with Content-Length: {2 * half}: {half} bytes, a pause, then the rest",
+           expected=f"http.request events carrying all {2 * half} bytes, the last with more_body false",
+           got=f"{received} bytes in {events}"[:300])
