@@ -43,7 +43,8 @@ Scenarios (each does one thing; the first path segment picks it):
                    reports what receive() gave (http.disconnect once the client hangs up)
   /pathsend        ?size=N: a file of N known bytes (pathsend_content) sent with
                    http.response.pathsend, content-type application/x-probe; 501 where the scope
-                   does not advertise the extension
+                   does not advertise the extension; &mix=body sends a body part first, &mix=twice
+                   the pathsend twice, and reports whether the second send() raised
   /trailers        ?delay=S&more=1: a body, S seconds, then trailers (x-probe-trailer: yes; with
                    more=1 first x-probe-trailer-1: first, more_trailers true), where the scope
                    advertises http.response.trailers; 501 otherwise
@@ -72,6 +73,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -469,8 +471,26 @@ async def pathsend(scope: Scope, receive: Receive, send: Send) -> None:
             file.write(pathsend_content(size))
         os.replace(path + f".{os.getpid()}", path)
     headers = [(b"content-type", b"application/x-probe"), (b"content-length", str(size).encode())]
+    mix = params(scope).get("mix")
+    if mix == "body":
+        headers = headers[:1]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.pathsend", "path": path})
+    if not mix:
+        await send({"type": "http.response.pathsend", "path": path})
+        return
+    raised = None
+    try:  # the invalid event: a pathsend after a body event, or a second pathsend
+        if mix == "body":
+            await send({"type": "http.response.body", "body": b"before the file ", "more_body": True})
+        else:
+            await send({"type": "http.response.pathsend", "path": path})
+        await send({"type": "http.response.pathsend", "path": path})
+    except Exception as error:  # reported, judged by the check
+        raised = type(error).__name__
+    record(token(scope), "pathsend.mix", raised=raised)
+    if raised and mix == "body":
+        with contextlib.suppress(Exception):  # ends the response the failed pathsend left open
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 async def trailers(scope: Scope, receive: Receive, send: Send) -> None:

@@ -1044,7 +1044,8 @@ debug_extension_offered = scope_mutant(_with_extensions(**{"http.response.debug"
 
 def pathsend_shim(fault: str = "") -> App:
     """uvicorn with http.response.pathsend added in front (the file read and sent as a body), and
-    optionally one fault: 'truncated', 'left-open', 'content-type' or 'head-body'."""
+    optionally one fault: 'truncated', 'left-open', 'content-type', 'head-body' or 'mixed' (every
+    pathsend accepted as one more body part, after a body part or another pathsend)."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -1058,17 +1059,19 @@ def pathsend_shim(fault: str = "") -> App:
             if message["type"] == "http.response.start" and fault == "content-type":
                 message = {**message, "headers": [(n, b"application/octet-stream" if n == b"content-type" else v)
                                                   for n, v in message.get("headers", [])]}
-            if message["type"] == "http.response.start" and fault == "left-open":  # else Content-Length ends it
-                message = {**message, "headers": [(n, v) for n, v in message.get("headers", [])
+            if message["type"] == "http.response.start" and fault in ("left-open", "mixed"):
+                message = {**message, "headers": [(n, v) for n, v in message.get("headers", [])  # chunked
                                                   if n != b"content-length"]}
             if message["type"] == "http.response.pathsend":
                 with open(message["path"], "rb") as file:
                     data = file.read()
                 message = {"type": "http.response.body", "body": data[:-1] if fault == "truncated" else data,
-                           "more_body": fault == "left-open"}
+                           "more_body": fault in ("left-open", "mixed")}
             await send(message)
 
         await probe(scope, receive, sending)
+        if fault == "mixed" and scope.get("path") == "/pathsend":
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     return app
 
@@ -1078,6 +1081,7 @@ pathsend_file_truncated = pathsend_shim("truncated")
 pathsend_leaves_response_open = pathsend_shim("left-open")
 pathsend_content_type_replaced = pathsend_shim("content-type")
 pathsend_sent_for_head = pathsend_shim("head-body")
+pathsend_mixed_with_body = pathsend_shim("mixed")
 
 
 def early_hint_shim(spoils: bool) -> App:

@@ -148,6 +148,8 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
     asgi("pathsend_content_type_replaced", "ASGI-EXT-PATHSEND-004", EXT + "test_pathsend_keeps_the_apps_headers"),
     asgi("early_hint_spoils_the_response", "ASGI-EXT-EARLYHINT-004",
          EXT + "test_whether_an_early_hint_over_http_1_1_is_sent_is_reported"),
+    asgi("pathsend_mixed_with_body", "ASGI-EXT-PATHSEND-005",
+         EXT + "test_a_pathsend_after_a_body_or_another_pathsend_raises"),
     asgi("pathsend_sent_for_head", "ASGI-EXT-PATHSEND-006", EXT + "test_a_head_answered_with_pathsend_carries_no_body",
          server=UVICORN_HTTPTOOLS),
     # HTTP/2 and trailers

@@ -22,6 +22,7 @@ from conformance.checks.asgi.wire import (
 )
 from conformance.clients.raw import RawClient, Response
 from conformance.probing import fetch_scope
+from conformance.recorder import Recorder
 from conformance.verify import shown, verify
 
 PATHSEND_SIZE = 100_000
@@ -155,3 +156,33 @@ def test_whether_an_early_hint_over_http_1_1_is_sent_is_reported(asgi: RawClient
            sent=f"GET {target} over HTTP/1.1, Connection: close",
            expected="any number of 103 responses (ignoring the hint is allowed), then the complete 200 response",
            got=f"final status {status}, {'complete' if complete else 'incomplete'}, body {shown(body, 60)}")
+
+
+@pytest.mark.requirement("ASGI-EXT-PATHSEND-005")
+@pytest.mark.parametrize("mix", ["body", "twice"])
+def test_a_pathsend_after_a_body_or_another_pathsend_raises(asgi: RawClient, recorder: Recorder, mix: str,
+                                                           observe: Callable[[str], None]) -> None:
+    """Where pathsend is offered: a body part then a pathsend (mix=body, no Content-Length), or a
+    second pathsend after the first (mix=twice)."""
+    if asgi.request("GET", "/pathsend?size=10").status == 501:
+        pytest.skip("not applicable: the server does not advertise http.response.pathsend")
+    token = recorder.new_token()
+    target = f"/pathsend?size={PATHSEND_SIZE}&mix={mix}"
+    with asgi.connect() as sock:
+        sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: %s\r\n\r\n"
+                     % (target.encode(), token.encode()))
+        try:
+            status, body, rest = read_one(sock, 5.0)
+            after, _ = what_follows(sock, rest, 5.0)
+            wire = f"status {status}, {len(body)} body bytes {shown(body, 40)}, then {shown(after, 60)}"
+        except AssertionError as error:
+            status, body, after, wire = None, b"", b"", f"no complete response ({error})"
+    raised = recorder.wait_for(token, "pathsend.mix", timeout=5.0)[0].data["raised"]
+    valid_part = b"before the file " if mix == "body" else pathsend_content(PATHSEND_SIZE)
+    clean = status == 200 and body == valid_part and is_next_response_or_nothing(after)
+    if raised is None and clean:
+        observe(f"mix={mix}: send() returned, and nothing of the invalid pathsend reached the client")
+    invalid = "a pathsend after a body part" if mix == "body" else "a second pathsend"
+    verify(raised is not None or clean, sent=f"GET {target} ({invalid}), then GET /ready on the same connection",
+           expected="send() raises for the invalid pathsend (or, if it returns, nothing of it reaches the client)",
+           got=f"send() {'raised ' + raised if raised else 'returned'}; {wire}")
