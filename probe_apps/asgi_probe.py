@@ -49,7 +49,8 @@ Scenarios (each does one thing; the first path segment picks it):
                    more=1 first x-probe-trailer-1: first, more_trailers true), where the scope
                    advertises http.response.trailers; 501 otherwise
   /push            pushes /record with the request's token (http.response.push between start and
-                   body) where the scope advertises the extension; 501 otherwise
+                   body) where the scope advertises the extension; 501 otherwise; ?bad=bytes-path
+                   makes the push's path bytes, ?bad=pseudo-header adds a :path header to it
   /early-hint      ?when=before|after: an early hint before or after the response start, where the
                    scope advertises http.response.early_hint (501 otherwise); the body ends with
                    "accepted" or the name of the exception send() raised
@@ -520,9 +521,12 @@ async def push(scope: Scope, receive: Receive, send: Send) -> None:
         return
     probe_token = token(scope) or ""
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    bad = params(scope).get("bad")
+    push_message = {"type": "http.response.push", "path": b"/record" if bad == "bytes-path" else "/record",
+                    "headers": [(TOKEN_HEADER.encode(), probe_token.encode())]
+                    + ([(b":path", b"/elsewhere")] if bad == "pseudo-header" else [])}
     try:
-        await send({"type": "http.response.push", "path": "/record",
-                    "headers": [(TOKEN_HEADER.encode(), probe_token.encode())]})
+        await send(push_message)
         raised = None
     except Exception as error:  # what the server raises is what is reported
         raised = type(error).__name__

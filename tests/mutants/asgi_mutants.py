@@ -1285,6 +1285,18 @@ def _push_spoils_the_response(scope: Scope, receive: Receive, send: Send) -> tup
 
 push_spoils_the_response = http_mutant(_push_spoils_the_response, path="/push")
 
+
+def _push_repaired(message: Message) -> Message:
+    """A server that makes what it can of a malformed push instead of raising."""
+    if message["type"] != "http.response.push":
+        return message
+    path = message["path"]
+    return {**message, "path": path.decode() if isinstance(path, bytes) else path,
+            "headers": [(n, v) for n, v in message.get("headers", []) if not n.startswith(b":")]}
+
+
+malformed_push_repaired = http_mutant(sends(_push_repaired), path="/push")
+
 early_hint_not_advertised = scope_mutant(
     lambda scope: (scope.get("extensions") or {}).pop("http.response.early_hint", None))
 early_hints_dropped = http_mutant(sends(lambda m: None if m["type"] == "http.response.early_hint" else m),

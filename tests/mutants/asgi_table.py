@@ -198,6 +198,7 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
          server=HYPERCORN),
     asgi("push_authority_changed", "ASGI-EXT-PUSH-005", H2 + "test_the_push_promise_keeps_the_authority",
          server=HYPERCORN),
+    asgi("malformed_push_repaired", "ASGI-EXT-PUSH-006", H2 + "test_a_malformed_push_raises", server=HYPERCORN),
     asgi("push_spoils_the_response", "ASGI-EXT-PUSH-007",
          H2 + "test_a_client_that_disables_push_gets_no_promise_and_the_response", server=HYPERCORN),
     asgi("early_hints_ignored", "ASGI-EXT-EARLYHINT-002", H2 + "test_an_early_hint_reaches_the_client_as_a_103",

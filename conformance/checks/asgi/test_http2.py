@@ -364,6 +364,28 @@ def test_a_client_that_disables_push_gets_no_promise_and_the_response(asgi_serve
            expected="no PUSH_PROMISE, and the response completes with its body", got=got)
 
 
+@pytest.mark.requirement("ASGI-EXT-PUSH-006")
+@pytest.mark.parametrize("bad", ["bytes-path", "pseudo-header"])
+def test_a_malformed_push_raises(asgi_server: ServerProcess, recorder: Recorder, bad: str,
+                                 observe: Callable[[str], None]) -> None:
+    """Where push is advertised: the push's path as bytes, or a :path among its headers."""
+    pushed(asgi_server, recorder)
+    token = recorder.new_token()
+    try:
+        response = h2(asgi_server, H2Request(path=f"/push?bad={bad}", headers=[(b"x-probe-token", token.encode())]))[0]
+        promised = [dict(headers).get(b":path") for headers, _ in response.pushes]
+        clean = not promised and response.body == b"the pushing response"
+        wire = f"PUSH_PROMISE for {promised or 'nothing'}, body {response.body!r}"
+    except (ProtocolError, H2Error) as error:
+        clean, wire = False, f"the HTTP/2 exchange failed ({error})"
+    raised = recorder.wait_for(token, "push.sent", timeout=5.0)[0].data["raised"]
+    if raised is None and clean:
+        observe(f"{bad}: send() returned, and no push was made of it")
+    verify(raised is not None or clean, sent=f"GET /push?bad={bad} over HTTP/2 (a malformed http.response.push)",
+           expected="send() raises for the push (or, if it returns, no push is made of it and the response completes)",
+           got=f"send() {'raised ' + raised if raised else 'returned'}; {wire}")
+
+
 @pytest.mark.requirement("ASGI-EXT-PUSH-005")
 def test_the_push_promise_keeps_the_authority(asgi_server: ServerProcess, recorder: Recorder) -> None:
     response, _ = pushed(asgi_server, recorder)
