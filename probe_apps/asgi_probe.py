@@ -51,7 +51,7 @@ Scenarios (each does one thing; the first path segment picks it):
   /push            pushes /record with the request's token (http.response.push between start and
                    body) where the scope advertises the extension; 501 otherwise; ?bad=bytes-path
                    makes the push's path bytes, ?bad=pseudo-header adds a :path header to it
-  /early-hint      ?when=before|after: an early hint before or after the response start, where the
+  /early-hint      ?when=before|after&times=N: N early hints before or after the response start, where the
                    scope advertises http.response.early_hint (501 otherwise); the body ends with
                    "accepted" or the name of the exception send() raised
   /flood           ?mib=N: N MiB in 64 KiB parts as fast as send() returns, each MiB reported,
@@ -535,18 +535,20 @@ async def push(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 async def early_hint(scope: Scope, receive: Receive, send: Send) -> None:
-    """An early hint (Link: </probe.css>; rel=preload), ?when=before|after the response start,
-    where the scope advertises http.response.early_hint; 501 otherwise. Whether send() raised is
-    in the x-probe-early-hint response header."""
+    """An early hint (Link: </probe.css>; rel=preload), ?when=before|after the response start
+    (&times=N: N hints in a row), where the scope advertises http.response.early_hint; 501
+    otherwise. Whether send() raised is in the x-probe-early-hint response header."""
     await read_body(receive)
     if "http.response.early_hint" not in (scope.get("extensions") or {}):
         await respond(send, b"http.response.early_hint is not advertised", status=501)
         return
     hint = {"type": "http.response.early_hint", "links": [b"</probe.css>; rel=preload; as=style"]}
     outcome = b"accepted"
+    times = int(params(scope).get("times", "1"))
     if params(scope).get("when") == "before":
         try:
-            await send(hint)
+            for _ in range(times):
+                await send(hint)
         except Exception as error:  # reported, not judged
             outcome = type(error).__name__.encode()
     start = {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]}
@@ -554,7 +556,8 @@ async def early_hint(scope: Scope, receive: Receive, send: Send) -> None:
         start["headers"].append((b"x-probe-early-hint", b"sent-after-start"))
         await send(start)
         try:
-            await send(hint)
+            for _ in range(times):
+                await send(hint)
         except Exception as error:
             outcome = type(error).__name__.encode()
         await send({"type": "http.response.body", "body": b"early hint " + outcome})

@@ -207,7 +207,7 @@ ASGI_MUTANTS: tuple[Mutant, ...] = (
          observes={H2 + "test_whether_early_hints_are_offered_is_reported": "early_hint not advertised"}),
     asgi("early_hints_dropped", "ASGI-EXT-EARLYHINT-005", server=HYPERCORN,
          observes={H2 + "test_what_an_early_hint_does_is_reported":
-                   "before the response start: send() accepted it; 103 responses with Link none"}),
+                   "two early hints before the response start: send() accepted it; 103 responses with Link none"}),
     # launch variants (uvicorn's, see tests/test_mutants.py): TLS, root path
     asgi("scheme_http_over_tls", "ASGI-HTTP-SCOPE-006", VARIANTS + "test_scheme_is_https_over_tls"),
     asgi("tls_extension_offered", "ASGI-EXT-TLS-002",

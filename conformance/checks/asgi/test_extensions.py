@@ -1,5 +1,5 @@
 """ASGI extensions that show over HTTP/1.1 (extensions.rst, tls.rst): what the scope advertises,
-and http.response.pathsend where it is advertised.
+and http.response.pathsend and http.response.early_hint (over HTTP/1.1) where they are advertised.
 
 The probe's /scope shows scope["extensions"]; /pathsend sends a file of known bytes with
 http.response.pathsend, or answers 501 when the scope does not advertise the extension.

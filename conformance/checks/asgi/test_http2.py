@@ -430,10 +430,12 @@ def test_an_early_hint_reaches_the_client_as_a_103(asgi_server: ServerProcess) -
 @pytest.mark.parametrize("when", ["before", "after"])
 def test_what_an_early_hint_does_is_reported(asgi_server: ServerProcess, when: str,
                                              observe: Callable[[str], None]) -> None:
-    response = h2(asgi_server, H2Request(path=f"/early-hint?when={when}"))[0]
+    """Two hints in a row ("at any time (and multiple times)")."""
+    response = h2(asgi_server, H2Request(path=f"/early-hint?when={when}&times=2"))[0]
     if response.status == 501:
         pytest.skip("not applicable: the server does not advertise http.response.early_hint over HTTP/2")
     hints = [dict(block).get(b"link") for block in response.informational if dict(block).get(b":status") == b"103"]
     outcome = response.body.removeprefix(b"early hint ").decode(errors="replace")
     verdict = "accepted it" if outcome == "accepted" else f"raised {outcome}"
-    observe(f"early hint {when} the response start: send() {verdict}; 103 responses with Link {hints or 'none'}")
+    observe(f"two early hints {when} the response start: send() {verdict}; 103 responses with Link "
+            f"{hints or 'none'}")
