@@ -194,7 +194,7 @@ def test_an_exception_from_start_response_aborts_the_response(wsgi: RawClient, r
     with Exchange(wsgi, "GET", path, token=token) as exchange:
         exchange.sock.sendall(exchange.raw)
         data, closed = read_until_close(exchange.sock, 3.0)
-    events = wait_closed(recorder, token)
+    events = wait_closed(recorder, token, 3.0)  # due as soon as the request ended, as the read above waited for
     if "start-response-returned" in events:
         pytest.skip("not applicable: start_response returned normally (see WSGI-SR-007)")
     status, _, body = split_head(data)
