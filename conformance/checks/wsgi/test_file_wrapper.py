@@ -14,10 +14,20 @@ import pytest
 
 from conformance.checks.wsgi.wire import TOKEN_HEADER, Exchange
 from conformance.clients.raw import RawClient, Response
+from conformance.launcher import ServerProcess
 from conformance.recorder import Recorder
 from conformance.verify import shown, verify
 
 FILE_DATA = bytes(range(256)) * 40
+# 10 KiB from memory or a local file go out in milliseconds: a response not complete within this
+# is one the server never ends (a wait, not a pace; the shared client's 5 s is for slower work).
+PROMPT = 3.0
+
+
+@pytest.fixture
+def wsgi(wsgi_server: ServerProcess) -> RawClient:
+    """The raw client of conftest.py, with the shorter deadline of these small responses."""
+    return RawClient(wsgi_server.host, wsgi_server.port, timeout=PROMPT)
 
 
 def served(response: Response) -> Response:
