@@ -89,6 +89,24 @@ class Recorder:
                     )
                 self._arrived.wait(remaining)
 
+    def wait_for_first(self, token: str, events: tuple[str, ...], timeout: float = 5.0) -> Record:
+        """Wait for the first record of any of ``events`` under ``token`` (for an app that reports
+        one of several outcomes, so a check need not wait out the timeout of the others)."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                found = [r for r in self._records.get(token, []) if r.event in events]
+                if found:
+                    return found[0]
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = [r.event for r in self._records.get(token, [])]
+                    raise RecordTimeout(
+                        f"the probe app never reported any of {', '.join(map(repr, events))} (waited {timeout:g} s; "
+                        f"records seen for this token: {seen[-20:] or 'none'})"
+                    )
+                self._arrived.wait(remaining)
+
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()

@@ -374,10 +374,13 @@ def re_raised(ws: WsServer, server: ServerProcess) -> dict[str, Any]:
         with ws.open("/reraise", token=token) as connection:
             connection.send("hello")
             connection.close(1000)
-        try:
-            reraising = ws.recorder.wait_for(token, "reraising", timeout=RECORD_WAIT)[0].data
+        try:  # the probe reports "send-returned" instead when its send() did not raise
+            outcome = ws.recorder.wait_for_first(token, ("reraising", "send-returned"), timeout=RECORD_WAIT)
         except RecordTimeout:
             return {"raised": None}
+        if outcome.event == "send-returned":
+            return {"raised": None}
+        reraising = outcome.data
         raised = reraising["raised"]
         try:
             with ws.open("/echo/after-reraise") as survivor:  # also gives the app time to end
