@@ -16,6 +16,7 @@ Scenarios:
   /write-str       write('text'): whether it raised, in the body; close() recorded
   /yield-str       a body yielding b'ok' then the str 'text'; close() recorded
   /reraise         a block, then start_response(exc_info) left to propagate; ?cl=N; close() recorded
+  /headers-list    a one-item body; close() records what the header list the app passed holds by then
   /errors-buffer   ?marker=M&gap=S: M written to wsgi.errors, flush() only S seconds later
   /file-info       whether environ has wsgi.file_wrapper, and whether it is callable
   /file-iterated   the app iterates wsgi.file_wrapper(BytesIO(FILE_DATA)) itself, returns the joined bytes
@@ -285,6 +286,25 @@ def reraise(environ: Environ, start_response: StartResponse) -> ReraisingBody:
     return ReraisingBody(start_response, token(environ))
 
 
+class HeadersWatched(list):
+    """A one-item body whose close() records the app's own header list as it is by then."""
+
+    def __init__(self, items: list[bytes], headers: list[Any], probe_token: str | None) -> None:
+        super().__init__(items)
+        self.headers, self.token = headers, probe_token
+
+    def close(self) -> None:
+        record(self.token, "headers-after", headers=[repr(item) for item in self.headers])
+
+
+def headers_list(environ: Environ, start_response: StartResponse) -> HeadersWatched:
+    """start_response with a list of one header and no Content-Length; the app keeps the list (the
+    server may change it) and looks at it again in close()."""
+    headers = [("Content-Type", "text/plain")]
+    start_response("200 OK", headers)
+    return HeadersWatched([b"listed"], headers, token(environ))
+
+
 def errors_buffer(environ: Environ, start_response: StartResponse) -> list[bytes]:
     errors = environ["wsgi.errors"]
     query = params(environ)
@@ -346,6 +366,7 @@ SCENARIOS: dict[str, Callable[[Environ, StartResponse], Iterable[bytes]]] = {
     "/write-str": write_str,
     "/yield-str": yield_str,
     "/reraise": reraise,
+    "/headers-list": headers_list,
     "/errors-buffer": errors_buffer,
     "/file-info": file_info,
     "/file-iterated": file_iterated,

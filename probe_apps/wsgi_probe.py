@@ -1,6 +1,7 @@
 """The WSGI probe app: one scenario per path, parameters in the query string.
 
-Scenarios (each does one thing; a path that names none may name one in ?scenario=NAME):
+Scenarios (each does one thing; a path that names none may name one in ?scenario=NAME, or, for a
+target that has no query (OPTIONS *), in an X-Probe-Scenario header):
   /ready           200, for the launcher's readiness probe
   /environ         the environ as typed JSON (see typed.py), and the pid, thread and time of
                    the call; ?sleep=S holds the call S seconds
@@ -13,14 +14,15 @@ Scenarios (each does one thing; a path that names none may name one in ?scenario
   /after-headers   start_response with exc_info after a block was sent: what it raised, in the body
   /twice           start_response twice without exc_info: what the second call raised, in the body
   /bad-header      ?case=NAME: start_response with a faulty or hop-by-hop header (BAD_HEADERS)
-  /write           ?w=...&r=...: write() calls, then a returned body; ?gap=, ?cl=, ?extra=
+  /write           ?w=...&r=...: write() calls, then a returned body; ?gap=, ?cl=, ?extra=, ?rgap=
   /watched         a body that records every attribute the server looks up on it
   /raise           ?when=before|first|after: the app fails at that point
   /errors          every wsgi.errors method, with ?text=
   /input           ?op=read:N&op=readline...: wsgi.input calls in order, what each returned
                    (read:none is read(None))
                    (op=body: the whole body, read as an app that trusts its server would)
-  /file            wsgi.file_wrapper over a known file (?kind=, ?seek=, ?cl=, ?blksize=, ?unused=)
+  /file            wsgi.file_wrapper over a known file (?kind=, ?seek=, ?cl=, ?blksize=, ?unused=);
+                   with ?kind=real, each name the server looks up on the file is recorded
   /misbehave       ?kind=none|no-start: an app that returns None, or never calls start_response
   /record          ?event=NAME: one record to the recorder, the worker's pid in the response
   /early-then-read yields b'early:' first, then the body read from wsgi.input (read_body)
@@ -60,9 +62,11 @@ def app(*args: Any, **kwargs: Any) -> Iterable[bytes]:
     # Not (environ, start_response): /call-shape reports how the server passed them.
     environ, start_response = wsgi_calling.bind_call(args, kwargs)
     # The scenario is the first path segment, so /environ/any/thing still reaches /environ.
-    # A path that names no scenario (/, //x, a mount point's own path) may name one in ?scenario=.
+    # A path that names no scenario (/, //x, a mount point's own path) may name one in ?scenario=,
+    # and a target with no query at all (OPTIONS *) in the X-Probe-Scenario header.
     first_segment = "/" + environ.get("PATH_INFO", "").lstrip("/").split("/", 1)[0]
-    scenario = SCENARIOS.get(first_segment) or SCENARIOS.get("/" + params(environ).get("scenario", ""), not_found)
+    named = params(environ).get("scenario") or environ.get("HTTP_X_PROBE_SCENARIO", "")
+    scenario = SCENARIOS.get(first_segment) or SCENARIOS.get("/" + named, not_found)
     return scenario(environ, start_response)
 
 
@@ -266,6 +270,9 @@ BAD_HEADERS: dict[str, tuple[str, list[tuple[Any, Any]]]] = {
     "trailer": ("200 OK", [("Trailer", "X-After")]),
     "proxy-authenticate": ("200 OK", [("Proxy-Authenticate", "Basic")]),
     "non-latin-1-value": ("200 OK", [("X-Snow", "\u2603")]),
+    "status-without-reason": ("200", []),
+    "status-of-four-digits": ("2000 OK", []),
+    "status-with-surrounding-space": (" 200 OK ", []),
 }
 
 
@@ -284,7 +291,8 @@ def bad_header(environ: Environ, start_response: StartResponse) -> list[bytes]:
 def write_then_return(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
     """/write?w=A&w=B&r=C&r=D: write() each w, then return an iterable of the r blocks (close()
     recorded). ?gap=S sleeps between the writes and the return, recording "returning" first;
-    ?cl=N declares a Content-Length; ?extra=X writes X after the rest, reporting if it raised."""
+    ?cl=N declares a Content-Length; ?extra=X writes X after the rest, reporting if it raised;
+    ?rgap=S returns a PacedBody instead, with S seconds between its blocks."""
     query = params(environ)
     headers = [("Content-Type", "application/octet-stream")]
     if "cl" in query:
@@ -302,7 +310,10 @@ def write_then_return(environ: Environ, start_response: StartResponse) -> Iterab
     if "gap" in query:
         time.sleep(float(query["gap"]))
         record(token(environ), "returning")
-    return ClosingList([part.encode("latin-1") for part in all_params(environ, "r")], token(environ))
+    blocks = [part.encode("latin-1") for part in all_params(environ, "r")]
+    if "rgap" in query:
+        return PacedBody(blocks, float(query["rgap"]), token(environ))
+    return ClosingList(blocks, token(environ))
 
 
 class ClosingList(list):
@@ -311,6 +322,24 @@ class ClosingList(list):
     def __init__(self, items: list[bytes], probe_token: str | None) -> None:
         super().__init__(items)
         self.token = probe_token
+
+    def close(self) -> None:
+        record(self.token, "close")
+
+
+class PacedBody:
+    """Yields ``blocks`` with ``gap`` seconds before each but the first, recording "next" (with
+    the index) just before each block is produced; close() is recorded."""
+
+    def __init__(self, blocks: list[bytes], gap: float, probe_token: str | None) -> None:
+        self.blocks, self.gap, self.token = blocks, gap, probe_token
+
+    def __iter__(self) -> Iterator[bytes]:
+        for index, block in enumerate(self.blocks):
+            if index:
+                time.sleep(self.gap)
+            record(self.token, "next", index=index)
+            yield block
 
     def close(self) -> None:
         record(self.token, "close")
@@ -480,12 +509,17 @@ def file_wrapper(environ: Environ, start_response: StartResponse) -> Iterable[by
 
 
 class RealFile:
-    """A real file (it has a fileno(), so sendfile() may be used) whose close() is recorded."""
+    """A real file (it has a fileno(), so sendfile() may be used) whose close() is recorded, and
+    each other name looked up on it, once ("file-attribute")."""
 
     def __init__(self, file: Any, close: Callable[[], None], probe_token: str | None) -> None:
         self.file, self._close, self.token = file, close, probe_token
+        self.looked_up: set[str] = set()
 
     def __getattr__(self, name: str) -> Any:
+        if name not in self.looked_up:
+            self.looked_up.add(name)
+            record(self.token, "file-attribute", name=name)
         return getattr(self.file, name)
 
     def close(self) -> None:

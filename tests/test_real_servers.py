@@ -28,6 +28,7 @@ HEADERS = "wsgi/test_environ_headers.py::"
 LAUNCH = "wsgi/test_environ_launch.py::"
 CALLING = "wsgi/test_calling.py::"
 REQ = "wsgi/test_request_framing.py::"
+EXPECT = "wsgi/test_expect.py::"
 DISC = "asgi/test_http_disconnect.py::"
 RESP = "asgi/test_http_response.py::"
 CORE = "asgi/test_core.py::"
@@ -121,6 +122,13 @@ REFERENCES = {
             LAUNCH + "test_no_http_variable_comes_from_the_os_environment":
                 "wsgiref copies os.environ into every environ (BaseHandler.os_environ), HTTP_X_PROBE_OS=leak included, "
                 "so an HTTP_ variable appears without its header",
+            PATHS + "test_path_info_is_empty_or_starts_with_a_slash":
+                "wsgiref calls the app for GET http://host:port (no path) with the whole URI in PATH_INFO; "
+                "RFC 3875 4.1.5: PATH_INFO = \"\" | ( \"/\" path )",
+            EXPECT + "test_100_continue_does_not_wait_for_the_body":
+                "wsgiref's request handler speaks HTTP/1.0, and http.server sends 100 Continue only for HTTP/1.1: the "
+                "client has to send the body unasked (the PEP's third way, \"not recommended\"; RFC 9110 10.1.1: the "
+                "server MUST NOT wait for the content before sending the 100)",
         }),
         Reference(command(THREADED_WSGI, THREADED_WSGI_VARIANTS), {
             SR + "test_faulty_headers_raise_at_start_response[colon-in-name]":
@@ -136,6 +144,9 @@ REFERENCES = {
             LAUNCH + "test_the_mount_point_ends_at_a_segment_boundary":
                 "waitress --url-prefix=/mnt/probe serves /mnt/probex as SCRIPT_NAME '/mnt/probe' with PATH_INFO "
                 "'/mnt/probex' (task.py strips the prefix only before a '/', yet always sets SCRIPT_NAME to it)",
+            SR + "test_a_malformed_status_never_goes_out_as_an_invalid_status_line":
+                "waitress takes the status unchecked and sends 'HTTP/1.1 200', 'HTTP/1.1 2000 OK' and "
+                "'HTTP/1.1  200 OK ' (RFC 9112 4: a 3-digit code, and the server MUST send the space after it)",
         }),
         Reference(command(TWO_PROCESS_WSGI, TWO_PROCESS_WSGI_VARIANTS), {
             CALLING + "test_the_app_may_empty_the_environ":
@@ -153,6 +164,9 @@ REFERENCES = {
                 "PATH_INFO 'x' (http/wsgi.py cuts len(script_name) off any path that starts with it)",
             LAUNCH + "test_https_is_on_over_tls":
                 "gunicorn over TLS sets wsgi.url_scheme 'https' but no HTTPS (nor any SSL_*) variable",
+            SR + "test_a_malformed_status_never_goes_out_as_an_invalid_status_line[status-without-reason]":
+                "gunicorn accepts start_response('200') and sends 'HTTP/1.1 200', without the space RFC 9112 4 "
+                "requires after the code (it raises for '2000 OK' and ' 200 OK ')",
         }),
         # Mounted: a server here that splits SCRIPT_NAME from PATH_INFO at a segment boundary.
         Reference(("--server=uwsgi", "-k", "test_environ_launch and not over_tls"), {}),

@@ -13,6 +13,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, unquote_plus
+from wsgiref.util import FileWrapper
 
 from probe_apps.wsgi_probe import app as probe
 
@@ -1037,3 +1038,43 @@ def _error_text_added(result: Any) -> Any:
 def error_text_added(environ: Environ, start_response: Callable[..., Any]) -> Any:
     """A server that adds an error line to a text body cut short by an app error."""
     return _error_text_added(probe(environ, start_response))
+
+
+# --- the last checklist items (issue #3) -----------------------------------------------------------
+
+
+class BytesOnlyErrors(ErrorsWithoutWritelines):
+    """wsgi.errors opened in binary mode: str is refused."""
+
+    def write(self, data: Any) -> None:
+        if not isinstance(data, bytes):
+            raise TypeError(f"a bytes-like object is required, not {type(data).__name__!r}")
+        self.stream.write(data.decode("latin-1"))
+
+    def writelines(self, lines: list[Any]) -> None:
+        for line in lines:
+            self.write(line)
+
+
+def _file_wrapper_using_fileno(filelike: Any, write: Any) -> Any:
+    """As a sendfile() path does: the file's size from its descriptor, then (here) a read loop."""
+    os.fstat(filelike.fileno())
+    return FileWrapper(filelike)
+
+
+def _headers_list_copied(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
+        return start_response(status, list(headers), exc_info)
+
+    return patched
+
+
+method_uppercased = environ_mutant(lambda e: e.update(REQUEST_METHOD=e["REQUEST_METHOD"].upper()))
+content_type_parameters_dropped = environ_mutant(
+    lambda e: e.update(CONTENT_TYPE=e["CONTENT_TYPE"].split(";")[0]) if "CONTENT_TYPE" in e else None
+)
+content_length_zero_without_a_body = environ_mutant(lambda e: e.update(CONTENT_LENGTH=e.get("CONTENT_LENGTH") or "0"))
+server_software_dropped = environ_mutant(_drop("SERVER_SOFTWARE"))
+errors_bytes_only = environ_mutant(lambda e: e.update({"wsgi.errors": BytesOnlyErrors(e["wsgi.errors"])}))
+file_wrapper_using_fileno = file_wrapper_mutant(_file_wrapper_using_fileno)
+headers_list_copied = start_response_mutant(_headers_list_copied)

@@ -192,6 +192,15 @@ class FunctionsOnly(ServerHandler):
         super().run(application)
 
 
+class StatusUnchecked(ServerHandler):
+    """Takes any status, unchecked (wsgiref asserts a 3-digit code and a space), and sends it as given."""
+
+    def start_response(self, status: str, headers: list, exc_info: Any = None) -> Any:
+        write = super().start_response("200 OK", headers, exc_info)
+        self.status = status
+        return write
+
+
 SHIMS: dict[str, type[ServerHandler]] = {
     "no-date": NoDate,
     "date-case-sensitive": DateCaseSensitive,
@@ -207,6 +216,7 @@ SHIMS: dict[str, type[ServerHandler]] = {
     "no-headers-for-empty-body": NoHeadersForEmptyBody,
     "head-body-from-environ": HeadBodyFromEnviron,
     "functions-only": FunctionsOnly,
+    "status-unchecked": StatusUnchecked,
 }
 
 

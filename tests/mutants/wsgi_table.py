@@ -312,4 +312,28 @@ WSGI_MUTANTS: tuple[Mutant, ...] = (
     wsgi("failed_body_completed", "WSGI-EH-006",
          ERRORS + "test_an_exception_from_start_response_aborts_the_response[chunked]", server=shim("http11")),
     wsgi("unchanged", "WSGI-CALL-002", CALLING + "test_any_kind_of_callable_is_served", server=shim("functions-only")),
+    # the last checklist items (issue #3)
+    wsgi("method_lowercased", "WSGI-ENV-011",
+         ENV + "test_extension_and_lower_case_methods_reach_the_app_as_sent[PROPFIND]",
+         ENV + "test_extension_and_lower_case_methods_reach_the_app_as_sent[PURGE]"),
+    wsgi("method_uppercased", "WSGI-ENV-011", ENV + "test_extension_and_lower_case_methods_reach_the_app_as_sent[get]"),
+    # wsgiref calls the app for OPTIONS * with PATH_INFO '*', and puts a whole absolute-form URI in it
+    wsgi("unchanged", "WSGI-ENV-035", PATHS + "test_path_info_is_empty_or_starts_with_a_slash"),
+    wsgi("content_type_parameters_dropped", "WSGI-ENV-050", ENV + "test_content_type_is_the_header_sent"),
+    wsgi("content_length_padded", "WSGI-ENV-060", ENV + "test_content_length_is_the_header_sent"),
+    wsgi("content_length_zero_without_a_body", "WSGI-ENV-061",
+         observes={ENV + "test_content_length_without_a_body_is_reported": "CONTENT_LENGTH '0'"}),
+    wsgi("server_software_dropped", "WSGI-ENV-090", ENV + "test_other_applicable_cgi_variables_are_provided"),
+    wsgi("errors_bytes_only", "WSGI-ERR-002", ERRORS + "test_the_errors_stream_methods_work"),
+    # wsgiref (HTTP/1.0 handler) never sends 100 Continue: the client has to send the body unasked
+    wsgi("unchanged", "WSGI-H11-012", EXPECT + "test_100_continue_does_not_wait_for_the_body"),
+    wsgi("unchanged", "WSGI-SR-011", SR + "test_a_malformed_status_never_goes_out_as_an_invalid_status_line",
+         server=shim("status-unchecked")),
+    # wsgiref appends the Content-Length it derives to the app's own list; the mutant hands it a copy
+    wsgi("headers_list_copied", "WSGI-SR-013",
+         observes={SR + "test_changes_to_the_apps_header_list_are_reported": "left as it was"}),
+    wsgi("write_missing", "WSGI-WR-001", IT + "test_written_data_comes_before_the_returned_body"),
+    wsgi("blocks_held_back", "WSGI-WR-005", STREAMING + "test_blocks_returned_after_write_are_streamed"),
+    wsgi("file_wrapper_using_fileno", "WSGI-FW-011",
+         observes={FILE + "test_which_file_methods_the_wrapper_uses_is_reported": "looked up fileno besides read()"}),
 )

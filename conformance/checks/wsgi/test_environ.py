@@ -58,6 +58,21 @@ def test_request_method_is_the_method_sent(wsgi_http: httpx.Client, method: str)
            expected=f"REQUEST_METHOD == {method!r}", got=f"REQUEST_METHOD = {environ.get('REQUEST_METHOD')!r}")
 
 
+@pytest.mark.requirement("WSGI-ENV-011")
+@pytest.mark.parametrize("method", ["PROPFIND", "PURGE", "get"])
+def test_extension_and_lower_case_methods_reach_the_app_as_sent(wsgi: RawClient, method: str,
+                                                                observe: Callable[[str], None]) -> None:
+    """A WebDAV method, a cache-purge method and a lower-case 'get': each a token, so a method."""
+    response = wsgi.request(method, "/environ")
+    if response.header("X-Probe-Pid") is None:
+        observe(f"{method} refused by the server ({response.status})")
+        return
+    environ = {key: revive(value) for key, value in response.json()["environ"].items()}
+    verify(environ.get("REQUEST_METHOD") == method, sent=f"{method} /environ",
+           expected=f"REQUEST_METHOD {method!r}, byte for byte (or the request refused)",
+           got=f"REQUEST_METHOD {environ.get('REQUEST_METHOD')!r}")
+
+
 @pytest.mark.requirement("WSGI-ENV-020")
 @pytest.mark.parametrize("path", ["/environ", "/environ/a/b", "/environ/"])
 def test_script_name_and_path_info_split_the_path(wsgi: RawClient, path: str) -> None:
@@ -315,6 +330,51 @@ def test_content_type_is_not_invented(wsgi: RawClient) -> None:
     environ, _ = fetch_environ(wsgi, "/environ")
     verify(environ.get("CONTENT_TYPE", "") == "", sent="GET /environ (no Content-Type)",
            expected="CONTENT_TYPE absent or ''", got=f"CONTENT_TYPE {environ.get('CONTENT_TYPE')!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-050")
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded; charset=UTF-8",
+                                          'text/plain; charset="utf-8"; format=flowed'], ids=["charset", "quoted"])
+def test_content_type_is_the_header_sent(wsgi: RawClient, content_type: str) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ", [("Content-Type", content_type)], method="POST", body=b"a=1")
+    verify(environ.get("CONTENT_TYPE") == content_type, sent=f"POST /environ with Content-Type: {content_type}",
+           expected=f"CONTENT_TYPE {content_type!r}", got=f"CONTENT_TYPE {environ.get('CONTENT_TYPE', '<absent>')!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-060")
+@pytest.mark.parametrize("size", [5, 70_000, 0])
+def test_content_length_is_the_header_sent(wsgi: RawClient, size: int) -> None:
+    """Content-Length: 0 may give '0', '' or no CONTENT_LENGTH at all."""
+    environ, _ = fetch_environ(wsgi, "/environ", [("Content-Length", "0")] if size == 0 else [],
+                               method="POST", body=b"x" * size)
+    allowed = ("0", "", None) if size == 0 else (str(size),)
+    verify(environ.get("CONTENT_LENGTH") in allowed, sent=f"POST /environ with Content-Length: {size}",
+           expected="CONTENT_LENGTH " + (" or ".join(map(repr, allowed[:2])) + " (or absent)" if size == 0
+                                         else repr(str(size))),
+           got=f"CONTENT_LENGTH {environ.get('CONTENT_LENGTH', '<absent>')!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-061")
+def test_content_length_without_a_body_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ")
+    observe("a GET without a body: CONTENT_LENGTH "
+            + (repr(environ["CONTENT_LENGTH"]) if "CONTENT_LENGTH" in environ else "absent"))
+
+
+# CGI variables beyond the PEP's list (and some no spec defines), reported as given.
+OTHER_VARIABLES = ("REMOTE_HOST", "REMOTE_PORT", "GATEWAY_INTERFACE", "REQUEST_URI", "RAW_URI", "PATH_TRANSLATED")
+
+
+@pytest.mark.requirement("WSGI-ENV-090")
+def test_other_applicable_cgi_variables_are_provided(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    """GET /environ: SERVER_SOFTWARE must be there; the others given are reported."""
+    environ, _ = fetch_environ(wsgi, "/environ")
+    given = [f"{key}={environ[key]!r}" for key in OTHER_VARIABLES if key in environ]
+    observe("other variables given: " + (", ".join(given) or "none"))
+    software = environ.get("SERVER_SOFTWARE")
+    verify(isinstance(software, str) and software != "", sent="GET /environ",
+           expected="SERVER_SOFTWARE, the name of the server (RFC 3875 section 4.1.17), a non-empty str",
+           got=f"SERVER_SOFTWARE {software!r}" if "SERVER_SOFTWARE" in environ else "no SERVER_SOFTWARE")
 
 
 @pytest.mark.requirement("WSGI-ENV-091")

@@ -80,13 +80,40 @@ def test_an_encoded_slash_is_reported(wsgi: RawClient, observe: Callable[[str], 
     observe(f"a path with %2F: {how.get(path_info, 'gave PATH_INFO ' + repr(path_info))}")
 
 
+@pytest.mark.requirement("WSGI-ENV-035")
+def test_path_info_is_empty_or_starts_with_a_slash(wsgi: RawClient, wsgi_server: ServerProcess,
+                                                   observe: Callable[[str], None]) -> None:
+    """GET http://HOST:PORT?scenario=environ: an absolute-form target with no path at all."""
+    authority = f"{wsgi_server.host}:{wsgi_server.port}"
+    request_target = f"http://{authority}?scenario=environ"
+    response = wsgi.request("GET", request_target, [("Host", authority), ("X-Probe-Scenario", "environ")])
+    sent = f"GET {request_target}"
+    if response.header("X-Probe-Pid") is None:
+        observe(f"{sent}: answered by the server itself ({response.status}), the app not called")
+        return
+    environ = {key: revive(value) for key, value in response.json()["environ"].items()}
+    path_info = environ.get("PATH_INFO", "")
+    verify(path_info == "" or path_info.startswith("/"), sent=sent,
+           expected="PATH_INFO '' (or absent) or beginning with '/' (or the server answers itself)",
+           got=f"PATH_INFO {path_info!r}")
+
+
 NORMALISED_PATHS = [b"//environ//x", b"/environ/a/./b/../c"]
 
 
 @pytest.mark.requirement("WSGI-ENV-037")
-def test_path_normalisation_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
-    """Two targets with an empty segment and dot-segments; what PATH_INFO the app got for each."""
+def test_path_normalisation_is_reported(wsgi: RawClient, wsgi_server: ServerProcess,
+                                        observe: Callable[[str], None]) -> None:
+    """Two targets with an empty segment and dot-segments, and OPTIONS * (no path at all: the
+    server may answer it itself); what PATH_INFO the app got for each."""
     seen = []
+    authority = f"{wsgi_server.host}:{wsgi_server.port}"
+    asterisk = wsgi.request("OPTIONS", "*", [("Host", authority), ("X-Probe-Scenario", "environ")])
+    if asterisk.header("X-Probe-Pid") is None:
+        seen.append(f"OPTIONS * answered by the server itself ({asterisk.status})")
+    else:
+        environ = {key: revive(value) for key, value in asterisk.json()["environ"].items()}
+        seen.append(f"OPTIONS * reached the app with PATH_INFO {environ.get('PATH_INFO', '')!r}")
     for path in NORMALISED_PATHS:
         environ, status = environ_or_status(wsgi, path + b"?scenario=environ")
         sent = path.decode()

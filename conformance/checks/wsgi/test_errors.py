@@ -35,7 +35,7 @@ def looks_complete(data: bytes) -> bool:
     pytest.skip("not applicable: the response was delimited by the close, which cannot show an abort")
 
 
-@pytest.mark.requirement("WSGI-ERR-001")
+@pytest.mark.requirement("WSGI-ERR-001", "WSGI-ERR-002")
 def test_the_errors_stream_methods_work(wsgi_http: httpx.Client) -> None:
     outcomes = wsgi_http.get("/errors").json()
     failed = {name: error for name, error in outcomes.items() if error}

@@ -70,6 +70,21 @@ def test_expect_100_continue_is_transparent(wsgi: RawClient, recorder: Recorder,
            + follow_up)
 
 
+@pytest.mark.requirement("WSGI-H11-012")
+def test_100_continue_does_not_wait_for_the_body(wsgi: RawClient) -> None:
+    """The headers only, with Expect: 100-continue, to an app that reads the body at once; the
+    client sends nothing more until the server answers."""
+    headers = [("Expect", "100-continue"), ("Content-Length", str(len(BODY)))]
+    with Exchange(wsgi, "POST", "/input?op=body", headers) as exchange:
+        exchange.sock.sendall(exchange.raw)
+        way, _ = interim_continue(exchange.sock, PATIENCE)
+    verify(way != "nothing", sent=f"POST /input?op=body with Expect: 100-continue and Content-Length: {len(BODY)}, "
+                                  "no body yet",
+           expected=f"a 100 Continue (or a final response) within {PATIENCE:g} s, without the body",
+           got=f"nothing within {PATIENCE:g} s: the server waits for the body (the PEP's third way, "
+               "\"not recommended\"; RFC 9110: MUST NOT wait)")
+
+
 @pytest.mark.requirement("WSGI-H11-013")
 def test_no_100_continue_for_an_http_1_0_request(wsgi: RawClient) -> None:
     """HTTP/1.0 with Expect: 100-continue and the body sent at once."""

@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from conformance.checks.wsgi.wire import TOKEN_HEADER, Exchange
-from conformance.clients.raw import RawClient, Response
+from conformance.clients.raw import RawClient, Response, WireError
 from conformance.launcher import ServerProcess
-from conformance.recorder import Recorder
+from conformance.recorder import Recorder, RecordTimeout
 from conformance.verify import shown, verify
 
 FILE_DATA = bytes(range(256)) * 40
@@ -140,3 +140,24 @@ def test_the_file_wrapper_takes_its_arguments_positionally(wsgi: RawClient, quer
     verify(response.status == 200 and response.body == FILE_DATA, sent=f"GET /file?{query}",
            expected=f"status 200 and the file's {len(FILE_DATA)} bytes (the call was accepted)",
            got=f"status {response.status}, {len(response.body)} bytes: {shown(response.body, 40)}")
+
+
+@pytest.mark.requirement("WSGI-FW-011")
+def test_which_file_methods_the_wrapper_uses_is_reported(wsgi: RawClient, recorder: Recorder,
+                                                         observe: Callable[[str], None]) -> None:
+    """A real file on disk is wrapped and returned; it records each name the server looks up on it."""
+    token = recorder.new_token()
+    try:
+        served(wsgi.request("GET", "/file?kind=real", [(TOKEN_HEADER, token)]))
+    except WireError:
+        pass  # a response that does not end is WSGI-FW-006's business
+    try:
+        recorder.wait_for(token, "file-close", timeout=3.0)
+    except RecordTimeout:
+        pass  # never closed: WSGI-FW-005's business; what was looked up until then is still told
+    names = sorted({r.data["name"] for r in recorder.records(token) if r.event == "file-attribute"})
+    others = [name for name in names if name != "read"]
+    observe("the file wrapper used only read()" if names == ["read"] else
+            "the file wrapper looked up nothing on the file" if not names else
+            f"the file wrapper looked up {', '.join(others)}" + (" besides read()" if "read" in names else
+                                                                ", and never read()"))

@@ -78,7 +78,7 @@ def test_cache_validation_by_the_server_is_reported(wsgi: RawClient, observe: Ca
                + (f"; then {len(extra)} more bytes: {extra[:40]!r}" if extra else ""))
 
 
-@pytest.mark.requirement("WSGI-HOP-005")
+@pytest.mark.requirement("WSGI-HOP-005", "WSGI-IT-003")
 def test_compression_by_the_server_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
     """The client sends Accept-Encoding: gzip to an app that answers uncompressed text."""
     body = LONG_TEXT.encode()
@@ -103,7 +103,7 @@ def test_compression_by_the_server_is_reported(wsgi: RawClient, observe: Callabl
                   "that are not the app's body"))
 
 
-@pytest.mark.requirement("WSGI-HOP-006")
+@pytest.mark.requirement("WSGI-HOP-006", "WSGI-IT-003")
 def test_byte_ranges_by_the_server_are_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
     """The client asks for bytes 0-3 of an 11-byte response the app answers in full."""
     path = respond("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(TEXT)))], TEXT)

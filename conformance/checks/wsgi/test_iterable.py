@@ -44,7 +44,7 @@ def request(wsgi: RawClient, method: str, path: str, token: str) -> Response | N
 # --- write() -------------------------------------------------------------------------------
 
 
-@pytest.mark.requirement("WSGI-WR-004", "WSGI-SR-002")
+@pytest.mark.requirement("WSGI-WR-004", "WSGI-WR-001", "WSGI-SR-002")
 def test_written_data_comes_before_the_returned_body(wsgi: RawClient) -> None:
     """write(b'1'), write(b'2'), then return [b'3', b'4']."""
     response = wsgi.request("GET", "/write?w=1&w=2&r=3&r=4")

@@ -8,13 +8,14 @@ the response body what start_response did, so most checks need no side channel.
 from __future__ import annotations
 
 import email.utils
+import re
 from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wsgi.wire import headers_arrival, target
+from conformance.checks.wsgi.wire import TOKEN_HEADER, Exchange, headers_arrival, read_until_close, target
 from conformance.clients.raw import RawClient, Response, WireError
-from conformance.recorder import Recorder
+from conformance.recorder import Recorder, RecordTimeout
 from conformance.verify import verify
 
 
@@ -103,6 +104,51 @@ def test_faulty_headers_raise_at_start_response(wsgi: RawClient, case: str) -> N
            got=("an X-Evil header line reached the client; " if injected else "")
            + ("start_response accepted it" if raised == "none" else f"raised {raised}" if raised
               else f"status {response.status}, body {response.body[:80]!r}"))
+
+
+# RFC 9112 section 4: status-line = HTTP-version SP status-code SP [ reason-phrase ], the reason
+# phrase being HTAB, SP, VCHAR and obs-text.
+STATUS_LINE = re.compile(rb"HTTP/1\.[01] [0-9]{3} [\t\x20-\x7e\x80-\xff]*")
+
+
+@pytest.mark.requirement("WSGI-SR-011")
+@pytest.mark.parametrize("case", ["status-without-reason", "status-of-four-digits", "status-with-surrounding-space"])
+def test_a_malformed_status_never_goes_out_as_an_invalid_status_line(wsgi: RawClient, case: str,
+                                                                    observe: Callable[[str], None]) -> None:
+    """start_response('200'), ('2000 OK') or (' 200 OK '); when it raises, the app answers '200 OK'
+    from its error handler and says what was raised."""
+    with Exchange(wsgi, "GET", f"/bad-header?case={case}", [("Connection", "close")]) as exchange:
+        exchange.sock.sendall(exchange.raw)
+        data, _ = read_until_close(exchange.sock, 3.0)
+    status_line = data.split(b"\r\n", 1)[0]
+    raised = re.search(rb"raised=(\w+)", data)
+    observe(f"{case}: " + ("no response, the connection closed" if not data else
+                           f"start_response raised {raised[1].decode()}" if raised and raised[1] != b"none" else
+                           f"start_response accepted it; status line {status_line!r}"))
+    try:
+        serving = not data and wsgi.request("GET", "/ready").status == 200
+    except (WireError, OSError):
+        serving = False
+    verify(bool(data) and STATUS_LINE.fullmatch(status_line) is not None or serving,
+           sent=f"GET /bad-header?case={case}" + ("" if data else ", then GET /ready"),
+           expected="start_response raises, or a valid status line (HTTP-version SP 3DIGIT SP reason-phrase), "
+                    "or a close with no response and the server going on serving",
+           got=f"the status line {status_line!r}" if data else "no response, and then GET /ready was not answered")
+
+
+@pytest.mark.requirement("WSGI-SR-013")
+def test_changes_to_the_apps_header_list_are_reported(wsgi: RawClient, recorder: Recorder,
+                                                      observe: Callable[[str], None]) -> None:
+    """start_response('200 OK', [('Content-Type', 'text/plain')]) and a one-item body; the app
+    looks at its list again in close()."""
+    token = recorder.new_token()
+    wsgi.request("GET", "/headers-list", [(TOKEN_HEADER, token)])
+    try:
+        after = recorder.wait_for(token, "headers-after", timeout=3.0)[0].data["headers"]
+    except RecordTimeout:
+        pytest.skip("not applicable: the body's close() was not called (see WSGI-IT-010)")
+    observe("the app's header list left as it was" if after == [repr(("Content-Type", "text/plain"))]
+            else f"the server changed the app's header list to [{', '.join(after)}]")
 
 
 @pytest.mark.requirement("WSGI-HOP-001")
