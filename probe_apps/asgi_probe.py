@@ -79,7 +79,6 @@ import hashlib
 import json
 import os
 import signal
-import sys
 import tempfile
 import threading
 import time
@@ -90,10 +89,12 @@ from urllib.parse import parse_qs, parse_qsl
 try:  # run as part of the probe_apps package, or with probe_apps/ itself on sys.path
     from probe_apps import asgi_websocket
     from probe_apps.recording import TOKEN_HEADER, instance_token, record
+    from probe_apps.running import receive_within, running_trio, sleep
     from probe_apps.typed import describe
 except ImportError:  # pragma: no cover
     import asgi_websocket  # type: ignore[no-redef]
     from recording import TOKEN_HEADER, instance_token, record  # type: ignore[no-redef]
+    from running import receive_within, running_trio, sleep  # type: ignore[no-redef]
     from typed import describe  # type: ignore[no-redef]
 
 Scope = dict[str, Any]
@@ -166,22 +167,6 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
             return
 
 
-def _trio() -> Any:
-    """The trio module when the app runs under trio (hypercorn's trio worker), else None.
-
-    The probe imports only the standard library: trio is used only if the server brought it."""
-    try:
-        asyncio.get_running_loop()
-        return None
-    except RuntimeError:
-        return sys.modules.get("trio")
-
-
-async def sleep(seconds: float) -> None:
-    trio = _trio()
-    await (trio.sleep(seconds) if trio else asyncio.sleep(seconds))
-
-
 def runtime() -> dict[str, Any]:
     """What runs this code: a running asyncio loop (and its class), and on which thread."""
     try:
@@ -190,27 +175,14 @@ def runtime() -> dict[str, Any]:
         loop = None
     return {"asyncio": loop is not None, "loop": type(loop).__module__ + "." + type(loop).__qualname__ if loop else
             None, "main_thread": threading.current_thread() is threading.main_thread(),
-            "thread": threading.current_thread().name, "trio": _trio() is not None}
+            "thread": threading.current_thread().name, "trio": running_trio() is not None}
 
 
 def loop_id() -> str:
     """Which event loop runs this code: the process and the loop (or trio run) object."""
-    trio = _trio()
+    trio = running_trio()
     loop = trio.lowlevel.current_trio_token() if trio else asyncio.get_running_loop()
     return f"{os.getpid()}:{id(loop)}"
-
-
-async def receive_within(receive: Receive, seconds: float) -> dict[str, Any] | None:
-    """receive(), or None if no message came within ``seconds``."""
-    trio = _trio()
-    if trio:
-        with trio.move_on_after(seconds):
-            return await receive()
-        return None
-    try:
-        return await asyncio.wait_for(receive(), seconds)
-    except asyncio.TimeoutError:
-        return None
 
 
 def received(message: dict[str, Any] | None) -> str:

@@ -40,19 +40,19 @@ After the connection ends, /inspect, /echo and /send report "disconnect" (the ev
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
-import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl
 
 try:  # run as part of the probe_apps package, or with probe_apps/ itself on sys.path
     from probe_apps.recording import TOKEN_HEADER, record
+    from probe_apps.running import receive_within, sleep
     from probe_apps.typed import describe
 except ImportError:  # pragma: no cover
     from recording import TOKEN_HEADER, record  # type: ignore[no-redef]
+    from running import receive_within, sleep  # type: ignore[no-redef]
     from typed import describe  # type: ignore[no-redef]
 
 Scope = dict[str, Any]
@@ -107,33 +107,6 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _trio() -> Any:
-    """The trio module when the app runs under trio (hypercorn's trio worker), else None."""
-    try:
-        asyncio.get_running_loop()
-        return None
-    except RuntimeError:
-        return sys.modules.get("trio")
-
-
-async def sleep(seconds: float) -> None:
-    trio = _trio()
-    await (trio.sleep(seconds) if trio else asyncio.sleep(seconds))
-
-
-async def receive_within(receive: Receive, seconds: float) -> Message | None:
-    """receive(), or None if no message came within ``seconds``."""
-    trio = _trio()
-    if trio:
-        with trio.move_on_after(seconds):
-            return await receive()
-        return None
-    try:
-        return await asyncio.wait_for(receive(), seconds)
-    except asyncio.TimeoutError:
-        return None
 
 
 def params(scope: Scope) -> dict[str, str]:

@@ -1,0 +1,36 @@
+"""What the ASGI probes share about the loop they run on: asyncio, or trio under hypercorn's
+trio worker. Standard library only: trio is used only if the server brought it."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+
+def running_trio() -> Any:
+    """The trio module when the app runs under trio, else None."""
+    try:
+        asyncio.get_running_loop()
+        return None
+    except RuntimeError:
+        return sys.modules.get("trio")
+
+
+async def sleep(seconds: float) -> None:
+    trio = running_trio()
+    await (trio.sleep(seconds) if trio else asyncio.sleep(seconds))
+
+
+async def receive_within(receive: Callable[[], Awaitable[dict[str, Any]]], seconds: float) -> dict[str, Any] | None:
+    """receive(), or None if no message came within ``seconds``."""
+    trio = running_trio()
+    if trio:
+        with trio.move_on_after(seconds):
+            return await receive()
+        return None
+    try:
+        return await asyncio.wait_for(receive(), seconds)
+    except asyncio.TimeoutError:
+        return None
