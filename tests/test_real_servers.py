@@ -14,10 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.mutants.wsgi_table import THREADED_WSGI, THREADED_WSGI_VARIANTS, TWO_PROCESS_WSGI, TWO_PROCESS_WSGI_VARIANTS
+from tests.configurations import (
+    PROBE_WSGI,
+    THREADED_WSGI,
+    THREADED_WSGI_VARIANTS,
+    TWO_PROCESS_WSGI,
+    TWO_PROCESS_WSGI_VARIANTS,
+)
 from tests.suite_runner import SuiteRun, collected_checks, run_suite
 
-PROBE_WSGI = "probe_apps.wsgi_probe:app"
 SR = "wsgi/test_start_response.py::"
 IT = "wsgi/test_iterable.py::"
 FRAMING = "wsgi/test_framing.py::"

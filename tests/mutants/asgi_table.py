@@ -3,6 +3,14 @@ The middleware itself is in asgi_mutants.py."""
 
 from __future__ import annotations
 
+from tests.configurations import (
+    GUNICORN_ASGI_H2,
+    HYPERCORN,
+    HYPERCORN_TLS,
+    HYPERCORN_TRIO,
+    UVICORN_HTTPTOOLS,
+    UVICORN_LIFESPAN_ON,
+)
 from tests.mutants import Mutant, asgi
 
 SCOPE = "test_http_scope.py::"
@@ -18,22 +26,11 @@ ZEROCOPY = "test_zerocopy_send.py::"
 RESP = "test_http_response.py::"
 DISC = "test_http_disconnect.py::"
 
-# Configurations that show what the default (uvicorn, h11) cannot: its httptools protocol frames
-# a response as the scope and headers it was handed say; --lifespan on makes a raising lifespan fatal.
-UVICORN_HTTPTOOLS = "uvicorn --host {host} --port {port} --http httptools {app}"
-UVICORN_LIFESPAN_ON = "uvicorn --host {host} --port {port} --http h11 --lifespan on {app}"
-# HTTP/2 (h2c) and trailers: hypercorn; gunicorn's asgi worker with h2 for what hypercorn gets wrong.
-HYPERCORN = "hypercorn --bind {host}:{port} --worker-class asyncio {app}"
-HYPERCORN_TLS = {"tls": "hypercorn --bind {host}:{port} --worker-class asyncio --certfile {certfile} "
-                        "--keyfile {keyfile} {app}"}
 # uvicorn (h11) noting each TLS connection, for the tls extension's emulation and its faults.
 UVICORN_TLS_NOTED = ("uvicorn --host {host} --port {port} --http tests.mutants.asgi_mutants:TlsRecordingH11Protocol "
                      "{app}")
 UVICORN_TLS_NOTED_TLS = {"tls": UVICORN_TLS_NOTED.replace("{app}",
                                                           "--ssl-certfile {certfile} --ssl-keyfile {keyfile} {app}")}
-HYPERCORN_TRIO = "hypercorn --bind {host}:{port} --worker-class trio {app}"
-GUNICORN_ASGI_H2 = ("gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
-                    "--http-protocols h2,h1 --http2-cleartext both {app}")
 
 ASGI_MUTANTS: tuple[Mutant, ...] = (
     asgi("asgi_dict_missing", "ASGI-GEN-005", SCOPE + "test_scope_has_an_asgi_dict_with_a_version_string"),

@@ -3,6 +3,7 @@ The middleware itself is in ws_mutants.py."""
 
 from __future__ import annotations
 
+from tests.configurations import GUNICORN_ASGI, HYPERCORN, HYPERCORN_TLS, UVICORN_WEBSOCKETS
 from tests.mutants import Mutant
 from tests.mutants.ws_shims import command as shim
 
@@ -20,17 +21,6 @@ MSG = "test_websocket_messages.py::"
 CLOSE = "test_websocket_close.py::"
 INSTANCES = "test_websocket_instances.py::"
 H2 = "test_websocket_http2.py::"
-
-# Servers that get right what the default one (uvicorn with websockets-sansio) gets wrong, for the
-# mutants of those requirements: a drop gives 1006 on gunicorn's asgi worker; uvicorn's legacy
-# websockets implementation takes a denial response with its optional keys left out.
-GUNICORN_ASGI = "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi {app}"
-UVICORN_WEBSOCKETS = "uvicorn --host {host} --port {port} --http h11 --ws websockets {app}"
-# The one server here that offers WebSocket over HTTP/2 (RFC 8441), for those checks' mutants: over
-# h2c, and over TLS (ALPN h2) by its tls variant.
-HYPERCORN = "hypercorn --bind {host}:{port} --worker-class asyncio {app}"
-HYPERCORN_TLS = {"tls": "hypercorn --bind {host}:{port} --worker-class asyncio --certfile {certfile} "
-                        "--keyfile {keyfile} {app}"}
 
 WS_MUTANTS: tuple[Mutant, ...] = (
     # scope

@@ -3,6 +3,7 @@ The middleware itself is in wsgi_mutants.py."""
 
 from __future__ import annotations
 
+from tests.configurations import THREADED_WSGI, THREADED_WSGI_VARIANTS, TWO_PROCESS_WSGI, TWO_PROCESS_WSGI_VARIANTS
 from tests.mutants import Mutant, wsgi
 
 ENV = "test_environ.py::"
@@ -21,21 +22,6 @@ HEADERS = "test_environ_headers.py::"
 LAUNCH = "test_environ_launch.py::"
 HTTP = "test_http_features.py::"
 REQ = "test_request_framing.py::"
-
-# Configurations that show what wsgiref (single-threaded, single-process) cannot.
-THREADED_WSGI = "waitress-serve --listen={host}:{port} --threads=8 {app}"
-TWO_PROCESS_WSGI = "gunicorn --no-control-socket --bind {host}:{port} --workers 2 --worker-class sync {app}"
-# Launch variants of those, for the checks of a mounted server (SCRIPT_NAME) and of one over TLS.
-THREADED_WSGI_VARIANTS = {
-    "root_path": "waitress-serve --listen={host}:{port} --threads=8 --url-prefix={root_path} {app}",
-}
-TWO_PROCESS_WSGI_VARIANTS = {
-    "tls": "gunicorn --no-control-socket --bind {host}:{port} --workers 2 --worker-class sync "
-           "--certfile {certfile} --keyfile {keyfile} {app}",
-    "root_path": "gunicorn --no-control-socket --bind {host}:{port} --workers 2 --worker-class sync "
-                 "--env SCRIPT_NAME={root_path} {app}",
-}
-
 
 def shim(name: str) -> str:
     """wsgiref with one server-side duty broken (tests/mutants/wsgi_shims.py)."""
