@@ -1,5 +1,6 @@
 """Every check can fail: each one fails on a mutant (a real server with one requirement broken),
-and every check is the target of some mutant."""
+and every check is the target of some mutant. A mutant's targets are the checks whose marker names
+the requirement it breaks (tests/mutants/declare.py)."""
 
 from __future__ import annotations
 
@@ -7,53 +8,63 @@ from pathlib import Path
 
 import pytest
 
+from conformance.coverage import checks_by_requirement
 from conformance.servers import lookup
-from tests.mutants import Mutant
+from tests.mutants.declare import Mutant, targets
 from tests.mutants.registry import MUTANTS
 from tests.suite_runner import CHECKS_DIR, collected_checks, run_suite
 
 BASE_SERVER = {"wsgi": "wsgiref", "asgi": "uvicorn"}
+CHECKS = checks_by_requirement()
 
 
-def targets(mutant: Mutant, check: str) -> bool:
-    """Whether ``check`` (a node ID) is one of the mutant's targets."""
-    return any(check == t or check.startswith(t + "[") for t in (*mutant.kills, *mutant.observes))
+def matches(check: str, target: str) -> bool:
+    return check == target or check.startswith(target + "[")
 
 
 def mutant_command(mutant: Mutant) -> str:
-    return (mutant.server or lookup(BASE_SERVER[mutant.interface]).command).replace("{app}", mutant.app)
+    return (mutant.declaration.server or lookup(BASE_SERVER[mutant.interface]).command).replace("{app}", mutant.app)
 
 
 def mutant_variants(mutant: Mutant) -> list[str]:
     """The launch variants (TLS, root path) serving the mutant: its own, else its base server's."""
-    variants = mutant.variants or ({} if mutant.server else lookup(BASE_SERVER[mutant.interface]).variants)
+    declaration = mutant.declaration
+    variants = declaration.variants or ({} if declaration.server else lookup(BASE_SERVER[mutant.interface]).variants)
     return [f"--server-variant={name}={command.replace('{app}', mutant.app)}" for name, command in variants.items()]
 
 
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
+def mutant_id(mutant: Mutant) -> str:
+    shared = sum(m.name == mutant.name for m in MUTANTS) > 1
+    return f"{mutant.name}-{mutant.requirement}" if shared else mutant.name
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=mutant_id)
 def test_mutant_is_caught(mutant: Mutant, tmp_path: Path) -> None:
-    selected = [str(CHECKS_DIR / check) for check in (*mutant.kills, *mutant.observes)]
+    wanted = targets(mutant, CHECKS)
     run = run_suite([f"--server-cmd={mutant_command(mutant)}", f"--interface={mutant.interface}",
-                     *mutant_variants(mutant), *selected], tmp_path)
+                     *mutant_variants(mutant), *(str(CHECKS_DIR / check) for check in wanted)], tmp_path)
     outcomes = run.outcomes()
     assert outcomes, f"no check ran on mutant {mutant.name}:\n{run.output[-3000:]}"
-    for check, outcome in outcomes.items():
-        if any(check == k or check.startswith(k + "[") for k in mutant.kills):
+    for target, observation in wanted.items():
+        ran = {check: outcome for check, outcome in outcomes.items() if matches(check, target)}
+        assert ran, f"{target} did not run on mutant {mutant.name}\n{run.output[-3000:]}"
+        if observation:
+            seen = [o for c, obs in run.observations().items() if matches(c, target) for o in obs]
+            assert any(observation in o for o in seen), f"{target}: observation {seen} lacks {observation!r}"
+            continue
+        for check, outcome in ran.items():
             assert outcome == "failed", f"{check} passed on mutant {mutant.name} ({outcome})\n{run.output[-3000:]}"
-            assert mutant.breaks in run.output, f"the failure does not name {mutant.breaks}"
-    for check, expected in mutant.observes.items():
-        seen = [o for c, obs in run.observations().items() if c == check or c.startswith(check + "[") for o in obs]
-        assert any(expected in o for o in seen), f"{check}: observation {seen} lacks {expected!r}"
+        assert mutant.requirement in run.output, f"the failure does not name {mutant.requirement}"
 
 
 @pytest.mark.parametrize("interface", ["wsgi", "asgi"])
 def test_every_check_has_a_mutant(interface: str, tmp_path: Path) -> None:
-    without = [c for c in collected_checks(interface, tmp_path) if not any(targets(m, c) for m in MUTANTS)]
+    aimed = [target for mutant in MUTANTS for target in targets(mutant, CHECKS)]
+    without = [c for c in collected_checks(interface, tmp_path) if not any(matches(c, t) for t in aimed)]
     assert not without, f"checks no mutant targets: {without}"
 
 
 def test_every_mutant_targets_an_existing_check(tmp_path: Path) -> None:
     checks = collected_checks("wsgi", tmp_path) + collected_checks("asgi", tmp_path)
-    stale = [t for m in MUTANTS for t in (*m.kills, *m.observes)
-             if not any(c == t or c.startswith(t + "[") for c in checks)]
+    stale = [t for m in MUTANTS for t in targets(m, CHECKS) if not any(matches(c, t) for c in checks)]
     assert not stale, f"mutant targets that are not checks: {stale}"

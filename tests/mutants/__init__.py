@@ -1,10 +1,11 @@
 """Mutants: real servers made to break exactly one requirement, to prove each check can fail.
 
 A mutant is the real server (wsgiref for WSGI, uvicorn for ASGI) serving the probe app wrapped in
-middleware that breaks one requirement. The tables (wsgi_table.py, asgi_table.py; all of them in
-registry.MUTANTS) say, for each, which checks must fail on it (``kills``, check node IDs relative
-to conformance/checks, a bare function name meaning all its parameters), or, for informational
-checks that never fail, which observation must change. The middleware is in *_mutants.py.
+middleware that breaks one requirement, declared beside it by that requirement (declare.py); the
+checks it must fail are derived from the checks' markers. registry.MUTANTS finds them all.
+
+Transitional: the rows of the old tables (*_table.py, built with ``wsgi``/``asgi`` below) are read
+into the same shape until each is declared beside its middleware.
 """
 
 from __future__ import annotations
