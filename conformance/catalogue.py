@@ -1,9 +1,12 @@
 """The requirement catalogue: loads conformance/requirements/*.toml and validates it.
 
-Each file is one spec area: top-level ``spec``, ``area`` and ``interface``, then
-``[[requirement]]`` tables with ``id``, ``level``, ``section``, ``summary``, ``quote`` and
-optionally ``note`` (why a check accepts what it accepts) and ``spec`` (when the sentence comes
-from another text, such as the CGI RFC that PEP 3333 adopts).
+Each file is one spec area, and its stem names the area everywhere: the catalogue file
+``asgi_lifespan.toml``, its checks ``checks/asgi/test_lifespan.py``, its mutants
+``tests/mutants/asgi_lifespan.py``. A file has top-level ``spec``, ``area`` (its title),
+``interface`` and ``prefix`` (every ID in it is ``PREFIX-NNN``), then ``[[requirement]]`` tables
+with ``id``, ``level``, ``section``, ``summary``, ``quote`` and optionally ``note`` (why a check
+accepts what it accepts) and ``spec`` (when the sentence comes from another text, such as the CGI
+RFC that PEP 3333 adopts).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ LEVELS = ("MUST", "SHOULD", "MAY")
 INTERFACES = ("wsgi", "asgi")
 ID_PATTERN = re.compile(r"^(WSGI|ASGI)-[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)?-\d{3}$")
 _FIELDS = {"id", "level", "section", "summary", "quote", "note", "spec"}
-_HEADER = ("spec", "area", "interface")
+_HEADER = ("spec", "area", "interface", "prefix")
 
 
 class CatalogueError(ValueError):
@@ -42,6 +45,7 @@ class Requirement:
     area: str
     interface: str
     note: str = ""
+    stem: str = ""  # the area's name in file and module names (its catalogue file's stem)
 
     @property
     def informational(self) -> bool:
@@ -77,6 +81,9 @@ def load(directory: Path = REQUIREMENTS_DIR) -> dict[str, Requirement]:
                 )
             if not ID_PATTERN.match(str(entry["id"])):
                 raise CatalogueError(f"{path.name}: requirement ID {entry['id']!r} is not of the form WSGI-AREA-001")
+            if str(entry["id"]).rsplit("-", 1)[0] != data["prefix"]:
+                raise CatalogueError(f"{path.name}: requirement ID {entry['id']!r} does not have the file's prefix "
+                                     f"{data['prefix']!r}; it belongs in the file of its own prefix")
             if entry["level"] not in LEVELS:
                 raise CatalogueError(f"{path.name}: {entry['id']} has level {entry['level']!r}; use one of {LEVELS}")
             if entry["id"] in catalogue:
@@ -91,6 +98,7 @@ def load(directory: Path = REQUIREMENTS_DIR) -> dict[str, Requirement]:
                 area=data["area"],
                 interface=data["interface"],
                 note=entry.get("note", ""),
+                stem=path.stem,
             )
     return catalogue
 

@@ -18,6 +18,7 @@ HEADER = """\
 spec = "PEP 3333"
 area = "WSGI test"
 interface = "wsgi"
+prefix = "WSGI-TEST"
 """
 
 
@@ -101,11 +102,18 @@ def test_an_unknown_field_is_refused(tmp_path: Path) -> None:
         catalogue.load(tmp_path)
 
 
-@pytest.mark.parametrize("field", ["spec", "area", "interface"])
+@pytest.mark.parametrize("field", ["spec", "area", "interface", "prefix"])
 def test_a_file_missing_a_header_field_is_refused(tmp_path: Path, field: str) -> None:
     header = "".join(line + "\n" for line in HEADER.splitlines() if not line.startswith(field))
     write(tmp_path, "headless.toml", header + requirement_table())
     with pytest.raises(CatalogueError, match=r"^headless\.toml: "):
+        catalogue.load(tmp_path)
+
+
+def test_an_id_of_another_prefix_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "wsgi_test.toml", HEADER + requirement_table("WSGI-OTHER-001"))
+    with pytest.raises(CatalogueError, match=r"^wsgi_test\.toml: requirement ID 'WSGI-OTHER-001' does not have the "
+                       r"file's prefix 'WSGI-TEST'"):
         catalogue.load(tmp_path)
 
 
