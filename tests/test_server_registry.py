@@ -1,15 +1,17 @@
-"""The server registry: placeholders an adapter may use, and servers that cannot be installed here."""
+"""The server registry: placeholders an adapter may use, launch variants derived from options,
+and servers that cannot be installed here."""
 
 from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conformance.errors import ServerNotInstalled, ServerStartError
+from conformance.errors import BadServerCommand, ServerNotInstalled, ServerStartError
 from conformance.launcher import ServerProcess
-from conformance.servers import all_servers, lookup
+from conformance.servers import ServerSpec, all_servers, lookup
 
 
 def test_a_server_that_cannot_be_installed_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,3 +57,33 @@ def test_a_server_in_an_environment_of_its_own_has_that_environments_version(tmp
     spec = dataclasses.replace(lookup("wsgiref"), stdlib=False, program=str(program), distribution="elsewhere-server")
     assert spec.version() == "4.5.6"
     assert dataclasses.replace(spec, distribution="another-server").version() is None
+
+
+SOME_SERVER = ServerSpec(name="s", interfaces=frozenset({"wsgi"}), command="serve {port} {app}", install_hint="-")
+
+
+def _spec(command: str, **fields: Any) -> ServerSpec:
+    return dataclasses.replace(SOME_SERVER, command=command, **fields)
+
+
+def test_variant_options_go_right_before_the_app() -> None:
+    spec = _spec("serve --port {port} {app}", variant_options={"root_path": "--prefix {root_path}"},
+                 variants={"tls": "serve --tls {port} {app} {certfile} {keyfile}"})
+    assert spec.variants == {"tls": "serve --tls {port} {app} {certfile} {keyfile}",
+                             "root_path": "serve --port {port} --prefix {root_path} {app}"}
+
+
+def test_variant_options_go_right_after_the_app_for_a_script_that_takes_it_first() -> None:
+    spec = _spec("serve {port} {app}", variant_options={"tls": "{certfile} {keyfile}"}, options_after_app=True)
+    assert spec.variants == {"tls": "serve {port} {app} {certfile} {keyfile}"}
+
+
+def test_variant_options_need_a_command_that_ends_with_the_app() -> None:
+    with pytest.raises(BadServerCommand, match="ends with '--strict'; write the variant's whole command"):
+        _spec("serve {port} --module {app} --strict", variant_options={"root_path": "--mount {root_path}"})
+
+
+def test_another_command_derives_its_variants_anew() -> None:
+    spec = dataclasses.replace(_spec("old {port} {app}", variant_options={"workers": "-w {workers}"}),
+                               command="new {port} {app}")
+    assert spec.variants == {"workers": "new {port} -w {workers} {app}"}

@@ -1,5 +1,8 @@
 """The servers the suite knows out of the box: one entry each, launched as their users launch them.
 
+A launch variant is written as the options it adds to the server's command (variant_options) where
+that is all it does, and spelled out in full (variants) where it changes the command otherwise.
+
 Sources for each command and its traps: ../shared/research/servers.md.
 """
 
@@ -15,6 +18,16 @@ GUNICORN_EVENTLET_GONE = (
     "gunicorn 27 removed its eventlet worker (--worker-class eventlet fails with \"Entry point "
     "('gunicorn.workers', 'eventlet') not found\"), and eventlet itself is deprecated"
 )
+
+# Options that launch variants add, where several servers take the same ones.
+UVICORN_TLS = "--ssl-certfile {certfile} --ssl-keyfile {keyfile}"
+UVICORN_WS_PING = "--ws-ping-interval 0.3"
+HYPERCORN_WS_PING = "--websocket-ping-interval 1"  # hypercorn and daphne take whole seconds only
+CERTFILE_KEYFILE = "--certfile {certfile} --keyfile {keyfile}"  # gunicorn's and hypercorn's
+GRANIAN_TLS = "--ssl-certificate {certfile} --ssl-keyfile {keyfile}"
+# gunicorn's WSGI workers take the mount point from SCRIPT_NAME in their environment (--env sets it)
+GUNICORN_ROOT_PATH = "--env SCRIPT_NAME={root_path}"
+SCRIPT_TLS = "{certfile} {keyfile}"  # the launch scripts' (conformance/servers/scripts/) after the app
 
 BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
     ServerSpec(
@@ -35,15 +48,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="uvicorn",
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn]' (or: pip install uvicorn)",
-        variants={
-            "tls": (
-                "uvicorn --host {host} --port {port} --http h11 --ssl-certfile {certfile} "
-                "--ssl-keyfile {keyfile} {app}"
-            ),
-            "root_path": "uvicorn --host {host} --port {port} --http h11 --root-path {root_path} {app}",
-            "workers": "uvicorn --host {host} --port {port} --http h11 --workers {workers} {app}",
-            "ws_ping": "uvicorn --host {host} --port {port} --http h11 --ws-ping-interval 0.3 {app}",
-        },
+        variant_options={"tls": UVICORN_TLS, "root_path": "--root-path {root_path}", "workers": "--workers {workers}",
+                         "ws_ping": UVICORN_WS_PING},
     ),
     ServerSpec(
         name="uvicorn-httptools",
@@ -54,14 +60,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="httptools",
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn-httptools]' (or: pip install uvicorn httptools)",
-        variants={
-            "tls": (
-                "uvicorn --host {host} --port {port} --http httptools --ssl-certfile {certfile} "
-                "--ssl-keyfile {keyfile} {app}"
-            ),
-            "root_path": "uvicorn --host {host} --port {port} --http httptools --root-path {root_path} {app}",
-            "workers": "uvicorn --host {host} --port {port} --http httptools --workers {workers} {app}",
-        },
+        variant_options={"tls": UVICORN_TLS, "root_path": "--root-path {root_path}", "workers": "--workers {workers}"},
     ),
     # uvicorn's WebSocket implementations, each its own name (--ws; see ../shared/research/servers.md).
     ServerSpec(
@@ -73,15 +72,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="uvicorn.protocols.websockets.websockets_sansio_impl",  # uvicorn 0.35 and later
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn]' websockets (uvicorn 0.35 or later)",
-        variants={
-            "tls": (
-                "uvicorn --host {host} --port {port} --http h11 --ws websockets-sansio --ssl-certfile {certfile} "
-                "--ssl-keyfile {keyfile} {app}"
-            ),
-            "ws_ping": (
-                "uvicorn --host {host} --port {port} --http h11 --ws websockets-sansio --ws-ping-interval 0.3 {app}"
-            ),
-        },
+        variant_options={"tls": UVICORN_TLS, "ws_ping": UVICORN_WS_PING},
     ),
     ServerSpec(
         name="uvicorn-websockets",
@@ -92,13 +83,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="uvicorn.protocols.websockets.websockets_impl",
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn]' websockets",
-        variants={
-            "tls": (
-                "uvicorn --host {host} --port {port} --http h11 --ws websockets --ssl-certfile {certfile} "
-                "--ssl-keyfile {keyfile} {app}"
-            ),
-            "ws_ping": "uvicorn --host {host} --port {port} --http h11 --ws websockets --ws-ping-interval 0.3 {app}",
-        },
+        variant_options={"tls": UVICORN_TLS, "ws_ping": UVICORN_WS_PING},
     ),
     ServerSpec(
         name="uvicorn-wsproto",
@@ -109,13 +94,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="wsproto",
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn-wsproto]' (or: pip install uvicorn wsproto)",
-        variants={
-            "tls": (
-                "uvicorn --host {host} --port {port} --http h11 --ws wsproto --ssl-certfile {certfile} "
-                "--ssl-keyfile {keyfile} {app}"
-            ),
-            "ws_ping": "uvicorn --host {host} --port {port} --http h11 --ws wsproto --ws-ping-interval 0.3 {app}",
-        },
+        variant_options={"tls": UVICORN_TLS, "ws_ping": UVICORN_WS_PING},
     ),
     ServerSpec(
         name="hypercorn",
@@ -126,16 +105,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="hypercorn",
         capabilities=frozenset({"lifespan", "http2", "websocket"}),
         install_hint="pip install 'python-server-conformance[hypercorn]' (or: pip install hypercorn)",
-        variants={
-            "tls": (
-                "hypercorn --bind {host}:{port} --worker-class asyncio --certfile {certfile} "
-                "--keyfile {keyfile} {app}"
-            ),
-            "root_path": "hypercorn --bind {host}:{port} --worker-class asyncio --root-path {root_path} {app}",
-            "workers": "hypercorn --bind {host}:{port} --worker-class asyncio --workers {workers} {app}",
-            # hypercorn and daphne take the ping interval in whole seconds only
-            "ws_ping": "hypercorn --bind {host}:{port} --worker-class asyncio --websocket-ping-interval 1 {app}",
-        },
+        variant_options={"tls": CERTFILE_KEYFILE, "root_path": "--root-path {root_path}",
+                         "workers": "--workers {workers}", "ws_ping": HYPERCORN_WS_PING},
     ),
     ServerSpec(
         name="hypercorn-trio",
@@ -146,12 +117,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="trio",
         capabilities=frozenset({"lifespan", "http2", "websocket"}),
         install_hint="pip install 'python-server-conformance[hypercorn-trio]' (or: pip install 'hypercorn[trio]')",
-        variants={
-            "tls": "hypercorn --bind {host}:{port} --worker-class trio --certfile {certfile} --keyfile {keyfile} {app}",
-            "root_path": "hypercorn --bind {host}:{port} --worker-class trio --root-path {root_path} {app}",
-            "ws_ping": "hypercorn --bind {host}:{port} --worker-class trio --websocket-ping-interval 1 {app}",
-            "workers": "hypercorn --bind {host}:{port} --worker-class trio --workers {workers} {app}",
-        },
+        variant_options={"tls": CERTFILE_KEYFILE, "root_path": "--root-path {root_path}",
+                         "workers": "--workers {workers}", "ws_ping": HYPERCORN_WS_PING},
     ),
     ServerSpec(
         name="daphne",
@@ -162,11 +129,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="daphne",
         capabilities=frozenset({"websocket"}),
         install_hint="pip install 'python-server-conformance[daphne]' (or: pip install daphne)",
-        variants={
-            "tls": "daphne -e ssl:{port}:interface={host}:privateKey={keyfile}:certKey={certfile} {app}",
-            "root_path": "daphne -b {host} -p {port} --root-path {root_path} {app}",
-            "ws_ping": "daphne -b {host} -p {port} --ping-interval 1 {app}",  # whole seconds only
-        },
+        variant_options={"root_path": "--root-path {root_path}", "ws_ping": "--ping-interval 1"},  # whole seconds
+        # over TLS it listens on an ssl: endpoint (-e) instead of -b and -p
+        variants={"tls": "daphne -e ssl:{port}:interface={host}:privateKey={keyfile}:certKey={certfile} {app}"},
     ),
     ServerSpec(
         name="granian",
@@ -177,15 +142,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="granian",
         capabilities=frozenset({"lifespan", "http2", "websocket"}),
         install_hint="pip install 'python-server-conformance[granian]' (or: pip install granian)",
+        variant_options={"tls": GRANIAN_TLS, "root_path": "--url-path-prefix {root_path}"},
         variants={
-            "tls": (
-                "granian --interface asgi --host {host} --port {port} --workers 1 "
-                "--ssl-certificate {certfile} --ssl-keyfile {keyfile} {app}"
-            ),
-            "root_path": (
-                "granian --interface asgi --host {host} --port {port} --workers 1 "
-                "--url-path-prefix {root_path} {app}"
-            ),
+            # --workers {workers} instead of --workers 1
             "workers": "granian --interface asgi --host {host} --port {port} --workers {workers} {app}",
             # No ws_ping: granian 2.8's only WebSocket option is --ws/--no-ws (--http2-keep-alive-interval
             # sends HTTP/2 PING frames, not WebSocket pings).
@@ -203,15 +162,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="gunicorn",
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
+        variant_options={"tls": CERTFILE_KEYFILE, "root_path": "--root-path {root_path}"},
         variants={
-            "tls": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
-                "--certfile {certfile} --keyfile {keyfile} {app}"
-            ),
-            "root_path": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
-                "--root-path {root_path} {app}"
-            ),
+            # --workers {workers} instead of --workers 1
             "workers": (
                 "gunicorn --no-control-socket --bind {host}:{port} --workers {workers} --worker-class asgi {app}"
             ),
@@ -232,15 +185,14 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="h2",
         capabilities=frozenset({"lifespan", "websocket", "http2"}),
         install_hint="pip install 'python-server-conformance[gunicorn-asgi-h2]' (or: pip install 'gunicorn[http2]')",
+        variant_options={"root_path": "--root-path {root_path}"},
         variants={
+            # without --http2-cleartext: over TLS, HTTP/2 is negotiated by ALPN
             "tls": (
                 "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
                 "--http-protocols h2,h1 --certfile {certfile} --keyfile {keyfile} {app}"
             ),
-            "root_path": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
-                "--http-protocols h2,h1 --http2-cleartext both --root-path {root_path} {app}"
-            ),
+            # --workers {workers} instead of --workers 1
             "workers": (
                 "gunicorn --no-control-socket --bind {host}:{port} --workers {workers} --worker-class asgi "
                 "--http-protocols h2,h1 --http2-cleartext both {app}"
@@ -261,11 +213,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         install_hint=(
             "pip install 'python-server-conformance[gunicorn-uvicorn]' (or: pip install gunicorn uvicorn-worker)"
         ),
+        variant_options={"tls": CERTFILE_KEYFILE},
         variants={
-            "tls": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-                "--worker-class uvicorn_worker.UvicornWorker --certfile {certfile} --keyfile {keyfile} {app}"
-            ),
+            # --workers {workers} instead of --workers 1
             "workers": (
                 "gunicorn --no-control-socket --bind {host}:{port} --workers {workers} "
                 "--worker-class uvicorn_worker.UvicornWorker {app}"
@@ -285,17 +235,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="gunicorn",
         module="gunicorn",
         install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
-        variants={
-            "tls": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-                "--worker-class sync --certfile {certfile} --keyfile {keyfile} {app}"
-            ),
-            # gunicorn takes the mount point from SCRIPT_NAME in its environment (--env sets it)
-            "root_path": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-                "--worker-class sync --env SCRIPT_NAME={root_path} {app}"
-            ),
-        },
+        variant_options={"tls": CERTFILE_KEYFILE, "root_path": GUNICORN_ROOT_PATH},
     ),
     ServerSpec(
         name="waitress",
@@ -305,7 +245,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="waitress",
         module="waitress",
         install_hint="pip install 'python-server-conformance[waitress]' (or: pip install waitress)",
-        variants={"root_path": "waitress-serve --listen={host}:{port} --url-prefix={root_path} {app}"},
+        variant_options={"root_path": "--url-prefix={root_path}"},
     ),
     # --- WSGI servers and variants (each variant its own name, launched as its users launch it) --
     ServerSpec(
@@ -319,17 +259,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="gunicorn",
         module="gunicorn",
         install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
-        variants={
-            "tls": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-                "--worker-class gthread --threads 4 --certfile {certfile} --keyfile {keyfile} {app}"
-            ),
-            # gunicorn takes the mount point from SCRIPT_NAME in its environment (--env sets it)
-            "root_path": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-                "--worker-class gthread --threads 4 --env SCRIPT_NAME={root_path} {app}"
-            ),
-        },
+        variant_options={"tls": CERTFILE_KEYFILE, "root_path": GUNICORN_ROOT_PATH},
     ),
     ServerSpec(
         name="gunicorn-gevent",
@@ -342,17 +272,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="gunicorn",
         module="gevent",
         install_hint="pip install 'python-server-conformance[gunicorn-gevent]' (or: pip install gunicorn gevent)",
-        variants={
-            "tls": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-                "--worker-class gevent --certfile {certfile} --keyfile {keyfile} {app}"
-            ),
-            # gunicorn takes the mount point from SCRIPT_NAME in its environment (--env sets it)
-            "root_path": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-                "--worker-class gevent --env SCRIPT_NAME={root_path} {app}"
-            ),
-        },
+        variant_options={"tls": CERTFILE_KEYFILE, "root_path": GUNICORN_ROOT_PATH},
     ),
     ServerSpec(
         name="gunicorn-eventlet",
@@ -375,9 +295,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="cheroot",
         module="cheroot",
         install_hint="pip install 'python-server-conformance[cheroot]' (or: pip install cheroot)",
-        variants={
-            "tls": "{python} -m conformance.servers.scripts.cheroot_serve {host} {port} {app} {certfile} {keyfile}",
-        },
+        variant_options={"tls": SCRIPT_TLS},
+        options_after_app=True,
     ),
     ServerSpec(
         name="werkzeug",
@@ -387,9 +306,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="werkzeug",
         module="werkzeug",
         install_hint="pip install 'python-server-conformance[werkzeug]' (or: pip install werkzeug)",
-        variants={
-            "tls": "{python} -m conformance.servers.scripts.werkzeug_serve {host} {port} {app} {certfile} {keyfile}",
-        },
+        variant_options={"tls": SCRIPT_TLS},
+        options_after_app=True,
     ),
     ServerSpec(
         name="gevent",
@@ -399,9 +317,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="gevent",
         module="gevent",
         install_hint="pip install 'python-server-conformance[gevent]' (or: pip install gevent)",
-        variants={
-            "tls": "{python} -m conformance.servers.scripts.gevent_serve {host} {port} {app} {certfile} {keyfile}",
-        },
+        variant_options={"tls": SCRIPT_TLS},
+        options_after_app=True,
     ),
     ServerSpec(
         name="twisted",
@@ -414,6 +331,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="twisted",
         install_hint="pip install 'python-server-conformance[twisted]' (or: pip install twisted)",
         variants={
+            # an ssl: endpoint instead of tcp:
             "tls": (
                 "twist --log-format=text web --listen ssl:{port}:interface={host}:privateKey={keyfile}:"
                 "certKey={certfile} --wsgi {app_dotted}"
@@ -428,16 +346,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="granian",
         module="granian",
         install_hint="pip install 'python-server-conformance[granian]' (or: pip install granian)",
-        variants={
-            "tls": (
-                "granian --interface wsgi --host {host} --port {port} --workers 1 "
-                "--ssl-certificate {certfile} --ssl-keyfile {keyfile} {app}"
-            ),
-            "root_path": (
-                "granian --interface wsgi --host {host} --port {port} --workers 1 "
-                "--url-path-prefix {root_path} {app}"
-            ),
-        },
+        variant_options={"tls": GRANIAN_TLS, "root_path": "--url-path-prefix {root_path}"},
     ),
     ServerSpec(
         name="uwsgi",
@@ -448,6 +357,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
             "uwsgi --http-socket {host}:{port} --module {app} --master --processes 1 "
             "--die-on-term --need-app --strict"
         ),
+        # over TLS an --https-socket instead of the --http-socket, mounted a --mount instead of --module
         variants={
             "tls": (
                 "uwsgi --https-socket {host}:{port},{certfile},{keyfile} --module {app} --master --processes 1 "
@@ -478,10 +388,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         description="Apache (Debian's) with mod_wsgi in daemon mode, through mod_wsgi-express start-server",
         interfaces=frozenset({"wsgi"}),
         command="{python} -m conformance.servers.scripts.mod_wsgi_serve {host} {port} {app}",
-        variants={
-            "root_path": "{python} -m conformance.servers.scripts.mod_wsgi_serve {host} {port} {app} "
-                         "--mount-point {root_path}",
-        },
+        variant_options={"root_path": "--mount-point {root_path}"},
+        options_after_app=True,
         program=MOD_WSGI_EXPRESS,
         distribution="mod_wsgi",  # in its own venv: its version is read there
         install_hint=f"apt-get install apache2 apache2-dev, then /usr/bin/python3 -m venv {MOD_WSGI_VENV} && "

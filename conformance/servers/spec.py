@@ -3,6 +3,7 @@
 An adapter declares the interfaces it serves, the launch command exactly as its users type it
 (a template with ``{host}``, ``{port}``, ``{app}``, ``{app_dotted}`` and ``{python}``), its
 capabilities, where its version comes from and how to install it, or why it cannot be installed here.
+A launch variant that only adds options to the command may be declared as those options.
 """
 
 from __future__ import annotations
@@ -59,15 +60,28 @@ class ServerSpec:
     unavailable: str = ""
     # Alternative launch commands by variant (see VARIANT_PLACEHOLDERS): e.g. "tls" with {certfile}
     # and {keyfile}. A check that needs a variant the server lacks is reported not applicable.
+    # After construction this holds every variant, the derived ones (variant_options) included.
     variants: Mapping[str, str] = field(default_factory=dict)
+    # Launch variants that are the command plus options: variant -> the options, which go in right
+    # before the command's final {app} (where a server's command line takes its options), or right
+    # after it with options_after_app (the launch scripts here take host, port and app first).
+    # A variant named here and in variants is the derived one, so that dataclasses.replace with
+    # another command derives it anew.
+    variant_options: Mapping[str, str] = field(default_factory=dict)
+    options_after_app: bool = False
 
     def __post_init__(self) -> None:
         check_command_template(self.command, self.name)
-        for variant, command in self.variants.items():
+        derived = {variant: with_options(self.command, options, after_app=self.options_after_app,
+                                         name=f"{self.name} ({variant})")
+                   for variant, options in self.variant_options.items()}
+        variants = {**self.variants, **derived}
+        for variant, command in variants.items():
             if variant not in VARIANT_PLACEHOLDERS:
                 raise BadServerCommand(f"server {self.name!r} declares unknown launch variant {variant!r}; "
                                        f"known: {sorted(VARIANT_PLACEHOLDERS)}")
             check_command_template(command, f"{self.name} ({variant})", VARIANT_PLACEHOLDERS[variant])
+        object.__setattr__(self, "variants", {v: variants[v] for v in VARIANT_PLACEHOLDERS if v in variants})
         unknown = set(self.interfaces) - set(INTERFACES)
         if unknown or not self.interfaces:
             raise BadServerCommand(f"server {self.name!r} declares unknown interfaces {unknown}")
@@ -118,6 +132,18 @@ class ServerSpec:
 
 def _normalised(distribution: str) -> str:
     return re.sub(r"[-_.]+", "-", distribution).lower()
+
+
+def with_options(command: str, options: str, *, after_app: bool, name: str) -> str:
+    """The command with options added right before its final ``{app}`` (or ``{app_dotted}``), or
+    right after it."""
+    head, _, app = command.rpartition(" ")
+    if app not in ("{app}", "{app_dotted}"):
+        raise BadServerCommand(
+            f"{name}: options for a launch variant go next to the command's final {{app}}, but the "
+            f"command {command!r} ends with {app!r}; write the variant's whole command in variants instead"
+        )
+    return f"{command} {options}" if after_app else f"{head} {options} {app}"
 
 
 def check_command_template(command: str, name: str = "--server-cmd", extra: frozenset[str] = frozenset()) -> None:
