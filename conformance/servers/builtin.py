@@ -1,7 +1,8 @@
 """The servers the suite knows out of the box: one entry each, launched as their users launch them.
 
 A launch variant is written as the options it adds to the server's command (variant_options) where
-that is all it does, and spelled out in full (variants) where it changes the command otherwise.
+that is all it does, and spelled out in full (variants) where it changes the command otherwise; an
+install hint is written out only where it says more than the server's extra (ServerSpec.extra).
 
 Sources for each command and its traps: ../shared/research/servers.md.
 """
@@ -47,7 +48,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="uvicorn",
         module="uvicorn",
         capabilities=frozenset({"lifespan", "websocket"}),
-        install_hint="pip install 'python-server-conformance[uvicorn]' (or: pip install uvicorn)",
+        extra="uvicorn",
         variant_options={"tls": UVICORN_TLS, "root_path": "--root-path {root_path}", "workers": "--workers {workers}",
                          "ws_ping": UVICORN_WS_PING},
     ),
@@ -59,7 +60,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="uvicorn",
         module="httptools",
         capabilities=frozenset({"lifespan", "websocket"}),
-        install_hint="pip install 'python-server-conformance[uvicorn-httptools]' (or: pip install uvicorn httptools)",
+        extra="uvicorn-httptools",
         variant_options={"tls": UVICORN_TLS, "root_path": "--root-path {root_path}", "workers": "--workers {workers}"},
     ),
     # uvicorn's WebSocket implementations, each its own name (--ws; see ../shared/research/servers.md).
@@ -93,7 +94,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="uvicorn",
         module="wsproto",
         capabilities=frozenset({"lifespan", "websocket"}),
-        install_hint="pip install 'python-server-conformance[uvicorn-wsproto]' (or: pip install uvicorn wsproto)",
+        extra="uvicorn-wsproto",
         variant_options={"tls": UVICORN_TLS, "ws_ping": UVICORN_WS_PING},
     ),
     ServerSpec(
@@ -104,7 +105,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="hypercorn",
         module="hypercorn",
         capabilities=frozenset({"lifespan", "http2", "websocket"}),
-        install_hint="pip install 'python-server-conformance[hypercorn]' (or: pip install hypercorn)",
+        extra="hypercorn",
         variant_options={"tls": CERTFILE_KEYFILE, "root_path": "--root-path {root_path}",
                          "workers": "--workers {workers}", "ws_ping": HYPERCORN_WS_PING},
     ),
@@ -116,7 +117,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="hypercorn",
         module="trio",
         capabilities=frozenset({"lifespan", "http2", "websocket"}),
-        install_hint="pip install 'python-server-conformance[hypercorn-trio]' (or: pip install 'hypercorn[trio]')",
+        extra="hypercorn-trio",
         variant_options={"tls": CERTFILE_KEYFILE, "root_path": "--root-path {root_path}",
                          "workers": "--workers {workers}", "ws_ping": HYPERCORN_WS_PING},
     ),
@@ -128,7 +129,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="daphne",
         module="daphne",
         capabilities=frozenset({"websocket"}),
-        install_hint="pip install 'python-server-conformance[daphne]' (or: pip install daphne)",
+        extra="daphne",
         variant_options={"root_path": "--root-path {root_path}", "ws_ping": "--ping-interval 1"},  # whole seconds
         # over TLS it listens on an ssl: endpoint (-e) instead of -b and -p
         variants={"tls": "daphne -e ssl:{port}:interface={host}:privateKey={keyfile}:certKey={certfile} {app}"},
@@ -141,7 +142,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="granian",
         module="granian",
         capabilities=frozenset({"lifespan", "http2", "websocket"}),
-        install_hint="pip install 'python-server-conformance[granian]' (or: pip install granian)",
+        extra="granian",
         variant_options={"tls": GRANIAN_TLS, "root_path": "--url-path-prefix {root_path}"},
         variants={
             # --workers {workers} instead of --workers 1
@@ -161,7 +162,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="gunicorn",
         module="gunicorn",
         capabilities=frozenset({"lifespan", "websocket"}),
-        install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
+        extra="gunicorn",
         variant_options={"tls": CERTFILE_KEYFILE, "root_path": "--root-path {root_path}"},
         variants={
             # --workers {workers} instead of --workers 1
@@ -184,7 +185,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="gunicorn",
         module="h2",
         capabilities=frozenset({"lifespan", "websocket", "http2"}),
-        install_hint="pip install 'python-server-conformance[gunicorn-asgi-h2]' (or: pip install 'gunicorn[http2]')",
+        extra="gunicorn-asgi-h2",
         variant_options={"root_path": "--root-path {root_path}"},
         variants={
             # without --http2-cleartext: over TLS, HTTP/2 is negotiated by ALPN
@@ -210,9 +211,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="uvicorn",
         module="uvicorn_worker",
         capabilities=frozenset({"lifespan", "websocket"}),
-        install_hint=(
-            "pip install 'python-server-conformance[gunicorn-uvicorn]' (or: pip install gunicorn uvicorn-worker)"
-        ),
+        extra="gunicorn-uvicorn",
         variant_options={"tls": CERTFILE_KEYFILE},
         variants={
             # --workers {workers} instead of --workers 1
@@ -234,7 +233,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         ),
         distribution="gunicorn",
         module="gunicorn",
-        install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
+        extra="gunicorn",
         variant_options={"tls": CERTFILE_KEYFILE, "root_path": GUNICORN_ROOT_PATH},
     ),
     ServerSpec(
@@ -244,7 +243,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="waitress-serve --listen={host}:{port} {app}",
         distribution="waitress",
         module="waitress",
-        install_hint="pip install 'python-server-conformance[waitress]' (or: pip install waitress)",
+        extra="waitress",
         variant_options={"root_path": "--url-prefix={root_path}"},
     ),
     # --- WSGI servers and variants (each variant its own name, launched as its users launch it) --
@@ -258,7 +257,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         ),
         distribution="gunicorn",
         module="gunicorn",
-        install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
+        extra="gunicorn",
         variant_options={"tls": CERTFILE_KEYFILE, "root_path": GUNICORN_ROOT_PATH},
     ),
     ServerSpec(
@@ -271,7 +270,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         ),
         distribution="gunicorn",
         module="gevent",
-        install_hint="pip install 'python-server-conformance[gunicorn-gevent]' (or: pip install gunicorn gevent)",
+        extra="gunicorn-gevent",
         variant_options={"tls": CERTFILE_KEYFILE, "root_path": GUNICORN_ROOT_PATH},
     ),
     ServerSpec(
@@ -294,7 +293,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="{python} -m conformance.servers.scripts.cheroot_serve {host} {port} {app}",
         distribution="cheroot",
         module="cheroot",
-        install_hint="pip install 'python-server-conformance[cheroot]' (or: pip install cheroot)",
+        extra="cheroot",
         variant_options={"tls": SCRIPT_TLS},
         options_after_app=True,
     ),
@@ -305,7 +304,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="{python} -m conformance.servers.scripts.werkzeug_serve {host} {port} {app}",
         distribution="werkzeug",
         module="werkzeug",
-        install_hint="pip install 'python-server-conformance[werkzeug]' (or: pip install werkzeug)",
+        extra="werkzeug",
         variant_options={"tls": SCRIPT_TLS},
         options_after_app=True,
     ),
@@ -316,7 +315,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="{python} -m conformance.servers.scripts.gevent_serve {host} {port} {app}",
         distribution="gevent",
         module="gevent",
-        install_hint="pip install 'python-server-conformance[gevent]' (or: pip install gevent)",
+        extra="gevent",
         variant_options={"tls": SCRIPT_TLS},
         options_after_app=True,
     ),
@@ -329,7 +328,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="twist --log-format=text web --listen tcp:{port}:interface={host} --wsgi {app_dotted}",
         distribution="twisted",
         module="twisted",
-        install_hint="pip install 'python-server-conformance[twisted]' (or: pip install twisted)",
+        extra="twisted",
         variants={
             # an ssl: endpoint instead of tcp:
             "tls": (
@@ -345,7 +344,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="granian --interface wsgi --host {host} --port {port} --workers 1 {app}",
         distribution="granian",
         module="granian",
-        install_hint="pip install 'python-server-conformance[granian]' (or: pip install granian)",
+        extra="granian",
         variant_options={"tls": GRANIAN_TLS, "root_path": "--url-path-prefix {root_path}"},
     ),
     ServerSpec(
