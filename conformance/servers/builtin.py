@@ -1,5 +1,9 @@
 """The servers the suite knows out of the box: one entry each, launched as their users launch them.
 
+A launch variant is written as the options it adds to the server's command (variant_options) where
+that is all it does, and spelled out in full (variants) where it changes the command otherwise; an
+install hint is written out only where it says more than the server's extra (ServerSpec.extra).
+
 Sources for each command and its traps: ../shared/research/servers.md.
 """
 
@@ -15,6 +19,16 @@ GUNICORN_EVENTLET_GONE = (
     "gunicorn 27 removed its eventlet worker (--worker-class eventlet fails with \"Entry point "
     "('gunicorn.workers', 'eventlet') not found\"), and eventlet itself is deprecated"
 )
+
+# Options that launch variants add, where several servers take the same ones.
+UVICORN_TLS = "--ssl-certfile {certfile} --ssl-keyfile {keyfile}"
+UVICORN_WS_PING = "--ws-ping-interval 0.3"
+HYPERCORN_WS_PING = "--websocket-ping-interval 1"  # hypercorn and daphne take whole seconds only
+CERTFILE_KEYFILE = "--certfile {certfile} --keyfile {keyfile}"  # gunicorn's and hypercorn's
+GRANIAN_TLS = "--ssl-certificate {certfile} --ssl-keyfile {keyfile}"
+# gunicorn's WSGI workers take the mount point from SCRIPT_NAME in their environment (--env sets it)
+GUNICORN_ROOT_PATH = "--env SCRIPT_NAME={root_path}"
+SCRIPT_TLS = "{certfile} {keyfile}"  # the launch scripts' (conformance/servers/scripts/) after the app
 
 BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
     ServerSpec(
@@ -34,16 +48,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="uvicorn",
         module="uvicorn",
         capabilities=frozenset({"lifespan", "websocket"}),
-        install_hint="pip install 'python-server-conformance[uvicorn]' (or: pip install uvicorn)",
-        variants={
-            "tls": (
-                "uvicorn --host {host} --port {port} --http h11 --ssl-certfile {certfile} "
-                "--ssl-keyfile {keyfile} {app}"
-            ),
-            "root_path": "uvicorn --host {host} --port {port} --http h11 --root-path {root_path} {app}",
-            "workers": "uvicorn --host {host} --port {port} --http h11 --workers {workers} {app}",
-            "ws_ping": "uvicorn --host {host} --port {port} --http h11 --ws-ping-interval 0.3 {app}",
-        },
+        extra="uvicorn",
+        variant_options={"tls": UVICORN_TLS, "root_path": "--root-path {root_path}", "workers": "--workers {workers}",
+                         "ws_ping": UVICORN_WS_PING},
     ),
     ServerSpec(
         name="uvicorn-httptools",
@@ -53,15 +60,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="uvicorn",
         module="httptools",
         capabilities=frozenset({"lifespan", "websocket"}),
-        install_hint="pip install 'python-server-conformance[uvicorn-httptools]' (or: pip install uvicorn httptools)",
-        variants={
-            "tls": (
-                "uvicorn --host {host} --port {port} --http httptools --ssl-certfile {certfile} "
-                "--ssl-keyfile {keyfile} {app}"
-            ),
-            "root_path": "uvicorn --host {host} --port {port} --http httptools --root-path {root_path} {app}",
-            "workers": "uvicorn --host {host} --port {port} --http httptools --workers {workers} {app}",
-        },
+        extra="uvicorn-httptools",
+        variant_options={"tls": UVICORN_TLS, "root_path": "--root-path {root_path}", "workers": "--workers {workers}"},
     ),
     # uvicorn's WebSocket implementations, each its own name (--ws; see ../shared/research/servers.md).
     ServerSpec(
@@ -73,15 +73,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="uvicorn.protocols.websockets.websockets_sansio_impl",  # uvicorn 0.35 and later
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn]' websockets (uvicorn 0.35 or later)",
-        variants={
-            "tls": (
-                "uvicorn --host {host} --port {port} --http h11 --ws websockets-sansio --ssl-certfile {certfile} "
-                "--ssl-keyfile {keyfile} {app}"
-            ),
-            "ws_ping": (
-                "uvicorn --host {host} --port {port} --http h11 --ws websockets-sansio --ws-ping-interval 0.3 {app}"
-            ),
-        },
+        variant_options={"tls": UVICORN_TLS, "ws_ping": UVICORN_WS_PING},
     ),
     ServerSpec(
         name="uvicorn-websockets",
@@ -92,13 +84,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="uvicorn.protocols.websockets.websockets_impl",
         capabilities=frozenset({"lifespan", "websocket"}),
         install_hint="pip install 'python-server-conformance[uvicorn]' websockets",
-        variants={
-            "tls": (
-                "uvicorn --host {host} --port {port} --http h11 --ws websockets --ssl-certfile {certfile} "
-                "--ssl-keyfile {keyfile} {app}"
-            ),
-            "ws_ping": "uvicorn --host {host} --port {port} --http h11 --ws websockets --ws-ping-interval 0.3 {app}",
-        },
+        variant_options={"tls": UVICORN_TLS, "ws_ping": UVICORN_WS_PING},
     ),
     ServerSpec(
         name="uvicorn-wsproto",
@@ -108,14 +94,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="uvicorn",
         module="wsproto",
         capabilities=frozenset({"lifespan", "websocket"}),
-        install_hint="pip install 'python-server-conformance[uvicorn-wsproto]' (or: pip install uvicorn wsproto)",
-        variants={
-            "tls": (
-                "uvicorn --host {host} --port {port} --http h11 --ws wsproto --ssl-certfile {certfile} "
-                "--ssl-keyfile {keyfile} {app}"
-            ),
-            "ws_ping": "uvicorn --host {host} --port {port} --http h11 --ws wsproto --ws-ping-interval 0.3 {app}",
-        },
+        extra="uvicorn-wsproto",
+        variant_options={"tls": UVICORN_TLS, "ws_ping": UVICORN_WS_PING},
     ),
     ServerSpec(
         name="hypercorn",
@@ -125,17 +105,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="hypercorn",
         module="hypercorn",
         capabilities=frozenset({"lifespan", "http2", "websocket"}),
-        install_hint="pip install 'python-server-conformance[hypercorn]' (or: pip install hypercorn)",
-        variants={
-            "tls": (
-                "hypercorn --bind {host}:{port} --worker-class asyncio --certfile {certfile} "
-                "--keyfile {keyfile} {app}"
-            ),
-            "root_path": "hypercorn --bind {host}:{port} --worker-class asyncio --root-path {root_path} {app}",
-            "workers": "hypercorn --bind {host}:{port} --worker-class asyncio --workers {workers} {app}",
-            # hypercorn and daphne take the ping interval in whole seconds only
-            "ws_ping": "hypercorn --bind {host}:{port} --worker-class asyncio --websocket-ping-interval 1 {app}",
-        },
+        extra="hypercorn",
+        variant_options={"tls": CERTFILE_KEYFILE, "root_path": "--root-path {root_path}",
+                         "workers": "--workers {workers}", "ws_ping": HYPERCORN_WS_PING},
     ),
     ServerSpec(
         name="hypercorn-trio",
@@ -145,13 +117,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="hypercorn",
         module="trio",
         capabilities=frozenset({"lifespan", "http2", "websocket"}),
-        install_hint="pip install 'python-server-conformance[hypercorn-trio]' (or: pip install 'hypercorn[trio]')",
-        variants={
-            "tls": "hypercorn --bind {host}:{port} --worker-class trio --certfile {certfile} --keyfile {keyfile} {app}",
-            "root_path": "hypercorn --bind {host}:{port} --worker-class trio --root-path {root_path} {app}",
-            "ws_ping": "hypercorn --bind {host}:{port} --worker-class trio --websocket-ping-interval 1 {app}",
-            "workers": "hypercorn --bind {host}:{port} --worker-class trio --workers {workers} {app}",
-        },
+        extra="hypercorn-trio",
+        variant_options={"tls": CERTFILE_KEYFILE, "root_path": "--root-path {root_path}",
+                         "workers": "--workers {workers}", "ws_ping": HYPERCORN_WS_PING},
     ),
     ServerSpec(
         name="daphne",
@@ -161,12 +129,10 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="daphne",
         module="daphne",
         capabilities=frozenset({"websocket"}),
-        install_hint="pip install 'python-server-conformance[daphne]' (or: pip install daphne)",
-        variants={
-            "tls": "daphne -e ssl:{port}:interface={host}:privateKey={keyfile}:certKey={certfile} {app}",
-            "root_path": "daphne -b {host} -p {port} --root-path {root_path} {app}",
-            "ws_ping": "daphne -b {host} -p {port} --ping-interval 1 {app}",  # whole seconds only
-        },
+        extra="daphne",
+        variant_options={"root_path": "--root-path {root_path}", "ws_ping": "--ping-interval 1"},  # whole seconds
+        # over TLS it listens on an ssl: endpoint (-e) instead of -b and -p
+        variants={"tls": "daphne -e ssl:{port}:interface={host}:privateKey={keyfile}:certKey={certfile} {app}"},
     ),
     ServerSpec(
         name="granian",
@@ -176,16 +142,10 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="granian",
         module="granian",
         capabilities=frozenset({"lifespan", "http2", "websocket"}),
-        install_hint="pip install 'python-server-conformance[granian]' (or: pip install granian)",
+        extra="granian",
+        variant_options={"tls": GRANIAN_TLS, "root_path": "--url-path-prefix {root_path}"},
         variants={
-            "tls": (
-                "granian --interface asgi --host {host} --port {port} --workers 1 "
-                "--ssl-certificate {certfile} --ssl-keyfile {keyfile} {app}"
-            ),
-            "root_path": (
-                "granian --interface asgi --host {host} --port {port} --workers 1 "
-                "--url-path-prefix {root_path} {app}"
-            ),
+            # --workers {workers} instead of --workers 1
             "workers": "granian --interface asgi --host {host} --port {port} --workers {workers} {app}",
             # No ws_ping: granian 2.8's only WebSocket option is --ws/--no-ws (--http2-keep-alive-interval
             # sends HTTP/2 PING frames, not WebSocket pings).
@@ -202,16 +162,10 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="gunicorn",
         module="gunicorn",
         capabilities=frozenset({"lifespan", "websocket"}),
-        install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
+        extra="gunicorn",
+        variant_options={"tls": CERTFILE_KEYFILE, "root_path": "--root-path {root_path}"},
         variants={
-            "tls": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
-                "--certfile {certfile} --keyfile {keyfile} {app}"
-            ),
-            "root_path": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
-                "--root-path {root_path} {app}"
-            ),
+            # --workers {workers} instead of --workers 1
             "workers": (
                 "gunicorn --no-control-socket --bind {host}:{port} --workers {workers} --worker-class asgi {app}"
             ),
@@ -231,16 +185,15 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="gunicorn",
         module="h2",
         capabilities=frozenset({"lifespan", "websocket", "http2"}),
-        install_hint="pip install 'python-server-conformance[gunicorn-asgi-h2]' (or: pip install 'gunicorn[http2]')",
+        extra="gunicorn-asgi-h2",
+        variant_options={"root_path": "--root-path {root_path}"},
         variants={
+            # without --http2-cleartext: over TLS, HTTP/2 is negotiated by ALPN
             "tls": (
                 "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
                 "--http-protocols h2,h1 --certfile {certfile} --keyfile {keyfile} {app}"
             ),
-            "root_path": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
-                "--http-protocols h2,h1 --http2-cleartext both --root-path {root_path} {app}"
-            ),
+            # --workers {workers} instead of --workers 1
             "workers": (
                 "gunicorn --no-control-socket --bind {host}:{port} --workers {workers} --worker-class asgi "
                 "--http-protocols h2,h1 --http2-cleartext both {app}"
@@ -258,14 +211,10 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         distribution="uvicorn",
         module="uvicorn_worker",
         capabilities=frozenset({"lifespan", "websocket"}),
-        install_hint=(
-            "pip install 'python-server-conformance[gunicorn-uvicorn]' (or: pip install gunicorn uvicorn-worker)"
-        ),
+        extra="gunicorn-uvicorn",
+        variant_options={"tls": CERTFILE_KEYFILE},
         variants={
-            "tls": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-                "--worker-class uvicorn_worker.UvicornWorker --certfile {certfile} --keyfile {keyfile} {app}"
-            ),
+            # --workers {workers} instead of --workers 1
             "workers": (
                 "gunicorn --no-control-socket --bind {host}:{port} --workers {workers} "
                 "--worker-class uvicorn_worker.UvicornWorker {app}"
@@ -284,18 +233,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         ),
         distribution="gunicorn",
         module="gunicorn",
-        install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
-        variants={
-            "tls": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-                "--worker-class sync --certfile {certfile} --keyfile {keyfile} {app}"
-            ),
-            # gunicorn takes the mount point from SCRIPT_NAME in its environment (--env sets it)
-            "root_path": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-                "--worker-class sync --env SCRIPT_NAME={root_path} {app}"
-            ),
-        },
+        extra="gunicorn",
+        variant_options={"tls": CERTFILE_KEYFILE, "root_path": GUNICORN_ROOT_PATH},
     ),
     ServerSpec(
         name="waitress",
@@ -304,8 +243,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="waitress-serve --listen={host}:{port} {app}",
         distribution="waitress",
         module="waitress",
-        install_hint="pip install 'python-server-conformance[waitress]' (or: pip install waitress)",
-        variants={"root_path": "waitress-serve --listen={host}:{port} --url-prefix={root_path} {app}"},
+        extra="waitress",
+        variant_options={"root_path": "--url-prefix={root_path}"},
     ),
     # --- WSGI servers and variants (each variant its own name, launched as its users launch it) --
     ServerSpec(
@@ -318,18 +257,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         ),
         distribution="gunicorn",
         module="gunicorn",
-        install_hint="pip install 'python-server-conformance[gunicorn]' (or: pip install gunicorn)",
-        variants={
-            "tls": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-                "--worker-class gthread --threads 4 --certfile {certfile} --keyfile {keyfile} {app}"
-            ),
-            # gunicorn takes the mount point from SCRIPT_NAME in its environment (--env sets it)
-            "root_path": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-                "--worker-class gthread --threads 4 --env SCRIPT_NAME={root_path} {app}"
-            ),
-        },
+        extra="gunicorn",
+        variant_options={"tls": CERTFILE_KEYFILE, "root_path": GUNICORN_ROOT_PATH},
     ),
     ServerSpec(
         name="gunicorn-gevent",
@@ -341,18 +270,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         ),
         distribution="gunicorn",
         module="gevent",
-        install_hint="pip install 'python-server-conformance[gunicorn-gevent]' (or: pip install gunicorn gevent)",
-        variants={
-            "tls": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-                "--worker-class gevent --certfile {certfile} --keyfile {keyfile} {app}"
-            ),
-            # gunicorn takes the mount point from SCRIPT_NAME in its environment (--env sets it)
-            "root_path": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-                "--worker-class gevent --env SCRIPT_NAME={root_path} {app}"
-            ),
-        },
+        extra="gunicorn-gevent",
+        variant_options={"tls": CERTFILE_KEYFILE, "root_path": GUNICORN_ROOT_PATH},
     ),
     ServerSpec(
         name="gunicorn-eventlet",
@@ -374,10 +293,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="{python} -m conformance.servers.scripts.cheroot_serve {host} {port} {app}",
         distribution="cheroot",
         module="cheroot",
-        install_hint="pip install 'python-server-conformance[cheroot]' (or: pip install cheroot)",
-        variants={
-            "tls": "{python} -m conformance.servers.scripts.cheroot_serve {host} {port} {app} {certfile} {keyfile}",
-        },
+        extra="cheroot",
+        variant_options={"tls": SCRIPT_TLS},
+        options_after_app=True,
     ),
     ServerSpec(
         name="werkzeug",
@@ -386,10 +304,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="{python} -m conformance.servers.scripts.werkzeug_serve {host} {port} {app}",
         distribution="werkzeug",
         module="werkzeug",
-        install_hint="pip install 'python-server-conformance[werkzeug]' (or: pip install werkzeug)",
-        variants={
-            "tls": "{python} -m conformance.servers.scripts.werkzeug_serve {host} {port} {app} {certfile} {keyfile}",
-        },
+        extra="werkzeug",
+        variant_options={"tls": SCRIPT_TLS},
+        options_after_app=True,
     ),
     ServerSpec(
         name="gevent",
@@ -398,10 +315,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="{python} -m conformance.servers.scripts.gevent_serve {host} {port} {app}",
         distribution="gevent",
         module="gevent",
-        install_hint="pip install 'python-server-conformance[gevent]' (or: pip install gevent)",
-        variants={
-            "tls": "{python} -m conformance.servers.scripts.gevent_serve {host} {port} {app} {certfile} {keyfile}",
-        },
+        extra="gevent",
+        variant_options={"tls": SCRIPT_TLS},
+        options_after_app=True,
     ),
     ServerSpec(
         name="twisted",
@@ -412,8 +328,9 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="twist --log-format=text web --listen tcp:{port}:interface={host} --wsgi {app_dotted}",
         distribution="twisted",
         module="twisted",
-        install_hint="pip install 'python-server-conformance[twisted]' (or: pip install twisted)",
+        extra="twisted",
         variants={
+            # an ssl: endpoint instead of tcp:
             "tls": (
                 "twist --log-format=text web --listen ssl:{port}:interface={host}:privateKey={keyfile}:"
                 "certKey={certfile} --wsgi {app_dotted}"
@@ -427,17 +344,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         command="granian --interface wsgi --host {host} --port {port} --workers 1 {app}",
         distribution="granian",
         module="granian",
-        install_hint="pip install 'python-server-conformance[granian]' (or: pip install granian)",
-        variants={
-            "tls": (
-                "granian --interface wsgi --host {host} --port {port} --workers 1 "
-                "--ssl-certificate {certfile} --ssl-keyfile {keyfile} {app}"
-            ),
-            "root_path": (
-                "granian --interface wsgi --host {host} --port {port} --workers 1 "
-                "--url-path-prefix {root_path} {app}"
-            ),
-        },
+        extra="granian",
+        variant_options={"tls": GRANIAN_TLS, "root_path": "--url-path-prefix {root_path}"},
     ),
     ServerSpec(
         name="uwsgi",
@@ -448,6 +356,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
             "uwsgi --http-socket {host}:{port} --module {app} --master --processes 1 "
             "--die-on-term --need-app --strict"
         ),
+        # over TLS an --https-socket instead of the --http-socket, mounted a --mount instead of --module
         variants={
             "tls": (
                 "uwsgi --https-socket {host}:{port},{certfile},{keyfile} --module {app} --master --processes 1 "
@@ -478,10 +387,8 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         description="Apache (Debian's) with mod_wsgi in daemon mode, through mod_wsgi-express start-server",
         interfaces=frozenset({"wsgi"}),
         command="{python} -m conformance.servers.scripts.mod_wsgi_serve {host} {port} {app}",
-        variants={
-            "root_path": "{python} -m conformance.servers.scripts.mod_wsgi_serve {host} {port} {app} "
-                         "--mount-point {root_path}",
-        },
+        variant_options={"root_path": "--mount-point {root_path}"},
+        options_after_app=True,
         program=MOD_WSGI_EXPRESS,
         distribution="mod_wsgi",  # in its own venv: its version is read there
         install_hint=f"apt-get install apache2 apache2-dev, then /usr/bin/python3 -m venv {MOD_WSGI_VENV} && "
