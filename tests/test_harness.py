@@ -249,6 +249,7 @@ import time
 import pytest
 
 from conformance.clients.raw import RawClient
+from conformance.recorder import TOKEN_HEADER
 
 
 @pytest.mark.requirement("WSGI-ENV-001")
@@ -260,7 +261,7 @@ def test_records_from_every_worker(wsgi_server, recorder):
     # The second worker may boot a little after the server answered its first request.
     deadline = time.monotonic() + 10
     while len(answered_by) < 2 and sent < 2000 and time.monotonic() < deadline:
-        response = client.request("GET", "/record?event=hit", [("X-Probe-Token", token)])
+        response = client.request("GET", "/record?event=hit", [(TOKEN_HEADER, token)])
         assert response.status == 200
         answered_by.add(int(response.header("X-Probe-Pid")))
         sent += 1

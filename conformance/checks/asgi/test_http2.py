@@ -23,7 +23,7 @@ from conformance.checks.launching import issue_certificate, needs_variant, trust
 from conformance.clients.h2 import H2Error, H2Request, H2Response, NoHTTP2, alpn_context, exchange, speaks_h2c
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
-from conformance.recorder import Recorder, RecordTimeout
+from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.servers import ServerSpec
 from conformance.verify import verify
 
@@ -37,6 +37,11 @@ def h2(server: ServerProcess, *requests: H2Request) -> list[H2Response]:
     if not _speaks[server.instance_id]:
         pytest.skip("not applicable: the server does not speak HTTP/2 in cleartext (h2c, prior knowledge)")
     return exchange(server.host, server.port, list(requests))
+
+
+def token_field(token: str) -> tuple[bytes, bytes]:
+    """The recorder token as an HTTP/2 field (whose names are lowercase)."""
+    return TOKEN_HEADER.lower().encode(), token.encode()
 
 
 def scope_of(response: H2Response) -> dict:
@@ -293,7 +298,7 @@ def test_no_trailers_without_te_trailers(asgi_server: ServerProcess) -> None:
 def pushed(server: ServerProcess, recorder: Recorder) -> tuple[H2Response, str]:
     """GET /push over HTTP/2 with a fresh token; skip if push is not advertised."""
     token = recorder.new_token()
-    response = h2(server, H2Request(path="/push", headers=[(b"x-probe-token", token.encode())]))[0]
+    response = h2(server, H2Request(path="/push", headers=[token_field(token)]))[0]
     if response.status == 501:
         pytest.skip("not applicable: the server does not advertise http.response.push over HTTP/2")
     return response, token
@@ -348,7 +353,7 @@ def test_a_client_that_disables_push_gets_no_promise_and_the_response(asgi_serve
     token = recorder.new_token()
     try:
         response = exchange(asgi_server.host, asgi_server.port,
-                            [H2Request(path="/push", headers=[(b"x-probe-token", token.encode())])], push=False)[0]
+                            [H2Request(path="/push", headers=[token_field(token)])], push=False)[0]
         got = f"{len(response.pushes)} PUSH_PROMISE, body {response.body!r}"
         ok = not response.pushes and response.body == b"the pushing response"
     except ProtocolError as error:  # the client's h2 refuses a PUSH_PROMISE it did not allow
@@ -372,7 +377,7 @@ def test_a_malformed_push_raises(asgi_server: ServerProcess, recorder: Recorder,
     pushed(asgi_server, recorder)
     token = recorder.new_token()
     try:
-        response = h2(asgi_server, H2Request(path=f"/push?bad={bad}", headers=[(b"x-probe-token", token.encode())]))[0]
+        response = h2(asgi_server, H2Request(path=f"/push?bad={bad}", headers=[token_field(token)]))[0]
         promised = [dict(headers).get(b":path") for headers, _ in response.pushes]
         clean = not promised and response.body == b"the pushing response"
         wire = f"PUSH_PROMISE for {promised or 'nothing'}, body {response.body!r}"

@@ -25,7 +25,6 @@ from conformance.checks.asgi.ws import (
     ABSENT,
     APP_WAITS_AFTER_CLOSE,
     RECORD_WAIT,
-    TOKEN_HEADER,
     WsServer,
     close_outcome,
     describe_code,
@@ -35,7 +34,7 @@ from conformance.checks.asgi.ws import (
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import CLOSE, TEXT, RawWebSocket, close_payload, frame, handshake
 from conformance.launcher import ServerProcess
-from conformance.recorder import RecordTimeout
+from conformance.recorder import TOKEN_HEADER, RecordTimeout
 from conformance.verify import verify
 
 CLOSE_WAIT = 2.0  # seconds the client waits for the server to close or end the connection

@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 
 from conformance.checks.asgi.wire import read_until_closed
-from conformance.checks.asgi.ws import APP_WAITS_AFTER_CLOSE, TOKEN_HEADER, WsServer
+from conformance.checks.asgi.ws import APP_WAITS_AFTER_CLOSE, WsServer
 from conformance.clients.raw import Response, read_response
 from conformance.clients.websocket import handshake, new_key
+from conformance.recorder import TOKEN_HEADER
 from conformance.verify import verify
 
 CLOSE_WAIT = 2.0  # seconds the client waits for the server to close the connection

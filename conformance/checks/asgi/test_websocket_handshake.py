@@ -17,6 +17,7 @@ import pytest
 from conformance.checks.asgi.ws import WsServer
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import TEXT, Head, accept_value
+from conformance.recorder import TOKEN_HEADER
 from conformance.verify import verify
 
 HOLD = 0.2  # seconds the app waits between websocket.connect and its accept
@@ -50,7 +51,7 @@ def test_the_handshake_waits_for_the_apps_accept(ws: WsServer) -> None:
     token = ws.new_token()
     target = ws.target("/inspect/held", [("hold", HOLD)])
     with ws.raw() as client:
-        head = client.open(target, [("X-Probe-Token", token)])
+        head = client.open(target, [(TOKEN_HEADER, token)])
         events = [record.event for record in ws.recorder.records(token)]
     verify(head.status == 101 and "accepting" in events,
            sent=sent(target) + f" (the app accepts {HOLD:g} s after websocket.connect, once it has reported so)",

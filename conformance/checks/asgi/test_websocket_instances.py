@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterator
 import pytest
 import trustme
 
-from conformance.checks.asgi.ws import TOKEN_HEADER, first_message, typed_value, websocket_server
+from conformance.checks.asgi.ws import first_message, typed_value, websocket_server
 from conformance.checks.launching import needs_variant, trusting
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import CLOSE, PING, RawWebSocket, open_websocket
 from conformance.launcher import ServerProcess
-from conformance.recorder import Recorder
+from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.servers import ServerSpec
 from conformance.verify import verify
 

@@ -24,10 +24,9 @@ from conformance.clients.raw import WireError
 from conformance.clients.websocket import TEXT, RawWebSocket, open_websocket
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
-from conformance.recorder import Recorder
+from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.servers import ServerSpec
 
-TOKEN_HEADER = "X-Probe-Token"
 RECORD_WAIT = 5.0  # seconds a check waits for what the app reports
 APP_WAITS_AFTER_CLOSE = 3.0  # the probe's wait in receive() after its close or denial (AFTER_CLOSE_WAIT)
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 import pytest
 
 from conformance.checks.wsgi.wire import (
-    TOKEN_HEADER,
     Exchange,
     headers_arrival,
     read_until_close,
@@ -24,7 +23,7 @@ from conformance.checks.wsgi.wire import (
     wall,
 )
 from conformance.clients.raw import RawClient, Response, WireError
-from conformance.recorder import Recorder, RecordTimeout
+from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import shown, verify
 
 # close() and the app's own records are due as soon as the response is over (good servers: a few

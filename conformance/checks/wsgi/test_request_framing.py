@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from conformance.checks.wsgi.wire import TOKEN_HEADER, read_until_close
+from conformance.checks.wsgi.wire import read_until_close
 from conformance.clients.raw import RawClient, Response, WireError, build_request, chunked, read_response
 from conformance.probe_data import revive
-from conformance.recorder import Recorder
+from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.verify import verify
 
 BODY = b"hello world"

@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wsgi.wire import TOKEN_HEADER, Exchange, headers_arrival, read_until_close, target
+from conformance.checks.wsgi.wire import Exchange, headers_arrival, read_until_close, target
 from conformance.clients.raw import RawClient, Response, WireError
-from conformance.recorder import Recorder, RecordTimeout
+from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import verify
 
 

@@ -13,9 +13,7 @@ import time
 from urllib.parse import urlencode
 
 from conformance.clients.raw import RawClient, Response, WireError, build_request, read_response
-from conformance.recorder import Record, Recorder
-
-TOKEN_HEADER = "X-Probe-Token"
+from conformance.recorder import TOKEN_HEADER, Record, Recorder
 
 
 def target(path: str, *pairs: tuple[str, str | int | float]) -> str:
