@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.servers import lookup
+from conformance.servers import INTERFACES, lookup
 from tests.mutants import Mutant
 from tests.mutants.registry import MUTANTS
 from tests.suite_runner import CHECKS_DIR, collected_checks, run_suite
@@ -46,14 +46,14 @@ def test_mutant_is_caught(mutant: Mutant, tmp_path: Path) -> None:
         assert any(expected in o for o in seen), f"{check}: observation {seen} lacks {expected!r}"
 
 
-@pytest.mark.parametrize("interface", ["wsgi", "asgi"])
+@pytest.mark.parametrize("interface", INTERFACES)
 def test_every_check_has_a_mutant(interface: str, tmp_path: Path) -> None:
     without = [c for c in collected_checks(interface, tmp_path) if not any(targets(m, c) for m in MUTANTS)]
     assert not without, f"checks no mutant targets: {without}"
 
 
 def test_every_mutant_targets_an_existing_check(tmp_path: Path) -> None:
-    checks = collected_checks("wsgi", tmp_path) + collected_checks("asgi", tmp_path)
+    checks = [check for interface in INTERFACES for check in collected_checks(interface, tmp_path)]
     stale = [t for m in MUTANTS for t in (*m.kills, *m.observes)
              if not any(c == t or c.startswith(t + "[") for c in checks)]
     assert not stale, f"mutant targets that are not checks: {stale}"
