@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.asgi.wire import (
+from conformance.checks.wire import (
     is_next_response_or_nothing,
     parse,
     read_head,

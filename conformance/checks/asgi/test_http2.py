@@ -18,8 +18,8 @@ import pytest
 import trustme
 from h2.exceptions import InvalidBodyLengthError, ProtocolError
 
-from conformance.checks.asgi.wire import gap_between_parts
 from conformance.checks.launching import issue_certificate, needs_variant, trusting
+from conformance.checks.wire import gap_between_parts
 from conformance.clients.h2 import H2Error, H2Request, H2Response, NoHTTP2, alpn_context, exchange, speaks_h2c
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive

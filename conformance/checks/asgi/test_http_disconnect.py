@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 
 from conformance.checks.asgi.gating import at_least, http_spec_version
-from conformance.checks.asgi.wire import read_head
+from conformance.checks.wire import read_head
 from conformance.clients.raw import RawClient, build_request, read_response
 from conformance.launcher import ServerProcess
 from conformance.recorder import TOKEN_HEADER, Record, Recorder, RecordTimeout

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conformance.checks.asgi.wire import (
+from conformance.checks.wire import (
     gap_between_parts,
     is_next_response_or_nothing,
     parse,

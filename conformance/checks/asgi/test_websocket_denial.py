@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from conformance.checks.asgi.wire import read_until_closed
 from conformance.checks.asgi.ws import APP_WAITS_AFTER_CLOSE, WsServer
+from conformance.checks.wire import read_until_closed
 from conformance.clients.raw import Response, read_response
 from conformance.clients.websocket import handshake, new_key
 from conformance.recorder import TOKEN_HEADER

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from conformance.checks.wsgi.wire import Exchange
+from conformance.checks.wire import Exchange
 from conformance.clients.raw import RawClient, Response, WireError
 from conformance.launcher import ServerProcess
 from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout

@@ -13,15 +13,8 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wsgi.wire import (
-    Exchange,
-    headers_arrival,
-    read_until_close,
-    split_head,
-    target,
-    wait_closed,
-    wall,
-)
+from conformance.checks.wire import Exchange, read_until_closed, split_head, target, wall
+from conformance.checks.wsgi.wire import headers_arrival, wait_closed
 from conformance.clients.raw import RawClient, Response, WireError
 from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import shown, verify
@@ -291,7 +284,7 @@ def test_a_str_block_is_handled(wsgi: RawClient, recorder: Recorder, observe: Ca
     token = recorder.new_token()
     with Exchange(wsgi, "GET", "/yield-str", token=token) as exchange:
         exchange.sock.sendall(exchange.raw)
-        data, closed = read_until_close(exchange.sock, 3.0)
+        data, closed = read_until_closed(exchange.sock, 3.0)
     status, headers, body = split_head(data)
     events = wait_closed(recorder, token, CLOSE_TIMEOUT)
     names = {name.lower(): value for name, value in headers}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks.wsgi.wire import wall
+from conformance.checks.wire import wall
 from conformance.clients.raw import RawClient, Response
 from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.verify import verify
