@@ -19,6 +19,7 @@ import trustme
 from h2.exceptions import InvalidBodyLengthError, ProtocolError
 
 from conformance.checks.launching import issue_certificate, needs_variant, trusting
+from conformance.checks.per_instance import PerInstance
 from conformance.checks.wire import gap_between_parts
 from conformance.clients.h2 import H2Error, H2Request, H2Response, NoHTTP2, alpn_context, exchange, speaks_h2c
 from conformance.launcher import ServerProcess
@@ -27,14 +28,12 @@ from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.servers import ServerSpec
 from conformance.verify import verify
 
-_speaks: dict[str, bool] = {}
+_speaks: PerInstance[bool] = PerInstance()
 
 
 def h2(server: ServerProcess, *requests: H2Request) -> list[H2Response]:
     """The responses to ``requests``, sent at once on one h2c connection; skip if no HTTP/2."""
-    if server.instance_id not in _speaks:
-        _speaks[server.instance_id] = speaks_h2c(server.host, server.port)
-    if not _speaks[server.instance_id]:
+    if not _speaks.once(server, "h2c", lambda: speaks_h2c(server.host, server.port)):
         pytest.skip("not applicable: the server does not speak HTTP/2 in cleartext (h2c, prior knowledge)")
     return exchange(server.host, server.port, list(requests))
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import pytest
 
 from conformance.checks.asgi.gating import at_least, http_spec_version
+from conformance.checks.per_instance import PerInstance
 from conformance.checks.wire import read_head
 from conformance.clients.raw import RawClient, build_request, read_response
 from conformance.launcher import ServerProcess
@@ -24,15 +25,7 @@ from conformance.verify import verify
 OPEN_FOR = 1.0  # seconds the client keeps the connection open after the response, before closing
 APP_WAITS = 5.0  # seconds the probe waits in receive() (see probe_apps/asgi_probe.py)
 
-_exchanges: dict[tuple[str, str], dict] = {}
-
-
-def once(server: ServerProcess, kind: str, run: Callable[[], dict]) -> dict:
-    """Run an exchange once per server instance; the checks that read it share the outcome."""
-    key = (server.instance_id, kind)
-    if key not in _exchanges:
-        _exchanges[key] = run()
-    return _exchanges[key]
+_exchanges: PerInstance[dict] = PerInstance()
 
 
 def request_line(target: str, token: str, extra: str = "") -> bytes:
@@ -56,7 +49,7 @@ def after_response(asgi: RawClient, recorder: Recorder, server: ServerProcess) -
         again = recorder.wait_for(token, "after-response.receive-again", timeout=APP_WAITS)[0]
         return {"got": first.data["got"], "when": when, "again": again.data["got"]}
 
-    return once(server, "after-response", run)
+    return _exchanges.once(server, "after-response", run)
 
 
 def hang_up(asgi: RawClient, recorder: Recorder, server: ServerProcess) -> dict[str, Record]:
@@ -69,7 +62,7 @@ def hang_up(asgi: RawClient, recorder: Recorder, server: ServerProcess) -> dict[
         return {event: recorder.wait_for(token, f"wait-disconnect.{event}", timeout=APP_WAITS + 1)[0]
                 for event in ("receive", "receive-again", "send")}
 
-    return once(server, "hang-up", run)
+    return _exchanges.once(server, "hang-up", run)
 
 
 IDLE = 0.5  # seconds the client stays idle before it hangs up, in the check of ASGI-GEN-014

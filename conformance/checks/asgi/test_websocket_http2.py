@@ -21,6 +21,7 @@ import trustme
 
 from conformance.checks.asgi.ws import ABSENT, WsServer, typed_value
 from conformance.checks.launching import needs_variant, trusting
+from conformance.checks.per_instance import PerInstance
 from conformance.clients.h2 import NoHTTP2, speaks_h2c, tls_h2_websocket
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import CLOSE, TEXT, H2WebSocket, NoExtendedConnect, close_payload, frame
@@ -36,7 +37,7 @@ SENT = {"h2c": f"an extended CONNECT (:protocol websocket, :path {TARGET}, :auth
         "tls": f"an extended CONNECT (:protocol websocket, :scheme https, :path {TARGET}, :authority 127.0.0.1:PORT) "
                "on HTTP/2 over TLS (ALPN h2)"}
 
-_exchanges: dict[str, dict[str, Any]] = {}
+_exchanges: PerInstance[dict[str, Any]] = PerInstance()
 
 
 @pytest.fixture(scope="module")
@@ -57,13 +58,10 @@ def over_h2(request: pytest.FixtureRequest) -> dict[str, Any]:
     was sent; skips where the server does not do WebSocket over HTTP/2 that way."""
     if request.param == "h2c":
         ws: WsServer = request.getfixturevalue("ws")
-        key, make = ws.instance_id, lambda: _exchange_h2c(ws)
+        exchange = _exchanges.once(ws, "h2c", lambda: _exchange_h2c(ws))
     else:
         server, ca = request.getfixturevalue("wss_h2_server")
-        key, make = server.instance_id, lambda: _exchange_tls(server, ca)
-    if key not in _exchanges:
-        _exchanges[key] = make()
-    exchange = _exchanges[key]
+        exchange = _exchanges.once(server, "tls", lambda: _exchange_tls(server, ca))
     if "skip" in exchange:
         pytest.skip(exchange["skip"])
     return {**exchange, "sent": SENT[request.param]}
