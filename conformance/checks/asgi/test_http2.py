@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-import trustme
 from h2.exceptions import InvalidBodyLengthError, ProtocolError
 
-from conformance.checks.launching import issue_certificate, needs_variant, trusting
+from conformance.checks.launching import TlsServer, TlsServers, trusting
 from conformance.checks.per_instance import PerInstance
 from conformance.checks.wire import gap_between_parts
 from conformance.clients.h2 import H2Error, H2Request, H2Response, NoHTTP2, alpn_context, exchange, speaks_h2c
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
 from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
-from conformance.servers import ServerSpec
 from conformance.verify import verify
 
 _speaks: PerInstance[bool] = PerInstance()
@@ -125,19 +123,15 @@ def test_set_cookie_fields_stay_separate_over_http2(asgi_server: ServerProcess) 
 
 
 # --- the response over HTTP/2 (www.rst, "Response Start", "Response Body") ---------------------
-# Each check twice: over h2c on the shared instance, and over TLS where ALPN picks h2, on a
-# dedicated instance started by the adapter's tls launch variant (daphne speaks HTTP/2 only there).
+# Each check twice: over h2c on the shared instance, and over TLS where ALPN picks h2, on the
+# shared TLS instance, started by the adapter's tls launch variant (daphne speaks HTTP/2 only there).
 
 H2Exchange = Callable[..., list[H2Response]]
 
 
 @pytest.fixture(scope="module")
-def tls_h2_server(dedicated_server: Callable, server_spec: ServerSpec,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, trustme.CA]]:
-    needs_variant(server_spec, "tls")
-    ca, files = issue_certificate(tmp_path_factory.mktemp("h2-tls"))
-    with dedicated_server("asgi", variant="tls", values=files) as server:
-        yield server, ca
+def tls_h2_server(tls_servers: TlsServers) -> TlsServer:
+    return tls_servers.server("asgi")
 
 
 @pytest.fixture(params=["h2c", "tls"])
