@@ -33,6 +33,13 @@ def request(wsgi: RawClient, method: str, path: str, token: str) -> Response | N
         return None
 
 
+def events_once_closed(wsgi: RawClient, recorder: Recorder, path: str) -> list[str]:
+    """GET ``path``; the app's events once it has recorded close() (within CLOSE_TIMEOUT)."""
+    token = recorder.new_token()
+    request(wsgi, "GET", path, token)
+    return wait_closed(recorder, token, CLOSE_TIMEOUT)
+
+
 # --- write() -------------------------------------------------------------------------------
 
 
@@ -86,9 +93,7 @@ def test_close_is_called_once_after_a_complete_response(wsgi: RawClient, recorde
 @pytest.mark.requirement("WSGI-IT-011")
 def test_close_is_called_when_the_iteration_raises(wsgi: RawClient, recorder: Recorder) -> None:
     """The second block raises RuntimeError."""
-    token = recorder.new_token()
-    request(wsgi, "GET", "/stream?chunks=3&fail_at=1", token)
-    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    events = events_once_closed(wsgi, recorder, "/stream?chunks=3&fail_at=1")
     verify(events.count("close") == 1, sent="GET /stream?chunks=3&fail_at=1",
            expected="close() called once", got=f"events {events}")
 
@@ -114,9 +119,7 @@ def test_close_is_called_when_the_client_hangs_up(wsgi: RawClient, recorder: Rec
 @pytest.mark.requirement("WSGI-IT-014")
 def test_close_is_called_when_content_length_is_reached(wsgi: RawClient, recorder: Recorder) -> None:
     """Content-Length: 8, and a body of three 8-byte blocks."""
-    token = recorder.new_token()
-    request(wsgi, "GET", "/stream?chunks=3&size=8&cl=8", token)
-    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    events = events_once_closed(wsgi, recorder, "/stream?chunks=3&size=8&cl=8")
     verify(events.count("close") == 1, sent="GET /stream?chunks=3&size=8&cl=8",
            expected="close() called once", got=f"events {events}")
 
