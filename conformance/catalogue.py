@@ -22,9 +22,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from conformance.servers.spec import INTERFACES
+
 REQUIREMENTS_DIR = Path(__file__).parent / "requirements"
 LEVELS = ("MUST", "SHOULD", "MAY")
-INTERFACES = ("wsgi", "asgi")
 ID_PATTERN = re.compile(r"^(WSGI|ASGI)-[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)?-\d{3}$")
 _FIELDS = {"id", "level", "section", "summary", "quote", "note", "spec"}
 _HEADER = ("spec", "area", "interface", "prefix")

@@ -15,6 +15,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+# The request header that carries a check's token to the probe app (probe_apps/recording.py reads it).
+TOKEN_HEADER = "X-Probe-Token"
+
 
 @dataclass(frozen=True)
 class Record:

@@ -8,6 +8,7 @@ shared server per run. Unit tests of the parts live in test_launcher.py and test
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -15,12 +16,14 @@ import sys
 import textwrap
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from conformance.checks.launching import TlsServers
 from conformance.errors import EXIT_HARNESS_ERROR
 from conformance.launcher import group_members
 from conformance.servers import all_servers
@@ -241,6 +244,44 @@ def test_a_server_that_stops_answering_fails_the_check_and_the_next_gets_a_fresh
     assert survivors(launch["pid"] for launch in shared) == {}
 
 
+class FakeTlsServer:
+    """What TlsServers asks of a server: whether it is alive."""
+
+    def __init__(self, interface: str) -> None:
+        self.interface, self.running = interface, True
+
+    def alive(self) -> bool:
+        return self.running
+
+
+def test_the_shared_tls_server_is_one_per_interface_fresh_once_dead_and_stopped_at_the_end() -> None:
+    started: list[FakeTlsServer] = []
+
+    @contextlib.contextmanager
+    def start(interface: str, *, variant: str, values: dict[str, str]) -> Iterator[FakeTlsServer]:
+        assert variant == "tls" and values == {"certfile": "c", "keyfile": "k"}
+        server = FakeTlsServer(interface)
+        started.append(server)
+        try:
+            yield server
+        finally:
+            server.running = False
+
+    spec = SimpleNamespace(name="fake", variants={"tls": "serve --tls"})
+    servers = TlsServers(start, spec, (SimpleNamespace(), {"certfile": "c", "keyfile": "k"}))  # type: ignore[arg-type]
+    first, ca = servers.server("asgi")
+    assert servers.server("asgi")[0] is first and servers.server("asgi")[1] is ca
+    wsgi = servers.server("wsgi")[0]
+    assert len(started) == 2 and wsgi is not first
+    first.running = False  # a check killed it: the next one asking gets a fresh one
+    fresh = servers.server("asgi")[0]
+    assert fresh is not first and fresh.alive() and len(started) == 3
+    servers.close()
+    assert not any(server.alive() for server in started)
+    with pytest.raises(pytest.skip.Exception, match="no 'tls' launch variant"):
+        TlsServers(start, SimpleNamespace(name="plain", variants={}), (SimpleNamespace(), {})).server("asgi")  # type: ignore[arg-type]
+
+
 # --- whole runs, each read by several tests ---------------------------------------------------------
 
 RECORD_FROM_WORKERS = """\
@@ -249,6 +290,7 @@ import time
 import pytest
 
 from conformance.clients.raw import RawClient
+from conformance.recorder import TOKEN_HEADER
 
 
 @pytest.mark.requirement("WSGI-ENV-001")
@@ -260,7 +302,7 @@ def test_records_from_every_worker(wsgi_server, recorder):
     # The second worker may boot a little after the server answered its first request.
     deadline = time.monotonic() + 10
     while len(answered_by) < 2 and sent < 2000 and time.monotonic() < deadline:
-        response = client.request("GET", "/record?event=hit", [("X-Probe-Token", token)])
+        response = client.request("GET", "/record?event=hit", [(TOKEN_HEADER, token)])
         assert response.status == 200
         answered_by.add(int(response.header("X-Probe-Pid")))
         sent += 1

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conformance.coverage import checks_by_requirement
-from conformance.servers import lookup
+from conformance.servers import INTERFACES, lookup
 from tests.mutants.declare import Mutant, targets
 from tests.mutants.registry import MUTANTS
 from tests.suite_runner import CHECKS_DIR, collected_checks, run_suite
@@ -57,7 +57,7 @@ def test_mutant_is_caught(mutant: Mutant, tmp_path: Path) -> None:
         assert mutant.requirement in run.output, f"the failure does not name {mutant.requirement}"
 
 
-@pytest.mark.parametrize("interface", ["wsgi", "asgi"])
+@pytest.mark.parametrize("interface", INTERFACES)
 def test_every_check_has_a_mutant(interface: str, tmp_path: Path) -> None:
     aimed = [target for mutant in MUTANTS for target in targets(mutant, CHECKS)]
     without = [c for c in collected_checks(interface, tmp_path) if not any(matches(c, t) for t in aimed)]
@@ -65,6 +65,6 @@ def test_every_check_has_a_mutant(interface: str, tmp_path: Path) -> None:
 
 
 def test_every_mutant_targets_an_existing_check(tmp_path: Path) -> None:
-    checks = collected_checks("wsgi", tmp_path) + collected_checks("asgi", tmp_path)
+    checks = [check for interface in INTERFACES for check in collected_checks(interface, tmp_path)]
     stale = [t for m in MUTANTS for t in targets(m, CHECKS) if not any(matches(c, t) for c in checks)]
     assert not stale, f"mutant targets that are not checks: {stale}"

@@ -1,4 +1,5 @@
-"""Fixtures every check uses: clients bound to the running server.
+"""Fixtures every check uses: clients bound to the running server, and the TLS certificate and
+instances the checks over TLS share.
 
 ``wsgi``/``asgi`` are byte-exact raw clients (h11 parses the answer); ``wsgi_http``/``asgi_http``
 are httpx clients for ordinary requests, where no byte on the wire is in question.
@@ -6,15 +7,17 @@ are httpx clients for ordinary requests, where no byte on the wire is in questio
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
 import trustme
 
-from conformance.checks.launching import issue_certificate
+from conformance.checks.launching import TlsServers, issue_certificate
 from conformance.clients.raw import RawClient
 from conformance.launcher import ServerProcess
+from conformance.servers import ServerSpec
 
 TIMEOUT = 5.0
 
@@ -43,7 +46,19 @@ def asgi_http(asgi_server: ServerProcess) -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, dict[str, str]]:
     """A CA made here and a certificate for 127.0.0.1: what the tls launch variant starts with."""
     return issue_certificate(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="session")
+def tls_servers(dedicated_server: Callable[..., Any], server_spec: ServerSpec,
+                certificate: tuple[trustme.CA, dict[str, str]]) -> Iterator[TlsServers]:
+    """The TLS instances the checks share, one per interface: ``tls_servers.server("asgi")`` is
+    (the server, the CA that trusts it). See conformance/checks/launching.py."""
+    servers = TlsServers(dedicated_server, server_spec, certificate)
+    try:
+        yield servers
+    finally:
+        servers.close()

@@ -118,13 +118,18 @@ class RawClient:
         return socket.create_connection((self.host, self.port), timeout=self.timeout)
 
 
-def read_response(sock: socket.socket, *, method: str = "GET", timeout: float = 5.0) -> Response:
-    """Read one complete response from ``sock`` with an overall deadline of ``timeout`` seconds."""
+def response_parser(method: str = "GET") -> h11.Connection:
+    """An h11 parser for the response to a ``method`` request. h11 needs to know what was asked (a
+    HEAD has no body); the bytes it would write are dropped, since the check wrote its own."""
     parser = h11.Connection(our_role=h11.CLIENT)
-    # h11 needs to know what was asked (a HEAD has no body); the bytes it would write are dropped,
-    # since the check already wrote its own.
     parser.send(h11.Request(method=method, target="/", headers=[("Host", "x")]))
     parser.send(h11.EndOfMessage())
+    return parser
+
+
+def read_response(sock: socket.socket, *, method: str = "GET", timeout: float = 5.0) -> Response:
+    """Read one complete response from ``sock`` with an overall deadline of ``timeout`` seconds."""
+    parser = response_parser(method)
     deadline = time.monotonic() + timeout
     response: Response | None = None
     informational: list[int] = []

@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from conformance.clients.raw import RawClient
+from conformance.clients.raw import RawClient, build_request
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive, type_name
 from conformance.probing import fetch_scope
-from conformance.recorder import Recorder, RecordTimeout
+from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import verify
 
 INT64 = range(-2**63, 2**63)
@@ -214,8 +214,7 @@ def test_an_error_from_send_re_raised_by_the_app_is_caught_quietly(asgi: RawClie
     token = recorder.new_token()
     logged_before = len(asgi_server.log_text())
     with asgi.connect() as sock:
-        sock.sendall(b"GET /reraise-after-disconnect HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: %s\r\n\r\n"
-                     % token.encode())
+        sock.sendall(build_request("GET", "/reraise-after-disconnect", [(TOKEN_HEADER, token)]))
         recorder.wait_for(token, "waiting", timeout=5.0)
     outcome = recorder.wait_for(token, "reraise.send", timeout=7.0)[0].data
     if outcome["raised"] is None:
@@ -266,7 +265,7 @@ def legacy_app(dedicated_server: Callable, recorder: Recorder) -> dict:
         outcome: dict = {"status": status}
         if status == 200:
             token = recorder.new_token()
-            scope, _, _ = fetch_scope(RawClient(server.host, server.port), headers=[("X-Probe-Token", token)])
+            scope, _, _ = fetch_scope(RawClient(server.host, server.port), headers=[(TOKEN_HEADER, token)])
             outcome["version"] = (scope.get("asgi") or {}).get("version")
             outcome["calls"] = [r.event for r in recorder.records(token)]
         return outcome

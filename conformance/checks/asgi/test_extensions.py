@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.asgi.wire import (
+from conformance.checks.wire import (
     is_next_response_or_nothing,
     parse,
     read_head,
@@ -20,9 +20,9 @@ from conformance.checks.asgi.wire import (
     read_until_closed,
     what_follows,
 )
-from conformance.clients.raw import RawClient, Response
+from conformance.clients.raw import RawClient, Response, build_request
 from conformance.probing import fetch_scope
-from conformance.recorder import Recorder
+from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.verify import shown, verify
 
 PATHSEND_SIZE = 100_000
@@ -169,8 +169,7 @@ def test_a_pathsend_after_a_body_or_another_pathsend_raises(asgi: RawClient, rec
     token = recorder.new_token()
     target = f"/pathsend?size={PATHSEND_SIZE}&mix={mix}"
     with asgi.connect() as sock:
-        sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: %s\r\n\r\n"
-                     % (target.encode(), token.encode()))
+        sock.sendall(build_request("GET", target, [(TOKEN_HEADER, token)]))
         try:
             status, body, rest = read_one(sock, 5.0)
             after, _ = what_follows(sock, rest, 5.0)

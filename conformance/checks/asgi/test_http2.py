@@ -12,31 +12,33 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-import trustme
 from h2.exceptions import InvalidBodyLengthError, ProtocolError
 
-from conformance.checks.asgi.wire import gap_between_parts
-from conformance.checks.launching import issue_certificate, needs_variant, trusting
+from conformance.checks.launching import TlsServer, TlsServers, trusting
+from conformance.checks.per_instance import PerInstance
+from conformance.checks.wire import gap_between_parts
 from conformance.clients.h2 import H2Error, H2Request, H2Response, NoHTTP2, alpn_context, exchange, speaks_h2c
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
-from conformance.recorder import Recorder, RecordTimeout
-from conformance.servers import ServerSpec
+from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import verify
 
-_speaks: dict[str, bool] = {}
+_speaks: PerInstance[bool] = PerInstance()
 
 
 def h2(server: ServerProcess, *requests: H2Request) -> list[H2Response]:
     """The responses to ``requests``, sent at once on one h2c connection; skip if no HTTP/2."""
-    if server.instance_id not in _speaks:
-        _speaks[server.instance_id] = speaks_h2c(server.host, server.port)
-    if not _speaks[server.instance_id]:
+    if not _speaks.once(server, "h2c", lambda: speaks_h2c(server.host, server.port)):
         pytest.skip("not applicable: the server does not speak HTTP/2 in cleartext (h2c, prior knowledge)")
     return exchange(server.host, server.port, list(requests))
+
+
+def token_field(token: str) -> tuple[bytes, bytes]:
+    """The recorder token as an HTTP/2 field (whose names are lowercase)."""
+    return TOKEN_HEADER.lower().encode(), token.encode()
 
 
 def scope_of(response: H2Response) -> dict:
@@ -121,19 +123,15 @@ def test_set_cookie_fields_stay_separate_over_http2(asgi_server: ServerProcess) 
 
 
 # --- the response over HTTP/2 (www.rst, "Response Start", "Response Body") ---------------------
-# Each check twice: over h2c on the shared instance, and over TLS where ALPN picks h2, on a
-# dedicated instance started by the adapter's tls launch variant (daphne speaks HTTP/2 only there).
+# Each check twice: over h2c on the shared instance, and over TLS where ALPN picks h2, on the
+# shared TLS instance, started by the adapter's tls launch variant (daphne speaks HTTP/2 only there).
 
 H2Exchange = Callable[..., list[H2Response]]
 
 
 @pytest.fixture(scope="module")
-def tls_h2_server(dedicated_server: Callable, server_spec: ServerSpec,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, trustme.CA]]:
-    needs_variant(server_spec, "tls")
-    ca, files = issue_certificate(tmp_path_factory.mktemp("h2-tls"))
-    with dedicated_server("asgi", variant="tls", values=files) as server:
-        yield server, ca
+def tls_h2_server(tls_servers: TlsServers) -> TlsServer:
+    return tls_servers.server("asgi")
 
 
 @pytest.fixture(params=["h2c", "tls"])
@@ -293,7 +291,7 @@ def test_no_trailers_without_te_trailers(asgi_server: ServerProcess) -> None:
 def pushed(server: ServerProcess, recorder: Recorder) -> tuple[H2Response, str]:
     """GET /push over HTTP/2 with a fresh token; skip if push is not advertised."""
     token = recorder.new_token()
-    response = h2(server, H2Request(path="/push", headers=[(b"x-probe-token", token.encode())]))[0]
+    response = h2(server, H2Request(path="/push", headers=[token_field(token)]))[0]
     if response.status == 501:
         pytest.skip("not applicable: the server does not advertise http.response.push over HTTP/2")
     return response, token
@@ -348,7 +346,7 @@ def test_a_client_that_disables_push_gets_no_promise_and_the_response(asgi_serve
     token = recorder.new_token()
     try:
         response = exchange(asgi_server.host, asgi_server.port,
-                            [H2Request(path="/push", headers=[(b"x-probe-token", token.encode())])], push=False)[0]
+                            [H2Request(path="/push", headers=[token_field(token)])], push=False)[0]
         got = f"{len(response.pushes)} PUSH_PROMISE, body {response.body!r}"
         ok = not response.pushes and response.body == b"the pushing response"
     except ProtocolError as error:  # the client's h2 refuses a PUSH_PROMISE it did not allow
@@ -372,7 +370,7 @@ def test_a_malformed_push_raises(asgi_server: ServerProcess, recorder: Recorder,
     pushed(asgi_server, recorder)
     token = recorder.new_token()
     try:
-        response = h2(asgi_server, H2Request(path=f"/push?bad={bad}", headers=[(b"x-probe-token", token.encode())]))[0]
+        response = h2(asgi_server, H2Request(path=f"/push?bad={bad}", headers=[token_field(token)]))[0]
         promised = [dict(headers).get(b":path") for headers, _ in response.pushes]
         clean = not promised and response.body == b"the pushing response"
         wire = f"PUSH_PROMISE for {promised or 'nothing'}, body {response.body!r}"

@@ -15,28 +15,21 @@ from collections.abc import Callable
 import pytest
 
 from conformance.checks.asgi.gating import at_least, http_spec_version
-from conformance.checks.asgi.wire import read_head
-from conformance.clients.raw import RawClient, read_response
+from conformance.checks.per_instance import PerInstance
+from conformance.checks.wire import read_head
+from conformance.clients.raw import RawClient, build_request, read_response
 from conformance.launcher import ServerProcess
-from conformance.recorder import Record, Recorder, RecordTimeout
+from conformance.recorder import TOKEN_HEADER, Record, Recorder, RecordTimeout
 from conformance.verify import verify
 
 OPEN_FOR = 1.0  # seconds the client keeps the connection open after the response, before closing
 APP_WAITS = 5.0  # seconds the probe waits in receive() (see probe_apps/asgi_probe.py)
 
-_exchanges: dict[tuple[str, str], dict] = {}
-
-
-def once(server: ServerProcess, kind: str, run: Callable[[], dict]) -> dict:
-    """Run an exchange once per server instance; the checks that read it share the outcome."""
-    key = (server.instance_id, kind)
-    if key not in _exchanges:
-        _exchanges[key] = run()
-    return _exchanges[key]
+_exchanges: PerInstance[dict] = PerInstance()
 
 
 def request_line(target: str, token: str, extra: str = "") -> bytes:
-    return f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: {token}\r\n{extra}\r\n".encode()
+    return f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{TOKEN_HEADER}: {token}\r\n{extra}\r\n".encode()
 
 
 def after_response(asgi: RawClient, recorder: Recorder, server: ServerProcess) -> dict:
@@ -56,7 +49,7 @@ def after_response(asgi: RawClient, recorder: Recorder, server: ServerProcess) -
         again = recorder.wait_for(token, "after-response.receive-again", timeout=APP_WAITS)[0]
         return {"got": first.data["got"], "when": when, "again": again.data["got"]}
 
-    return once(server, "after-response", run)
+    return _exchanges.once(server, "after-response", run)
 
 
 def hang_up(asgi: RawClient, recorder: Recorder, server: ServerProcess) -> dict[str, Record]:
@@ -69,7 +62,7 @@ def hang_up(asgi: RawClient, recorder: Recorder, server: ServerProcess) -> dict[
         return {event: recorder.wait_for(token, f"wait-disconnect.{event}", timeout=APP_WAITS + 1)[0]
                 for event in ("receive", "receive-again", "send")}
 
-    return once(server, "hang-up", run)
+    return _exchanges.once(server, "hang-up", run)
 
 
 IDLE = 0.5  # seconds the client stays idle before it hangs up, in the check of ASGI-GEN-014
@@ -162,8 +155,8 @@ def test_a_client_hanging_up_mid_body_gives_disconnect_not_a_cut_body(asgi: RawC
                                                                      observe: Callable[[str], None]) -> None:
     token = recorder.new_token()
     with asgi.connect() as sock:
-        sock.sendall(b"POST /upload-watch HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: %s\r\n"
-                     b"Content-Length: 100000\r\n\r\n" % token.encode() + b"a" * 10000)
+        sock.sendall(build_request("POST", "/upload-watch", [(TOKEN_HEADER, token), ("Content-Length", "100000")])
+                     + b"a" * 10000)
         try:
             recorder.wait_for(token, "upload-watch.started", timeout=OPEN_FOR)
             started = True
@@ -189,8 +182,7 @@ def test_receive_after_a_response_that_left_the_body_unread_is_reported(asgi: Ra
     token = recorder.new_token()
     body = b"u" * (256 * 1024)
     with asgi.connect() as sock:
-        sock.sendall(b"POST /after-response?read=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: %s\r\n"
-                     b"Content-Length: %d\r\n\r\n" % (token.encode(), len(body)) + body)
+        sock.sendall(build_request("POST", "/after-response?read=0", [(TOKEN_HEADER, token)], body))
         read_response(sock, method="POST")
         try:
             got = recorder.wait_for(token, "after-response.receive", timeout=OPEN_FOR)[0].data["got"]
@@ -275,8 +267,8 @@ def test_whether_the_body_streams_to_the_app_is_reported(asgi: RawClient, record
     token = recorder.new_token()
     half = 65536
     with asgi.connect() as sock:
-        sock.sendall(b"POST /upload-watch HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: %s\r\n"
-                     b"Content-Length: %d\r\n\r\n" % (token.encode(), 2 * half) + b"a" * half)
+        sock.sendall(build_request("POST", "/upload-watch", [(TOKEN_HEADER, token), ("Content-Length", str(2 * half))])
+                     + b"a" * half)
         try:
             first = recorder.wait_for(token, "upload-watch.first", timeout=0.5)[0].data
         except RecordTimeout:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conformance.checks.asgi.wire import (
+from conformance.checks.wire import (
     gap_between_parts,
     is_next_response_or_nothing,
     parse,
@@ -25,9 +25,9 @@ from conformance.checks.asgi.wire import (
     read_until_closed,
     what_follows,
 )
-from conformance.clients.raw import RawClient, Response, read_response
+from conformance.clients.raw import RawClient, Response, build_request, read_response
 from conformance.launcher import ServerProcess
-from conformance.recorder import Recorder
+from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.session import ConformanceRun
 from conformance.verify import shown, verify
 
@@ -155,8 +155,7 @@ def test_a_body_sent_after_the_response_completed_goes_nowhere(asgi: RawClient, 
                                                                observe: Callable[[str], None]) -> None:
     token = recorder.new_token()
     with asgi.connect() as sock:
-        sock.sendall(b"GET /send-after-complete HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: %s\r\n\r\n"
-                     % token.encode())
+        sock.sendall(build_request("GET", "/send-after-complete", [(TOKEN_HEADER, token)]))
         _, body, rest = read_one(sock, WAIT)
         outcome = recorder.wait_for(token, "send-after-complete", timeout=WAIT)[0].data
         after, _ = what_follows(sock, rest, WAIT)
@@ -307,8 +306,7 @@ def bad_send(asgi: RawClient, recorder: Recorder, kind: str) -> dict:
     """What send() did with one of the probe's invalid events (BAD_SENDS in the probe)."""
     token = recorder.new_token()
     with asgi.connect() as sock:  # the answer after a bad event is not judged: only the app's report is waited for
-        sock.sendall(b"GET /bad-send?kind=%s HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe-Token: %s\r\n\r\n"
-                     % (kind.encode(), token.encode()))
+        sock.sendall(build_request("GET", f"/bad-send?kind={kind}", [(TOKEN_HEADER, token)]))
         return recorder.wait_for(token, "bad-send", timeout=WAIT)[0].data
 
 
@@ -347,7 +345,7 @@ def test_send_raises_for_an_event_out_of_order(asgi: RawClient, recorder: Record
 @pytest.mark.requirement("ASGI-GEN-020")
 def test_extra_keys_in_events_are_accepted(asgi: RawClient, recorder: Recorder) -> None:
     token = recorder.new_token()
-    response = asgi.request("GET", "/bad-send?kind=extra-key", [("X-Probe-Token", token)])
+    response = asgi.request("GET", "/bad-send?kind=extra-key", [(TOKEN_HEADER, token)])
     outcome = recorder.wait_for(token, "bad-send", timeout=WAIT)[0].data
     verify(outcome["raised"] is None and response.body == b"extra keys",
            sent="GET /bad-send?kind=extra-key: a start and a body event, each with an extra key 'x-probe-extra'",

@@ -2,7 +2,8 @@
 certificate made here (www.rst "scheme"; tls.rst), over HTTP/2 on that TLS where ALPN picks h2
 (www.rst "HTTP"), and mounted at a root path (www.rst "root_path", "WSGI Compatibility").
 
-Each variant is a dedicated instance; a server whose adapter has no such variant (a --server-cmd
+Each variant is a dedicated instance, but for TLS: the TLS instance the checks share
+(conformance/checks/launching.py). A server whose adapter has no such variant (a --server-cmd
 server, or one that cannot be started that way) is reported not applicable.
 """
 
@@ -13,12 +14,10 @@ import socket
 from collections.abc import Callable, Iterator
 
 import pytest
-import trustme
 
-from conformance.checks.launching import needs_variant, trusting
+from conformance.checks.launching import TlsServer, TlsServers, needs_variant, trusting
 from conformance.clients.h2 import H2Request, NoHTTP2, alpn_context, exchange
 from conformance.clients.raw import RawClient, read_response
-from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
 from conformance.probing import fetch_scope
 from conformance.servers import ServerSpec
@@ -28,17 +27,13 @@ ROOT_PATH = "/mnt/probe"
 
 
 @pytest.fixture(scope="module")
-def tls_server(dedicated_server: Callable, server_spec: ServerSpec,
-               certificate: tuple[trustme.CA, dict[str, str]]) -> Iterator[tuple[ServerProcess, trustme.CA]]:
-    """A dedicated instance started by the adapter's tls variant, and the CA that trusts it."""
-    needs_variant(server_spec, "tls")
-    ca, files = certificate
-    with dedicated_server("asgi", variant="tls", values=files) as server:
-        yield server, ca
+def tls_server(tls_servers: TlsServers) -> TlsServer:
+    """The shared instance started by the adapter's tls variant, and the CA that trusts it."""
+    return tls_servers.server("asgi")
 
 
 @pytest.fixture(scope="module")
-def tls_scope(tls_server: tuple[ServerProcess, trustme.CA]) -> dict:
+def tls_scope(tls_server: TlsServer) -> dict:
     """The scope of GET /scope over TLS (HTTP/1.1, the certificate verified)."""
     server, ca = tls_server
     with socket.create_connection((server.host, server.port), timeout=5.0) as plain:
@@ -48,7 +43,7 @@ def tls_scope(tls_server: tuple[ServerProcess, trustme.CA]) -> dict:
 
 
 @pytest.fixture(scope="module")
-def h2_tls_scope(tls_server: tuple[ServerProcess, trustme.CA]) -> dict:
+def h2_tls_scope(tls_server: TlsServer) -> dict:
     """The scope of GET /scope over HTTP/2 on TLS (ALPN h2); not applicable where ALPN picks HTTP/1.1."""
     server, ca = tls_server
     try:

@@ -241,18 +241,25 @@ def terminates_on_its_stop_signal(server: ServerProcess, spec: ServerSpec) -> bo
         server.stop()
 
 
+def failed_shutdown(dedicated_server: Callable, recorder: Recorder, spec: ServerSpec, mode: str) -> tuple[bool, str]:
+    """An instance whose app answers lifespan.shutdown as ``mode`` says, stopped by its stop signal:
+    whether it terminated within SHUTDOWN_WAIT, and its output. Not applicable where no
+    lifespan.shutdown arrived."""
+    if declares_no_lifespan(spec):
+        pytest.skip(f"not applicable: {spec.name} sends no lifespan scope")
+    with dedicated_server("asgi", {LIFESPAN_MODE: mode}) as server:
+        startup_records(recorder, server, spec)
+        terminated = terminates_on_its_stop_signal(server, spec)
+        events, log = lifespan_events(recorder, server), server.log_text()
+    if "lifespan.shutdown" not in events:
+        pytest.skip("not applicable here: no lifespan.shutdown arrived (see ASGI-LS-009)")
+    return terminated, log
+
+
 @pytest.mark.requirement("ASGI-LS-011")
 def test_a_failed_shutdown_is_printed_and_the_server_terminates(dedicated_server: Callable, recorder: Recorder,
                                                                 server_spec: ServerSpec) -> None:
-    if declares_no_lifespan(server_spec):
-        pytest.skip(f"not applicable: {server_spec.name} sends no lifespan scope")
-    with dedicated_server("asgi", {LIFESPAN_MODE: "shutdown-failed"}) as server:
-        startup_records(recorder, server, server_spec)
-        terminated = terminates_on_its_stop_signal(server, server_spec)
-        events = lifespan_events(recorder, server)
-        log = server.log_text()
-    if "lifespan.shutdown" not in events:
-        pytest.skip("not applicable here: no lifespan.shutdown arrived (see ASGI-LS-009)")
+    terminated, log = failed_shutdown(dedicated_server, recorder, server_spec, "shutdown-failed")
     logged = SHUTDOWN_FAILED_MESSAGE in log
     verify(terminated and logged,
            sent=f"the stop signal; the app answers lifespan.shutdown with shutdown.failed, message "
@@ -457,14 +464,7 @@ def test_a_startup_failure_without_message_is_handled(dedicated_server: Callable
 @pytest.mark.requirement("ASGI-LS-012")
 def test_a_shutdown_failure_without_message_is_handled(dedicated_server: Callable, recorder: Recorder,
                                                        server_spec: ServerSpec) -> None:
-    if declares_no_lifespan(server_spec):
-        pytest.skip(f"not applicable: {server_spec.name} sends no lifespan scope")
-    with dedicated_server("asgi", {LIFESPAN_MODE: "shutdown-failed-bare"}) as server:
-        startup_records(recorder, server, server_spec)
-        terminated = terminates_on_its_stop_signal(server, server_spec)
-        events, log = lifespan_events(recorder, server), server.log_text()
-    if "lifespan.shutdown" not in events:
-        pytest.skip("not applicable here: no lifespan.shutdown arrived (see ASGI-LS-009)")
+    terminated, log = failed_shutdown(dedicated_server, recorder, server_spec, "shutdown-failed-bare")
     verify(terminated and "KeyError" not in log,
            sent="the stop signal; the app answers lifespan.shutdown with shutdown.failed without a message key",
            expected=f"the server terminates (within {SHUTDOWN_WAIT:g} s), with no KeyError",

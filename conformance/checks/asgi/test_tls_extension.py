@@ -1,7 +1,7 @@
 """The tls extension (tls.rst, "TLS Connection Scope"): each key of scope["extensions"]["tls"]
 against what the client itself sees of the same TLS connection (the certificate it was served,
-the version and cipher suite it negotiated), on a dedicated instance started by the adapter's tls
-launch variant with a certificate made here.
+the version and cipher suite it negotiated), on the TLS instance the checks share (started by the
+adapter's tls launch variant with a certificate made here; conformance/checks/launching.py).
 
 Every check is not applicable where the server does not put "tls" in the extensions of a scope
 over TLS. No installed server does (read in their source: uvicorn, hypercorn, daphne, gunicorn
@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import socket
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 import trustme
 
-from conformance.checks.launching import issue_certificate, needs_variant, trusting
+from conformance.checks.launching import TlsServer, TlsServers, trusting
 from conformance.clients.raw import read_response
 from conformance.clients.websocket import CLOSE, RawWebSocket, close_payload, frame
 from conformance.launcher import ServerProcess
@@ -53,12 +53,8 @@ class TlsConnection:
 
 
 @pytest.fixture(scope="module")
-def tls_ext_server(dedicated_server: Callable, server_spec: ServerSpec,
-                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, trustme.CA]]:
-    needs_variant(server_spec, "tls")
-    ca, files = issue_certificate(tmp_path_factory.mktemp("tls-extension"))
-    with dedicated_server("asgi", variant="tls", values=files) as server:
-        yield server, ca
+def tls_ext_server(tls_servers: TlsServers) -> TlsServer:
+    return tls_servers.server("asgi")
 
 
 def connect(server: ServerProcess, ca: trustme.CA, version: str = "1.3", requests: int = 1) -> TlsConnection:
@@ -85,7 +81,7 @@ def connect(server: ServerProcess, ca: trustme.CA, version: str = "1.3", request
 
 
 @pytest.fixture(scope="module")
-def tls13(tls_ext_server: tuple[ServerProcess, trustme.CA]) -> TlsConnection:
+def tls13(tls_ext_server: TlsServer) -> TlsConnection:
     return connect(*tls_ext_server)
 
 
@@ -138,7 +134,7 @@ def test_tls_extension_client_cert_error_is_none_without_a_client_certificate(tl
 
 @pytest.mark.requirement("ASGI-EXT-TLS-007")
 @pytest.mark.parametrize("version", sorted(VERSIONS))
-def test_tls_extension_tls_version_is_the_version_in_use(tls_ext_server: tuple[ServerProcess, trustme.CA],
+def test_tls_extension_tls_version_is_the_version_in_use(tls_ext_server: TlsServer,
                                                           version: str, observe: Callable[[str], None]) -> None:
     """None is allowed (a server that cannot tell), and reported."""
     connection = connect(*tls_ext_server, version=version)
@@ -154,7 +150,7 @@ def test_tls_extension_tls_version_is_the_version_in_use(tls_ext_server: tuple[S
 
 @pytest.mark.requirement("ASGI-EXT-TLS-008")
 @pytest.mark.parametrize("version", sorted(VERSIONS))
-def test_tls_extension_cipher_suite_is_the_suite_in_use(tls_ext_server: tuple[ServerProcess, trustme.CA],
+def test_tls_extension_cipher_suite_is_the_suite_in_use(tls_ext_server: TlsServer,
                                                          version: str, observe: Callable[[str], None]) -> None:
     """The client offers one TLS 1.2 suite per key type; over TLS 1.3 it takes what it negotiated.
     None is allowed (a server that cannot tell), and reported."""
@@ -173,7 +169,7 @@ def test_tls_extension_cipher_suite_is_the_suite_in_use(tls_ext_server: tuple[Se
 
 @pytest.mark.requirement("ASGI-EXT-TLS-011")
 def test_tls_extension_is_the_same_for_each_request_on_a_connection(
-        tls_ext_server: tuple[ServerProcess, trustme.CA]) -> None:
+        tls_ext_server: TlsServer) -> None:
     connection = connect(*tls_ext_server, requests=2)
     first, second = connection.tls(0), connection.tls(1)
     verify(first == second, sent="GET /scope twice on one TLS connection (keep-alive)",
@@ -191,7 +187,7 @@ def test_tls_extension_comes_with_scheme_https(tls13: TlsConnection) -> None:
 
 @pytest.mark.requirement("ASGI-EXT-TLS-009")
 def test_whether_a_websocket_over_tls_carries_the_tls_extension_is_reported(
-        tls_ext_server: tuple[ServerProcess, trustme.CA], server_spec: ServerSpec,
+        tls_ext_server: TlsServer, server_spec: ServerSpec,
         observe: Callable[[str], None]) -> None:
     """Opens /inspect as a WebSocket over TLS (wss); its first message describes the scope."""
     if server_spec.name != "custom" and "websocket" not in server_spec.capabilities:

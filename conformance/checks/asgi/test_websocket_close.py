@@ -25,17 +25,17 @@ from conformance.checks.asgi.ws import (
     ABSENT,
     APP_WAITS_AFTER_CLOSE,
     RECORD_WAIT,
-    TOKEN_HEADER,
     WsServer,
     close_outcome,
     describe_code,
     first_message,
     typed_value,
 )
+from conformance.checks.per_instance import PerInstance
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import CLOSE, TEXT, RawWebSocket, close_payload, frame, handshake
 from conformance.launcher import ServerProcess
-from conformance.recorder import RecordTimeout
+from conformance.recorder import TOKEN_HEADER, RecordTimeout
 from conformance.verify import verify
 
 CLOSE_WAIT = 2.0  # seconds the client waits for the server to close or end the connection
@@ -46,15 +46,7 @@ LATE_ACCEPT = 1.0  # seconds the app waits before accepting, in /accept-late
 DROP_AFTER = 0.2  # seconds after its handshake that the client drops the connection
 LOG_SETTLE = 0.3  # seconds the server gets to write to its log after the app has ended
 
-_exchanges: dict[tuple[str, str], dict[str, Any]] = {}
-
-
-def once(ws: WsServer, kind: str, run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run an exchange once per server instance; the checks that read it share the outcome."""
-    key = (ws.instance_id, kind)
-    if key not in _exchanges:
-        _exchanges[key] = run()
-    return _exchanges[key]
+_exchanges: PerInstance[dict[str, Any]] = PerInstance()
 
 
 def disconnect_of(ws: WsServer, token: str) -> dict[str, Any]:
@@ -71,7 +63,7 @@ def client_closes(ws: WsServer, code: int, reason: str = "") -> dict[str, Any]:
             connection.close(code, reason)
         return {"token": token, "event": disconnect_of(ws, token)}
 
-    return once(ws, f"client-closes-{code}-{reason}", run)
+    return _exchanges.once(ws, f"client-closes-{code}-{reason}", run)
 
 
 def dropped(ws: WsServer) -> dict[str, Any]:
@@ -87,7 +79,7 @@ def dropped(ws: WsServer) -> dict[str, Any]:
         client.drop()
         return {"token": token, "event": disconnect_of(ws, token)}
 
-    return once(ws, "dropped", run)
+    return _exchanges.once(ws, "dropped", run)
 
 
 def code_of(event: dict[str, Any]) -> Any:
@@ -176,7 +168,7 @@ def app_closes(ws: WsServer, params: list[tuple[str, object]], name: str) -> dic
                 return {"token": token, "code": STILL_OPEN, "reason": "", "target": target}
         return {"token": token, "code": code, "reason": reason, "target": target}
 
-    return once(ws, f"close-{name}", run)
+    return _exchanges.once(ws, f"close-{name}", run)
 
 
 @pytest.mark.requirement("ASGI-WS-CLOSE-001")
@@ -393,7 +385,7 @@ def re_raised(ws: WsServer, server: ServerProcess) -> dict[str, Any]:
         return {"raised": raised, "oserror": reraising.get("oserror"), "echoed": echoed, "log": log,
                 "naming": [line for line in log.splitlines() if raised in line]}
 
-    return once(ws, "reraise", run)
+    return _exchanges.once(ws, "reraise", run)
 
 
 def needs_a_send_exception(outcome: dict[str, Any]) -> None:

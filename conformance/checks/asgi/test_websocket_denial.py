@@ -17,10 +17,12 @@ from typing import Any
 
 import pytest
 
-from conformance.checks.asgi.wire import read_until_closed
-from conformance.checks.asgi.ws import APP_WAITS_AFTER_CLOSE, TOKEN_HEADER, WsServer
+from conformance.checks.asgi.ws import APP_WAITS_AFTER_CLOSE, WsServer
+from conformance.checks.per_instance import PerInstance
+from conformance.checks.wire import read_until_closed
 from conformance.clients.raw import Response, read_response
 from conformance.clients.websocket import handshake, new_key
+from conformance.recorder import TOKEN_HEADER
 from conformance.verify import verify
 
 CLOSE_WAIT = 2.0  # seconds the client waits for the server to close the connection
@@ -28,19 +30,19 @@ DENIAL_EXTENSION = "websocket.http.response"
 DENIAL = [("status", "401"), ("header", "content-type:text/plain"), ("header", "www-authenticate:Bearer"),
           ("header", "x-probe-denial:yes"), ("body", "denied by the app")]
 
-_exchanges: dict[tuple[str, str], dict[str, Any]] = {}
+_exchanges: PerInstance[dict[str, Any]] = PerInstance()
 
 
 def refused(ws: WsServer) -> dict[str, Any]:
     """GET /deny (the app closes before accepting): the answer, and whether the connection closed."""
-    key = (ws.instance_id, "deny")
-    if key not in _exchanges:
+    def run() -> dict[str, Any]:
         token = ws.new_token()
         with ws.raw() as client:
             head = client.open("/deny", [(TOKEN_HEADER, token)])
             closed = client.closed_within(CLOSE_WAIT)
-        _exchanges[key] = {"head": head, "closed": closed, "token": token}
-    return _exchanges[key]
+        return {"head": head, "closed": closed, "token": token}
+
+    return _exchanges.once(ws, "deny", run)
 
 
 def denial_response(ws: WsServer, params: list[tuple[str, str]], name: str,
@@ -48,8 +50,7 @@ def denial_response(ws: WsServer, params: list[tuple[str, str]], name: str,
     """The app's denial response to a handshake to /deny-http?params, read as HTTP, and, where a
     check judges it (``close_judged``), whether the server closed the connection after it; the other
     exchanges do not wait out CLOSE_WAIT on a server that keeps the connection open."""
-    key = (ws.instance_id, name)
-    if key not in _exchanges:
+    def run() -> dict[str, Any]:
         token = ws.new_token()
         target = ws.target("/deny-http", params)
         request = handshake(target, f"{ws.host}:{ws.port}", new_key(), [(TOKEN_HEADER, token)])
@@ -57,8 +58,9 @@ def denial_response(ws: WsServer, params: list[tuple[str, str]], name: str,
             sock.sendall(request)
             response = read_response(sock, timeout=5.0)
             rest, closed = read_until_closed(sock, CLOSE_WAIT) if close_judged else (b"", None)
-        _exchanges[key] = {"response": response, "closed": closed, "after": rest, "token": token, "target": target}
-    return _exchanges[key]
+        return {"response": response, "closed": closed, "after": rest, "token": token, "target": target}
+
+    return _exchanges.once(ws, name, run)
 
 
 def require_denial_extension(ws: WsServer) -> None:

@@ -17,6 +17,7 @@ import pytest
 from conformance.checks.asgi.ws import WsServer
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import TEXT, Head, accept_value
+from conformance.recorder import TOKEN_HEADER
 from conformance.verify import verify
 
 HOLD = 0.2  # seconds the app waits between websocket.connect and its accept
@@ -29,6 +30,14 @@ def sent(target: str, headers: list[tuple[str, str]] | None = None) -> str:
 
 def shown_head(head: Head) -> str:
     return repr(head.raw[:600])
+
+
+def accepted_with_headers(ws: WsServer, scenario: str, headers: list[tuple[str, str]]) -> tuple[str, Head]:
+    """The target and the answer of a handshake whose app accepts with ``headers`` (spec_version 2.1)."""
+    ws.require_version("2.1", "the accept's headers key")
+    target = ws.target(scenario, headers)
+    with ws.raw() as client:
+        return target, client.open(target)
 
 
 @pytest.mark.requirement("ASGI-WS-HS-001", "ASGI-WS-HS-012")
@@ -50,7 +59,7 @@ def test_the_handshake_waits_for_the_apps_accept(ws: WsServer) -> None:
     token = ws.new_token()
     target = ws.target("/inspect/held", [("hold", HOLD)])
     with ws.raw() as client:
-        head = client.open(target, [("X-Probe-Token", token)])
+        head = client.open(target, [(TOKEN_HEADER, token)])
         events = [record.event for record in ws.recorder.records(token)]
     verify(head.status == 101 and "accepting" in events,
            sent=sent(target) + f" (the app accepts {HOLD:g} s after websocket.connect, once it has reported so)",
@@ -111,11 +120,8 @@ def test_no_subprotocol_is_chosen_unless_the_app_chooses_one(ws: WsServer) -> No
 
 @pytest.mark.requirement("ASGI-WS-HS-008")
 def test_the_accepts_headers_reach_the_client(ws: WsServer) -> None:
-    ws.require_version("2.1", "the accept's headers key")
     headers = [("header", "x-probe-accept:yes"), ("header", "set-cookie:a=1"), ("header", "set-cookie:b=2")]
-    target = ws.target("/inspect/accept-headers", headers)
-    with ws.raw() as client:
-        head = client.open(target)
+    target, head = accepted_with_headers(ws, "/inspect/accept-headers", headers)
     ok = head.status == 101 and head.values("x-probe-accept") == [b"yes"] and \
         head.values("set-cookie") == [b"a=1", b"b=2"]
     verify(ok, sent=sent(target) + "; the app accepts with headers x-probe-accept: yes, set-cookie: a=1, "
@@ -125,11 +131,8 @@ def test_the_accepts_headers_reach_the_client(ws: WsServer) -> None:
 
 @pytest.mark.requirement("ASGI-WS-HS-009")
 def test_the_accepts_headers_keep_their_order(ws: WsServer) -> None:
-    ws.require_version("2.1", "the accept's headers key")
     headers = [("header", "x-probe-order:1"), ("header", "x-probe-other:2"), ("header", "x-probe-order:3")]
-    target = ws.target("/inspect/accept-order", headers)
-    with ws.raw() as client:
-        head = client.open(target)
+    target, head = accepted_with_headers(ws, "/inspect/accept-order", headers)
     ours = [(name.lower(), value) for name, value in head.headers if name.lower().startswith(b"x-probe-")]
     if head.status == 101 and not ours:
         pytest.skip("not applicable here: none of the accept's headers reached the client (see ASGI-WS-HS-008)")

@@ -3,24 +3,25 @@ scope says http_version "2", has no pseudo-header, and gives :authority as the f
 header; messages go both ways on the stream.
 
 One exchange per server and transport, each check run on both: over cleartext HTTP/2 with prior
-knowledge on the shared instance, and over TLS where ALPN picks h2 on a dedicated instance
-started by the adapter's tls launch variant. The frame-level client (H2WebSocket, tls_h2_websocket)
-opens /inspect/h2 with an extended CONNECT, reads the scope (the probe's first message, a text
-frame), sends a text message and reads the app's description of it. A server that does not
-speak HTTP/2 that way, or whose SETTINGS do not enable extended CONNECT, is not applicable.
+knowledge on the shared instance, and over TLS where ALPN picks h2 on the shared TLS instance
+(started by the adapter's tls launch variant; conformance/checks/launching.py). The frame-level
+client (H2WebSocket, tls_h2_websocket) opens /inspect/h2 with an extended CONNECT, reads the
+scope (the probe's first message, a text frame), sends a text message and reads the app's
+description of it. A server that does not speak HTTP/2 that way, or whose SETTINGS do not enable
+extended CONNECT, is not applicable.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import trustme
 
 from conformance.checks.asgi.ws import ABSENT, WsServer, typed_value
-from conformance.checks.launching import needs_variant, trusting
+from conformance.checks.launching import TlsServer, TlsServers, trusting
+from conformance.checks.per_instance import PerInstance
 from conformance.clients.h2 import NoHTTP2, speaks_h2c, tls_h2_websocket
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import CLOSE, TEXT, H2WebSocket, NoExtendedConnect, close_payload, frame
@@ -36,19 +37,15 @@ SENT = {"h2c": f"an extended CONNECT (:protocol websocket, :path {TARGET}, :auth
         "tls": f"an extended CONNECT (:protocol websocket, :scheme https, :path {TARGET}, :authority 127.0.0.1:PORT) "
                "on HTTP/2 over TLS (ALPN h2)"}
 
-_exchanges: dict[str, dict[str, Any]] = {}
+_exchanges: PerInstance[dict[str, Any]] = PerInstance()
 
 
 @pytest.fixture(scope="module")
-def wss_h2_server(dedicated_server: Callable, server_spec: ServerSpec,
-                  certificate: tuple[trustme.CA, dict[str, str]]) -> Iterator[tuple[ServerProcess, trustme.CA]]:
+def wss_h2_server(tls_servers: TlsServers, server_spec: ServerSpec) -> TlsServer:
     if server_spec.name != "custom" and "websocket" not in server_spec.capabilities:
         pytest.skip(f"not applicable: {server_spec.name} does not do WebSocket (its adapter declares no websocket "
                     "capability)")
-    needs_variant(server_spec, "tls")
-    ca, files = certificate
-    with dedicated_server("asgi", variant="tls", values=files) as server:
-        yield server, ca
+    return tls_servers.server("asgi")
 
 
 @pytest.fixture(params=["h2c", "tls"])
@@ -57,13 +54,10 @@ def over_h2(request: pytest.FixtureRequest) -> dict[str, Any]:
     was sent; skips where the server does not do WebSocket over HTTP/2 that way."""
     if request.param == "h2c":
         ws: WsServer = request.getfixturevalue("ws")
-        key, make = ws.instance_id, lambda: _exchange_h2c(ws)
+        exchange = _exchanges.once(ws, "h2c", lambda: _exchange_h2c(ws))
     else:
         server, ca = request.getfixturevalue("wss_h2_server")
-        key, make = server.instance_id, lambda: _exchange_tls(server, ca)
-    if key not in _exchanges:
-        _exchanges[key] = make()
-    exchange = _exchanges[key]
+        exchange = _exchanges.once(server, "tls", lambda: _exchange_tls(server, ca))
     if "skip" in exchange:
         pytest.skip(exchange["skip"])
     return {**exchange, "sent": SENT[request.param]}

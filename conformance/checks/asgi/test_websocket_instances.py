@@ -3,7 +3,8 @@ Scope", "Disconnect - receive event", "WebSocket"): the scheme over TLS, by the 
 launch variant; the app told of the disconnect when the server is stopped with a WebSocket open;
 and pings on an idle connection, by the ws_ping variant (a short keepalive interval).
 
-Each starts a dedicated instance; a server without WebSocket, or whose adapter has no such
+Each starts a dedicated instance, but for the scheme over TLS: the TLS instance the checks share
+(conformance/checks/launching.py). A server without WebSocket, or whose adapter has no such
 variant, is reported not applicable.
 """
 
@@ -11,17 +12,15 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-import trustme
 
-from conformance.checks.asgi.ws import TOKEN_HEADER, first_message, typed_value, websocket_server
-from conformance.checks.launching import needs_variant, trusting
+from conformance.checks.asgi.ws import first_message, typed_value, websocket_server
+from conformance.checks.launching import TlsServer, TlsServers, needs_variant, trusting
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import CLOSE, PING, RawWebSocket, open_websocket
-from conformance.launcher import ServerProcess
-from conformance.recorder import Recorder
+from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.servers import ServerSpec
 from conformance.verify import verify
 
@@ -36,17 +35,13 @@ def needs_websocket(spec: ServerSpec) -> None:
 
 
 @pytest.fixture(scope="module")
-def wss_server(dedicated_server: Callable, server_spec: ServerSpec,
-               certificate: tuple[trustme.CA, dict[str, str]]) -> Iterator[tuple[ServerProcess, trustme.CA]]:
+def wss_server(tls_servers: TlsServers, server_spec: ServerSpec) -> TlsServer:
     needs_websocket(server_spec)
-    needs_variant(server_spec, "tls")
-    ca, files = certificate
-    with dedicated_server("asgi", variant="tls", values=files) as server:
-        yield server, ca
+    return tls_servers.server("asgi")
 
 
 @pytest.mark.requirement("ASGI-WS-SCOPE-019")
-def test_scheme_is_wss_over_tls(wss_server: tuple[ServerProcess, trustme.CA]) -> None:
+def test_scheme_is_wss_over_tls(wss_server: TlsServer) -> None:
     server, ca = wss_server
     url = f"wss://{server.host}:{server.port}/inspect/wss"
     with open_websocket(url, tls=trusting(ca)) as connection:

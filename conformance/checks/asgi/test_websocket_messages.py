@@ -22,7 +22,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection
 
-from conformance.checks.asgi.ws import ABSENT, TOKEN_HEADER, WsServer, first_message, next_report, typed_value
+from conformance.checks.asgi.ws import ABSENT, WsServer, first_message, next_report, typed_value
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import (
     BINARY,
@@ -36,6 +36,7 @@ from conformance.clients.websocket import (
     close_payload,
     frame,
 )
+from conformance.recorder import TOKEN_HEADER
 from conformance.verify import verify
 from probe_apps.asgi_websocket import AFTER_BAD_SEND, BYTES_SAMPLE, TEXT_SAMPLE, large_bytes, large_text
 

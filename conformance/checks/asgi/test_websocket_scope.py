@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from conformance.checks.asgi.ws import WsServer
+from conformance.checks.per_instance import PerInstance
 from conformance.clients.raw import RawClient, WireError
 from conformance.clients.websocket import CLOSE, TEXT, close_payload, frame
 from conformance.launcher import ServerProcess
@@ -32,12 +33,12 @@ HEADERS = [("X-Probe-Order-A", "a"), ("X-Dup", "1"), ("X-Probe-Order-B", "b"), (
 HANDSHAKE_HEADERS = ("upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol")
 SENT = f"GET {TARGET} with Upgrade: websocket and " + ", ".join(f"{n}: {v}" for n, v in HEADERS)
 
-_exchanges: dict[str, dict[str, Any]] = {}
+_exchanges: PerInstance[dict[str, Any]] = PerInstance()
 
 
 def handshake(ws: WsServer) -> dict[str, Any]:
     """The scope of the shared handshake, with the client's own address (once per server)."""
-    if ws.instance_id not in _exchanges:
+    def run() -> dict[str, Any]:
         with ws.raw() as client:
             head = client.open(TARGET, HEADERS)
             if head.status != 101:
@@ -48,8 +49,9 @@ def handshake(ws: WsServer) -> dict[str, Any]:
             scope = revive(json.loads(first.payload)["scope"])
             local = client.sock.getsockname()[:2]
             client.send(frame(CLOSE, close_payload(1000)))
-        _exchanges[ws.instance_id] = {"scope": scope, "local": local}
-    return _exchanges[ws.instance_id]
+        return {"scope": scope, "local": local}
+
+    return _exchanges.once(ws, "handshake", run)
 
 
 def scope_of(ws: WsServer) -> dict[str, Any]:

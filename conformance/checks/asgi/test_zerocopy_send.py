@@ -19,7 +19,7 @@ import pytest
 
 from conformance.clients.raw import RawClient, Response
 from conformance.probing import fetch_scope
-from conformance.recorder import Recorder
+from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.verify import shown, verify
 
 SIZE = 1000  # the probe's file (ZEROCOPY_SIZE)
@@ -102,7 +102,7 @@ def test_zerocopy_send_without_more_body_completes_the_response(asgi: RawClient)
 @pytest.mark.requirement("ASGI-EXT-ZEROCOPY-008")
 def test_zerocopy_send_leaves_the_file_open(asgi: RawClient, recorder: Recorder) -> None:
     token = recorder.new_token()
-    zerocopy(asgi, "mixed", (("X-Probe-Token", token),))
+    zerocopy(asgi, "mixed", ((TOKEN_HEADER, token),))
     open_after = recorder.wait_for(token, "zerocopy.done", timeout=5.0)[0].data["open_after"]
     verify(open_after == [True, True],
            sent="GET /zerocopy?case=mixed: two zerocopysend events from one file; after each, the app checks the "

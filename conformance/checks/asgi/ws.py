@@ -20,14 +20,14 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection
 
 from conformance.checks.asgi.gating import DEFAULT_HTTP_SPEC_VERSION, at_least
+from conformance.checks.per_instance import PerInstance
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import TEXT, RawWebSocket, open_websocket
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
-from conformance.recorder import Recorder
+from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.servers import ServerSpec
 
-TOKEN_HEADER = "X-Probe-Token"
 RECORD_WAIT = 5.0  # seconds a check waits for what the app reports
 APP_WAITS_AFTER_CLOSE = 3.0  # the probe's wait in receive() after its close or denial (AFTER_CLOSE_WAIT)
 
@@ -79,16 +79,14 @@ class WsServer:
         return self.recorder.wait_for(token, event, timeout=timeout)[0].data
 
 
-_support: dict[str, WsServer | str] = {}
+_support: PerInstance[WsServer | str] = PerInstance()
 
 
 def websocket_server(server: ServerProcess, spec: ServerSpec, recorder: Recorder) -> WsServer:
     """The server as a WsServer, or pytest.skip (not applicable) if it does not do WebSocket."""
     if spec.name != "custom" and "websocket" not in spec.capabilities:
         pytest.skip(f"not applicable: {spec.name} does not do WebSocket (its adapter declares no websocket capability)")
-    if server.instance_id not in _support:
-        _support[server.instance_id] = _first_handshake(server, recorder)
-    found = _support[server.instance_id]
+    found = _support.once(server, "websocket", lambda: _first_handshake(server, recorder))
     if isinstance(found, str):
         pytest.skip(found)
     return found

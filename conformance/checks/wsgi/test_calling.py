@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wsgi.wire import TOKEN_HEADER, Exchange
+from conformance.checks.wire import Exchange
 from conformance.clients.raw import RawClient, WireError
 from conformance.launcher import ServerProcess
-from conformance.recorder import Recorder
+from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.verify import verify
 
 BODY = b"one,two,three"

@@ -2,8 +2,9 @@
 environment, mounted at a prefix (the adapter's root_path launch variant: SCRIPT_NAME), and over
 TLS (its tls variant: wsgi.url_scheme, HTTPS=on).
 
-Each is a dedicated instance; a server whose adapter has no such launch variant is reported not
-applicable.
+Each is a dedicated instance, but for TLS: the TLS instance the checks share
+(conformance/checks/launching.py). A server whose adapter has no such launch variant is reported
+not applicable.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 import trustme
 
-from conformance.checks.launching import needs_variant, trusting
+from conformance.checks.launching import TlsServers, needs_variant, trusting
 from conformance.clients.raw import RawClient, read_response
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
@@ -111,13 +112,9 @@ def test_the_mount_point_itself_is_reported(mounted: RawClient, observe: Callabl
 # --- over TLS -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def tls_environ(dedicated_server: Callable, server_spec: ServerSpec,
-                certificate: tuple[trustme.CA, dict[str, str]]) -> Iterator[dict[str, Any]]:
-    """The environ of GET /environ over TLS (the certificate verified)."""
-    needs_variant(server_spec, "tls")
-    ca, files = certificate
-    with dedicated_server("wsgi", variant="tls", values=files) as server:
-        yield tls_get_environ(server, ca)
+def tls_environ(tls_servers: TlsServers) -> dict[str, Any]:
+    """The environ of GET /environ over TLS (the certificate verified), from the shared TLS instance."""
+    return tls_get_environ(*tls_servers.server("wsgi"))
 
 
 def tls_get_environ(server: ServerProcess, ca: trustme.CA) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from conformance.checks.wsgi.wire import Exchange, read_until_close, split_head, wait_closed
+from conformance.checks.wire import Exchange, read_until_closed, split_head
+from conformance.checks.wsgi.wire import wait_closed
 from conformance.clients.raw import RawClient, WireError
 from conformance.launcher import ServerProcess
 from conformance.recorder import Recorder
@@ -105,7 +106,7 @@ def test_an_error_after_the_headers_aborts_the_response(wsgi: RawClient, framing
     path = "/raise?when=after" + ("&cl=24" if framing == "content-length" else "")
     with Exchange(wsgi, "GET", path) as exchange:
         exchange.sock.sendall(exchange.raw)
-        data, closed = read_until_close(exchange.sock, 3.0)
+        data, closed = read_until_closed(exchange.sock, 3.0)
     status, _, body = split_head(data)
     complete = looks_complete(data)
     verify(not complete and closed, sent=f"GET {path}",
@@ -177,7 +178,7 @@ def test_an_error_message_added_to_a_partial_text_response_is_reported(wsgi: Raw
     """A text/plain body without Content-Length: one 8-byte block, then the app raises."""
     with Exchange(wsgi, "GET", "/raise?when=after") as exchange:
         exchange.sock.sendall(exchange.raw)
-        data, _ = read_until_close(exchange.sock, 3.0)
+        data, _ = read_until_closed(exchange.sock, 3.0)
     added = body_after_head(data).removeprefix(b"0.......")
     observe(f"after an app error in a text/plain body, the server added {added[:60]!r}" if added
             else "after an app error in a text/plain body, the server added nothing")
@@ -193,7 +194,7 @@ def test_an_exception_from_start_response_aborts_the_response(wsgi: RawClient, r
     path = "/reraise" + ("?cl=24" if framing == "content-length" else "")
     with Exchange(wsgi, "GET", path, token=token) as exchange:
         exchange.sock.sendall(exchange.raw)
-        data, closed = read_until_close(exchange.sock, 3.0)
+        data, closed = read_until_closed(exchange.sock, 3.0)
     events = wait_closed(recorder, token, 3.0)  # due as soon as the request ended, as the read above waited for
     if "start-response-returned" in events:
         pytest.skip("not applicable: start_response returned normally (see WSGI-SR-007)")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wsgi.wire import Exchange, read_until_close, wall
+from conformance.checks.wire import Exchange, read_until_closed, wall
 from conformance.clients.raw import RawClient, WireError, read_response
 from conformance.probe_data import revive
 from conformance.recorder import Recorder
@@ -166,7 +166,7 @@ def test_a_final_status_before_the_body_keeps_the_connection_in_step(wsgi: RawCl
         connection = b",".join(response.header_values("Connection")).lower()
         closing = b"close" in connection or (response.http_version == b"1.0" and b"keep-alive" not in connection)
         if closing:
-            rest, closed = read_until_close(exchange.sock, CLOSE_WITHIN)
+            rest, closed = read_until_closed(exchange.sock, CLOSE_WITHIN)
             ok, after = not rest, ("then the server closed" if closed else "the connection still open") \
                 + (f"; then {rest[:60]!r}" if rest else "")
         else:

@@ -12,10 +12,10 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from conformance.checks.wsgi.wire import TOKEN_HEADER, Exchange
+from conformance.checks.wire import Exchange
 from conformance.clients.raw import RawClient, Response, WireError
 from conformance.launcher import ServerProcess
-from conformance.recorder import Recorder, RecordTimeout
+from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import shown, verify
 
 FILE_DATA = bytes(range(256)) * 40

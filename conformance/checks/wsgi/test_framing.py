@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wsgi.wire import Exchange, read_until_close, split_head, target
+from conformance.checks.wire import Exchange, read_until_closed, split_head, target
 from conformance.clients.raw import RawClient
 from conformance.verify import verify
 
@@ -35,7 +35,7 @@ def test_a_body_shorter_than_its_content_length_ends_with_a_close(wsgi: RawClien
     """Content-Length: 10, and one 5-byte block."""
     with Exchange(wsgi, "GET", "/stream?chunks=1&size=5&cl=10") as exchange:
         exchange.sock.sendall(exchange.raw)
-        data, closed = read_until_close(exchange.sock, 3.0)
+        data, closed = read_until_closed(exchange.sock, 3.0)
     status, _, body = split_head(data)
     verify(closed and len(body) <= 10, sent="GET /stream?chunks=1&size=5&cl=10 (HTTP/1.1, keep-alive)",
            expected="the server closes the connection after the 5 bytes",
@@ -116,7 +116,7 @@ def test_a_204_response_gets_no_framing_headers(wsgi: RawClient) -> None:
 def test_connection_close_closes_the_connection(wsgi: RawClient) -> None:
     with Exchange(wsgi, "GET", "/ready", [("Connection", "close")]) as exchange:
         response = exchange.response()
-        rest, closed = read_until_close(exchange.sock, 3.0)
+        rest, closed = read_until_closed(exchange.sock, 3.0)
     verify(response.status == 200 and closed and not rest, sent="GET /ready with Connection: close",
            expected="the response, then the server closes the connection",
            got=f"status {response.status}; " + ("then a close" if closed else "the connection open 3 s later")

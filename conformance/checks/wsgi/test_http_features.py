@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wsgi.wire import Exchange, read_until_close, target
+from conformance.checks.wire import Exchange, read_until_closed, target
 from conformance.clients.raw import RawClient, Response, WireError, build_request
 from conformance.verify import verify
 
@@ -65,7 +65,7 @@ def test_cache_validation_by_the_server_is_reported(wsgi: RawClient, observe: Ca
     path = respond("200 OK", [("ETag", '"abc"'), ("Content-Length", str(len(TEXT)))], TEXT)
     with Exchange(wsgi, "GET", path, [("If-None-Match", '"abc"'), ("Connection", "close")]) as exchange:
         response = exchange.response()
-        rest, _ = read_until_close(exchange.sock, 1.0)
+        rest, _ = read_until_closed(exchange.sock, 1.0)
     extra = response.leftover + rest
     if response.status == 200 and response.body == TEXT:
         observe("200 with the app's body: cache validation left to the app")
@@ -149,7 +149,7 @@ def test_a_1xx_status_from_the_app_is_reported(wsgi: RawClient, observe: Callabl
     path = respond("103 Early Hints", [("Link", "</style.css>; rel=preload")], "final")
     with wsgi.connect() as sock:
         sock.sendall(build_request("GET", path, [("Connection", "close")], host=f"{wsgi.host}:{wsgi.port}"))
-        data, closed = read_until_close(sock, 1.5)
+        data, closed = read_until_closed(sock, 1.5)
     lines = [line.decode("latin-1") for line in STATUS_LINE.findall(data)]
     observe(f"status lines {lines or 'none'}" + (", then the connection closed" if closed
                                                  else ", the connection still open 1.5 s later"))

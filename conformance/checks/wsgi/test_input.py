@@ -16,7 +16,7 @@ import pytest
 from conformance.clients.raw import RawClient, Response, WireError, chunked, read_response
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
-from conformance.recorder import Recorder, RecordTimeout
+from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import shown, verify
 
 # Every byte value, CR LF pairs and a NUL, so that no translation or decoding goes unnoticed.
@@ -211,7 +211,7 @@ def test_when_the_app_is_called_is_reported(wsgi_server: ServerProcess, recorder
     """Headers and half the body, a pause, then the rest: was the app called during the pause?"""
     token = recorder.new_token()
     body = b"0123456789" * 10
-    head = (f"POST {input_path('read:100')} HTTP/1.1\r\nHost: x\r\nX-Probe-Token: {token}\r\n"
+    head = (f"POST {input_path('read:100')} HTTP/1.1\r\nHost: x\r\n{TOKEN_HEADER}: {token}\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
     with socket.create_connection((wsgi_server.host, wsgi_server.port), timeout=5.0) as sock:
         sock.sendall(head + body[:50])

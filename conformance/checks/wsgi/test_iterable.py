@@ -13,18 +13,10 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wsgi.wire import (
-    TOKEN_HEADER,
-    Exchange,
-    headers_arrival,
-    read_until_close,
-    split_head,
-    target,
-    wait_closed,
-    wall,
-)
+from conformance.checks.wire import Exchange, read_until_closed, split_head, target, wall
+from conformance.checks.wsgi.wire import headers_arrival, wait_closed
 from conformance.clients.raw import RawClient, Response, WireError
-from conformance.recorder import Recorder, RecordTimeout
+from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import shown, verify
 
 # close() and the app's own records are due as soon as the response is over (good servers: a few
@@ -39,6 +31,13 @@ def request(wsgi: RawClient, method: str, path: str, token: str) -> Response | N
         return wsgi.request(method, path, [(TOKEN_HEADER, token)])
     except WireError:
         return None
+
+
+def events_once_closed(wsgi: RawClient, recorder: Recorder, path: str) -> list[str]:
+    """GET ``path``; the app's events once it has recorded close() (within CLOSE_TIMEOUT)."""
+    token = recorder.new_token()
+    request(wsgi, "GET", path, token)
+    return wait_closed(recorder, token, CLOSE_TIMEOUT)
 
 
 # --- write() -------------------------------------------------------------------------------
@@ -94,9 +93,7 @@ def test_close_is_called_once_after_a_complete_response(wsgi: RawClient, recorde
 @pytest.mark.requirement("WSGI-IT-011")
 def test_close_is_called_when_the_iteration_raises(wsgi: RawClient, recorder: Recorder) -> None:
     """The second block raises RuntimeError."""
-    token = recorder.new_token()
-    request(wsgi, "GET", "/stream?chunks=3&fail_at=1", token)
-    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    events = events_once_closed(wsgi, recorder, "/stream?chunks=3&fail_at=1")
     verify(events.count("close") == 1, sent="GET /stream?chunks=3&fail_at=1",
            expected="close() called once", got=f"events {events}")
 
@@ -122,9 +119,7 @@ def test_close_is_called_when_the_client_hangs_up(wsgi: RawClient, recorder: Rec
 @pytest.mark.requirement("WSGI-IT-014")
 def test_close_is_called_when_content_length_is_reached(wsgi: RawClient, recorder: Recorder) -> None:
     """Content-Length: 8, and a body of three 8-byte blocks."""
-    token = recorder.new_token()
-    request(wsgi, "GET", "/stream?chunks=3&size=8&cl=8", token)
-    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    events = events_once_closed(wsgi, recorder, "/stream?chunks=3&size=8&cl=8")
     verify(events.count("close") == 1, sent="GET /stream?chunks=3&size=8&cl=8",
            expected="close() called once", got=f"events {events}")
 
@@ -292,7 +287,7 @@ def test_a_str_block_is_handled(wsgi: RawClient, recorder: Recorder, observe: Ca
     token = recorder.new_token()
     with Exchange(wsgi, "GET", "/yield-str", token=token) as exchange:
         exchange.sock.sendall(exchange.raw)
-        data, closed = read_until_close(exchange.sock, 3.0)
+        data, closed = read_until_closed(exchange.sock, 3.0)
     status, headers, body = split_head(data)
     events = wait_closed(recorder, token, CLOSE_TIMEOUT)
     names = {name.lower(): value for name, value in headers}

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from conformance.checks.wsgi.wire import TOKEN_HEADER, read_until_close
+from conformance.checks.wire import read_until_closed
 from conformance.clients.raw import RawClient, Response, WireError, build_request, chunked, read_response
 from conformance.probe_data import revive
-from conformance.recorder import Recorder
+from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.verify import verify
 
 BODY = b"hello world"
@@ -60,7 +60,7 @@ def send_smuggling(wsgi: RawClient, recorder: Recorder, token: str, raw: bytes) 
             response = read_response(sock, method="POST", timeout=wsgi.timeout)
         except WireError as failure:
             error = str(failure)
-        after, closed = read_until_close(sock, CLOSE_WITHIN) if response else (b"", True)
+        after, closed = read_until_closed(sock, CLOSE_WITHIN) if response else (b"", True)
     if response:
         after = response.leftover + after
     smuggled = any(r.event == "smuggled" for r in recorder.records(token))

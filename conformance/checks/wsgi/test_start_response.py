@@ -13,9 +13,10 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wsgi.wire import TOKEN_HEADER, Exchange, headers_arrival, read_until_close, target
+from conformance.checks.wire import Exchange, read_until_closed, target
+from conformance.checks.wsgi.wire import headers_arrival
 from conformance.clients.raw import RawClient, Response, WireError
-from conformance.recorder import Recorder, RecordTimeout
+from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import verify
 
 
@@ -119,7 +120,7 @@ def test_a_malformed_status_never_goes_out_as_an_invalid_status_line(wsgi: RawCl
     from its error handler and says what was raised."""
     with Exchange(wsgi, "GET", f"/bad-header?case={case}", [("Connection", "close")]) as exchange:
         exchange.sock.sendall(exchange.raw)
-        data, _ = read_until_close(exchange.sock, 3.0)
+        data, _ = read_until_closed(exchange.sock, 3.0)
     status_line = data.split(b"\r\n", 1)[0]
     raised = re.search(rb"raised=(\w+)", data)
     observe(f"{case}: " + ("no response, the connection closed" if not data else

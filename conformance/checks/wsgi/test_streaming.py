@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks.wsgi.wire import TOKEN_HEADER, wall
+from conformance.checks.wire import wall
 from conformance.clients.raw import RawClient, Response
-from conformance.recorder import Recorder
+from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.verify import verify
 
 GAP = 0.5
