@@ -247,12 +247,8 @@ ws_no_disconnect_after_denial = ws_mutant(
 
 
 async def untouched(scope: Scope, receive: Receive, send: Send) -> None:
-    """The probe as it is, for the shims that break the server itself (ws_shims.py); each shim's
-    mutant row names it by an alias of its own."""
+    """The probe as it is, for a mutant whose server breaks the requirement itself."""
     await probe(scope, receive, send)
-
-
-ws_kept_open_after_refusal = untouched
 
 
 # --- messages ---------------------------------------------------------------------------------
@@ -330,7 +326,6 @@ ws_messages_split = receives(_data(_split_in_two))
 ws_large_messages_cut = receives(_data(_last_byte_lost))
 ws_received_out_of_order = ws_mutant(lambda scope, receive, send: (scope, _pairs_swapped(receive), send),
                                      path="/inspect/order")
-ws_pings_unanswered = untouched
 
 
 def _text_sent_as_bytes(scope: Scope, message: Message) -> Message:
@@ -494,7 +489,6 @@ ws_close_default_1001 = sends(_close(lambda message: {"code": 1001, **message}),
 ws_close_reason_dropped = sends(_close(lambda message: {k: v for k, v in message.items() if k != "reason"}),
                                 path="/close/")
 ws_close_reason_required = sends(_close(_reason_required), path="/close/reason-")
-ws_tcp_kept_after_close = untouched
 ws_no_disconnect_after_close = ws_mutant(
     _silent_after(lambda message: message["type"] == "websocket.close"), path="/close/")
 ws_send_quiet_after_close = ws_mutant(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from tests.configurations import GUNICORN_ASGI, HYPERCORN, HYPERCORN_TLS, UVICORN_WEBSOCKETS
 from tests.mutants import Mutant
-from tests.mutants.ws_shims import command as shim
 
 
 def ws(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = None, server: str = "",
@@ -57,8 +56,6 @@ WS_MUTANTS: tuple[Mutant, ...] = (
        observes={HS + "test_what_a_2_0_server_does_with_accept_headers_is_reported": "the headers were ignored"}),
     # refusal and the denial response
     ws("ws_close_before_accept_accepted", "ASGI-WS-HS-004", DENY + "test_a_close_before_accept_is_refused_with_403"),
-    ws("ws_kept_open_after_refusal", "ASGI-WS-HS-013", DENY + "test_the_connection_is_closed_after_the_403",
-       DENY + "test_the_connection_is_closed_after_the_denial_response", server=shim("keep-open-after-refusal")),
     ws("ws_no_disconnect_after_refusal", "ASGI-WS-DISC-009",
        DENY + "test_the_app_is_told_of_the_disconnect_after_a_refusal"),
     ws("ws_denial_extension_hidden", "ASGI-EXT-WSDENIAL-001",
@@ -78,8 +75,6 @@ WS_MUTANTS: tuple[Mutant, ...] = (
        MSG + "test_an_empty_binary_message_reaches_the_app_as_empty_bytes"),
     ws("ws_messages_split", "ASGI-WS-MSG-006", MSG + "test_a_fragmented_message_reaches_the_app_whole",
        MSG + "test_a_ping_between_fragments_is_answered_and_splits_nothing"),
-    ws("ws_pings_unanswered", "ASGI-WS-MSG-008", MSG + "test_a_ping_is_answered_by_the_server",
-       MSG + "test_a_ping_between_fragments_is_answered_and_splits_nothing", server=shim("no-pong")),
     ws("ws_received_out_of_order", "ASGI-WS-MSG-010", MSG + "test_messages_reach_the_app_in_order"),
     ws("ws_large_messages_cut", "ASGI-WS-MSG-016", MSG + "test_a_large_message_reaches_the_app_whole"),
     ws("ws_text_sent_as_bytes", "ASGI-WS-MSG-011", MSG + "test_text_from_the_app_reaches_the_client_as_text"),
@@ -103,8 +98,6 @@ WS_MUTANTS: tuple[Mutant, ...] = (
     ws("ws_close_reason_dropped", "ASGI-WS-CLOSE-003",
        CLOSE + "test_the_apps_close_reason_reaches_the_client_from_2_3"),
     ws("ws_close_reason_required", "ASGI-WS-CLOSE-004", CLOSE + "test_a_close_without_a_reason_has_an_empty_one"),
-    ws("ws_tcp_kept_after_close", "ASGI-WS-CLOSE-005",
-       CLOSE + "test_the_tcp_connection_ends_after_the_closing_handshake", server=shim("keep-open-after-close")),
     ws("ws_no_disconnect_after_close", "ASGI-WS-CLOSE-006",
        CLOSE + "test_the_app_is_told_of_the_disconnect_after_its_close"),
     ws("ws_send_quiet_after_close", "ASGI-WS-CLOSE-007",
