@@ -9,208 +9,26 @@ runs inside the server.
 
 from __future__ import annotations
 
-import copy
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
-from urllib.parse import unquote_to_bytes
+from collections.abc import Callable
 
 from probe_apps.asgi_probe import app as probe
 from probe_apps.asgi_websocket import app as websocket_probe
-
-Scope = dict[str, Any]
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
-Wrap = Callable[[Scope, Receive, Send], tuple[Scope, Receive, Send]]
-
-
-def ws_mutant(wrap: Wrap, path: str = "") -> App:
-    """The probe, with ``wrap`` between it and the server for websocket scopes (whose path
-    starts with ``path``, if given)."""
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "websocket" or not scope.get("path", "").startswith(path):
-            await probe(scope, receive, send)
-            return
-        await websocket_probe(*wrap(scope, receive, send))
-
-    return app
-
-
-def scope_change(change: Callable[[Scope], Any]) -> App:
-    def wrap(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
-        scope = copy.deepcopy(scope)
-        change(scope)
-        return scope, receive, send
-
-    return ws_mutant(wrap)
-
-
-# --- scope ------------------------------------------------------------------------------------
-
-
-def _join_duplicates(scope: Scope) -> None:
-    joined: dict[bytes, bytes] = {}
-    for name, value in scope["headers"]:
-        joined[name] = joined[name] + b"," + value if name in joined else value
-    scope["headers"] = list(joined.items())
-
-
-def _without_handshake_headers(scope: Scope) -> None:
-    scope["headers"] = [(n, v) for n, v in scope["headers"] if not n.lower().startswith(b"sec-websocket-")]
-
-
-def _client_port_wrong(scope: Scope) -> None:
-    host, port = scope["client"]
-    scope["client"] = [host, port + 1]
-
-
-def _server_port_str(scope: Scope) -> None:
-    host, port = scope["server"]
-    scope["server"] = [host, str(port)]
-
-
-def _no_subprotocols_as_none(scope: Scope) -> None:
-    if not scope.get("subprotocols"):
-        scope["subprotocols"] = None
-
-
-ws_type_http = scope_change(lambda scope: scope.update(type="http"))
-ws_asgi_version_missing = scope_change(lambda scope: scope.update(asgi={"spec_version": "2.4"}))
-ws_http_version_1_0 = scope_change(lambda scope: scope.update(http_version="1.0"))
-ws_scheme_http = scope_change(lambda scope: scope.update(scheme="http"))
-ws_path_not_decoded = scope_change(lambda scope: scope.update(path=scope["raw_path"].decode("latin-1")))
-ws_raw_path_decoded = scope_change(lambda scope: scope.update(raw_path=scope["path"].encode()))
-ws_query_string_decoded = scope_change(lambda scope: scope.update(query_string=unquote_to_bytes(scope["query_string"])))
-ws_root_path_set = scope_change(lambda scope: scope.update(root_path="/mnt"))
-ws_headers_joined = scope_change(_join_duplicates)
-ws_headers_grouped_by_name = scope_change(lambda scope: scope.update(headers=sorted(scope["headers"])))
-ws_header_names_title_case = scope_change(
-    lambda scope: scope.update(headers=[(n.decode().title().encode(), v) for n, v in scope["headers"]]))
-ws_handshake_headers_dropped = scope_change(_without_handshake_headers)
-ws_client_port_wrong = scope_change(_client_port_wrong)
-ws_server_port_str = scope_change(_server_port_str)
-ws_subprotocols_reversed = scope_change(lambda scope: scope.update(subprotocols=scope["subprotocols"][::-1]))
-ws_no_subprotocols_as_none = scope_change(_no_subprotocols_as_none)
-
-
-# --- connect and accept -----------------------------------------------------------------------
-
-
-def sends(change: Callable[[Scope, Message], Message | None], path: str = "") -> App:
-    """Each message the probe sends, changed by ``change`` (None: not sent at all)."""
-
-    def wrap(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
-        async def changed(message: Message) -> None:
-            message = change(scope, dict(message))
-            if message is not None:
-                await send(message)
-
-        return scope, receive, changed
-
-    return ws_mutant(wrap, path)
-
-
-def _accept(change: Callable[[Scope, Message], Message]) -> Callable[[Scope, Message], Message]:
-    return lambda scope, message: change(scope, message) if message["type"] == "websocket.accept" else message
-
-
-def _receive_first(event: Message) -> Wrap:
-    """A receive() that hands the app ``event`` before anything the server sends."""
-
-    def wrap(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
-        pending = [event]
-
-        async def first_then_server() -> Message:
-            return pending.pop() if pending else await receive()
-
-        return scope, first_then_server, send
-
-    return wrap
-
-
-def _accepts_at_once(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
-    """Completes the handshake as soon as the connect event arrives, before the app decides."""
-
-    async def eager_receive() -> Message:
-        message = await receive()
-        if message["type"] == "websocket.connect":
-            await send({"type": "websocket.accept"})
-        return message
-
-    async def accept_dropped(message: Message) -> None:
-        if message["type"] != "websocket.accept":
-            await send(message)
-
-    return scope, eager_receive, accept_dropped
-
-
-def _bare_accept_refused(scope: Scope, message: Message) -> Message:
-    return {"type": "websocket.close"} if message.keys() == {"type"} else message
-
-
-def _bogus_accept_key(scope: Scope, message: Message) -> Message:
-    return {**message, "headers": [(b"sec-websocket-accept", b"bm90IHRoZSByaWdodCBrZXk=")]}
-
-
-def _first_offered_chosen(scope: Scope, message: Message) -> Message:
-    if message.get("subprotocol") is None and scope.get("subprotocols"):
-        message["subprotocol"] = scope["subprotocols"][0]
-    return message
-
-
-ws_receive_before_connect = ws_mutant(_receive_first({"type": "websocket.receive", "text": "early"}),
-                                      path="/inspect/first-event")
-ws_accepted_before_the_app = ws_mutant(_accepts_at_once, path="/inspect/held")
-ws_bare_accept_refused = sends(_accept(_bare_accept_refused), path="/inspect/bare-accept")
-ws_bogus_accept_key = sends(_accept(_bogus_accept_key), path="/inspect/accept-key")
-ws_subprotocol_dropped = sends(_accept(lambda scope, message: {**message, "subprotocol": None}))
-ws_first_offered_subprotocol_chosen = sends(_accept(_first_offered_chosen))
-ws_accept_headers_dropped = sends(_accept(lambda scope, message: {**message, "headers": []}))
-ws_accept_headers_reversed = sends(
-    _accept(lambda scope, message: {**message, "headers": list(reversed(message.get("headers", [])))}))
-
+from tests.mutants.ws_middleware import (
+    App,
+    Message,
+    Receive,
+    Scope,
+    Send,
+    Wrap,
+    receives,
+    scope_change,
+    sends,
+    silent_after,
+    ws_mutant,
+)
 
 # --- refusal and the denial response -----------------------------------------------------------
-
-
-def _close_before_accept_accepted(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
-    """Completes the handshake even when the app closes before accepting (then closes it)."""
-    accepted = False
-
-    async def accepting(message: Message) -> None:
-        nonlocal accepted
-        if message["type"] == "websocket.close" and not accepted:
-            await send({"type": "websocket.accept"})
-        accepted = accepted or message["type"] == "websocket.accept"
-        await send(message)
-
-    return scope, receive, accepting
-
-
-def _silent_after(last_sent: Callable[[Message], bool]) -> Wrap:
-    """Once the app has sent a message for which ``last_sent`` is true, receive() never returns
-    (the server forgets to tell the app the connection is gone)."""
-
-    def wrap(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
-        done = False
-
-        async def watching(message: Message) -> None:
-            nonlocal done
-            await send(message)
-            done = done or last_sent(message)
-
-        async def forgetful() -> Message:
-            message = await receive()
-            while done and message["type"] == "websocket.disconnect":
-                message = await receive()  # another will never come: the app waits in vain
-            return message
-
-        return scope, forgetful, watching
-
-    return wrap
 
 
 def _denial_status_replaced(scope: Scope, message: Message) -> Message:
@@ -234,15 +52,14 @@ def _denial_keys_required(scope: Scope, message: Message) -> Message:
     return message
 
 
-ws_close_before_accept_accepted = ws_mutant(_close_before_accept_accepted, path="/deny")
 ws_no_disconnect_after_refusal = ws_mutant(
-    _silent_after(lambda message: message["type"] == "websocket.close"), path="/deny")
+    silent_after(lambda message: message["type"] == "websocket.close"), path="/deny")
 ws_denial_extension_hidden = scope_change(lambda scope: scope.update(extensions={}))
 ws_denial_status_replaced = sends(_denial_status_replaced, path="/deny-http")
 ws_denial_parts_dropped = sends(_denial_parts_dropped, path="/deny-http")
 ws_denial_keys_required = sends(_denial_keys_required, path="/deny-http")
 ws_no_disconnect_after_denial = ws_mutant(
-    _silent_after(lambda message: message["type"] == "websocket.http.response.body"
+    silent_after(lambda message: message["type"] == "websocket.http.response.body"
                   and not message.get("more_body")), path="/deny-http")
 
 
@@ -252,22 +69,6 @@ async def untouched(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 # --- messages ---------------------------------------------------------------------------------
-
-
-def receives(change: Callable[[Message], list[Message]], path: str = "") -> App:
-    """Each event the server hands the probe, replaced by the events ``change`` makes of it."""
-
-    def wrap(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
-        pending: list[Message] = []
-
-        async def changed() -> Message:
-            while not pending:
-                pending.extend(change(await receive()))
-            return pending.pop(0)
-
-        return scope, changed, send
-
-    return ws_mutant(wrap, path)
 
 
 def _data(change: Callable[[Message], list[Message]]) -> Callable[[Message], list[Message]]:
@@ -474,7 +275,7 @@ async def _one_failure_closes_all(scope: Scope, receive: Receive, send: Send) ->
         _open_connections.pop(key, None)
 
 
-ws_disconnect_hidden = ws_mutant(_silent_after(lambda message: True), path="/inspect/")
+ws_disconnect_hidden = ws_mutant(silent_after(lambda message: True), path="/inspect/")
 ws_disconnect_code_1000 = receives(_disconnects(_code(lambda code: 1000)), path="/inspect/client-closes")
 ws_no_code_given_1000 = receives(_disconnects(_code(lambda code: 1000 if code == 1005 else code)),
                                  path="/inspect/no-code")
@@ -490,7 +291,7 @@ ws_close_reason_dropped = sends(_close(lambda message: {k: v for k, v in message
                                 path="/close/")
 ws_close_reason_required = sends(_close(_reason_required), path="/close/reason-")
 ws_no_disconnect_after_close = ws_mutant(
-    _silent_after(lambda message: message["type"] == "websocket.close"), path="/close/")
+    silent_after(lambda message: message["type"] == "websocket.close"), path="/close/")
 ws_send_quiet_after_close = ws_mutant(
     _send_quiet_after(lambda message: message["type"] == "websocket.close"), path="/close/")
 ws_exception_held_open = holding_open(catch=True)
@@ -498,7 +299,7 @@ ws_return_held_open = holding_open(catch=False)
 ws_one_failure_closes_all = _one_failure_closes_all
 
 
-# --- the remaining items: lifespan state, late data, a client gone before the accept, re-raising ------
+# --- the remaining items: late data, a client gone before the accept, re-raising ------
 
 
 def _late_data_delivered(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
@@ -563,8 +364,6 @@ async def _reraise_logged(scope: Scope, receive: Receive, send: Send) -> None:
         logging.getLogger("uvicorn.error").exception("Exception in ASGI application\n")
 
 
-ws_state_not_copied = scope_change(lambda scope: scope.update(state={}))
-ws_state_missing = scope_change(lambda scope: scope.pop("state", None))
 ws_late_data_delivered = ws_mutant(_late_data_delivered, path="/close/late-data")
 ws_no_disconnect_before_accept = ws_mutant(_never_disconnects, path="/accept-late")
 ws_reraise_breaks_the_server = _reraise_breaks_the_server
@@ -626,22 +425,6 @@ ws_send_before_accept_accepts = ws_mutant(_send_accepts, path="/bad-send/before-
 ws_accept_after_denial_start = ws_mutant(_accept_after_denial_start, path="/deny-http/then-accept")
 
 
-def _spec_2_0_headers_ignored(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
-    """The scope says spec_version 2.0, and the accept's headers are left out."""
-    scope = {**scope, "asgi": {**scope.get("asgi", {}), "spec_version": "2.0"}}
-
-    async def without_headers(message: Message) -> None:
-        if message["type"] == "websocket.accept":
-            message = {k: v for k, v in message.items() if k != "headers"}
-        await send(message)
-
-    return scope, receive, without_headers
-
-
-ws_2_0_accept_headers_ignored = ws_mutant(_spec_2_0_headers_ignored)
-
-
-ws_scheme_ws_over_tls = scope_change(lambda scope: scope.update(scheme="ws"))
 ws_no_disconnect_on_shutdown = ws_mutant(_never_disconnects, path="/inspect/shutdown")
 ws_no_pings = untouched  # its ws_ping variant is uvicorn with the default ping interval (20 s)
 
@@ -649,11 +432,4 @@ ws_no_pings = untouched  # its ws_ping variant is uvicorn with the default ping 
 # --- WebSocket over HTTP/2 (on hypercorn, which offers it) ----------------------------------------------
 
 
-def _h2_only(change: Callable[[Scope], Any]) -> Callable[[Scope], Any]:
-    return lambda scope: change(scope) if scope.get("http_version") == "2" else None
-
-
-ws_h2_http_version_1_1 = scope_change(_h2_only(lambda scope: scope.update(http_version="1.1")))
-ws_h2_pseudo_header_kept = scope_change(
-    _h2_only(lambda scope: scope.update(headers=[(b":protocol", b"websocket"), *scope["headers"]])))
 ws_h2_text_received_as_bytes = receives(_data(_text_as_bytes), path="/inspect/h2")
