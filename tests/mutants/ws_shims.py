@@ -1,17 +1,21 @@
 """WebSocket server shims: uvicorn (h11, websockets-sansio) with one server-side duty broken,
-for what app middleware cannot break (answering pings, closing the connection after a refusal).
+for what app middleware cannot break (answering pings, closing the connection after a refusal or
+after the closing handshake). Each shim is a mutant, declared beside it by the requirement it
+breaks, and serves the plain probe app.
 
-Usage: python -m tests.mutants.ws_shims SHIM HOST PORT MODULE:ATTRIBUTE, SHIM one of SHIMS.
+Usage: python -m tests.mutants.ws_shims SHIM HOST PORT MODULE:ATTRIBUTE, SHIM the name of a shim
+below (``launch``).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import uvicorn
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+from tests.mutants.declare import DECLARATIONS, breaks
 
 
 class _TransportKeptOpen:
@@ -27,7 +31,8 @@ class _TransportKeptOpen:
         return getattr(self._transport, name)
 
 
-def keep_open_after_refusal() -> None:
+@breaks("ASGI-WS-HS-013", also=["test_the_connection_is_closed_after_the_denial_response"])
+def ws_kept_open_after_refusal() -> None:
     """The 403 (or the app's denial response) is sent, but the server never closes the
     connection: it stays open until the client closes it."""
     send = WebSocketsSansIOProtocol.send
@@ -42,7 +47,8 @@ def keep_open_after_refusal() -> None:
     WebSocketsSansIOProtocol.send = refusing_without_closing  # type: ignore[method-assign]
 
 
-def no_pong() -> None:
+@breaks("ASGI-WS-MSG-008", also=["test_a_ping_between_fragments_is_answered_and_splits_nothing"])
+def ws_pings_unanswered() -> None:
     """Pings are read, and never answered."""
 
     def handle_ping(self: WebSocketsSansIOProtocol) -> None:
@@ -51,7 +57,8 @@ def no_pong() -> None:
     WebSocketsSansIOProtocol.handle_ping = handle_ping  # type: ignore[method-assign]
 
 
-def keep_open_after_close() -> None:
+@breaks("ASGI-WS-CLOSE-005")
+def ws_tcp_kept_after_close() -> None:
     """The closing handshake completes (the client's close frame answers the app's), but the
     server leaves the TCP connection open, until its close timeout (10 s)."""
     handle_close = WebSocketsSansIOProtocol.handle_close
@@ -63,21 +70,17 @@ def keep_open_after_close() -> None:
     WebSocketsSansIOProtocol.handle_close = handle_close_keeping_open  # type: ignore[method-assign]
 
 
-SHIMS: dict[str, Callable[[], None]] = {
-    "keep-open-after-close": keep_open_after_close,
-    "keep-open-after-refusal": keep_open_after_refusal,
-    "no-pong": no_pong,
-}
-
-
-def command(name: str) -> str:
-    """The launch command of uvicorn with shim ``name``, as a mutant row's ``server``."""
+def launch(name: str) -> str:
+    """The launch command of uvicorn with the shim ``name`` applied."""
     return f"{{python}} -m tests.mutants.ws_shims {name} {{host}} {{port}} {{app}}"
 
 
 def main(argv: list[str]) -> None:
     name, host, port, app = argv
-    SHIMS[name]()
+    shim = globals().get(name)
+    if not hasattr(shim, DECLARATIONS):
+        raise SystemExit(f"no shim {name!r} in tests.mutants.ws_shims: expected the name of a declared one")
+    shim()
     uvicorn.run(app, host=host, port=int(port), http="h11", ws="websockets-sansio")
 
 
