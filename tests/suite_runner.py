@@ -43,9 +43,14 @@ def relative_check_id(nodeid: str) -> str:
     return nodeid.split("checks/", 1)[1] if "checks/" in nodeid else nodeid
 
 
+def _env() -> dict[str, str]:
+    """This checkout first on the path, so its suite is the one run (not another one installed)."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+
+
 def run_suite(args: list[str], tmp_path: Path, timeout: float = 120) -> SuiteRun:
     report = tmp_path / "results.json"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    env = _env()
     completed = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--report-json={report}", *args],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=timeout,
@@ -59,7 +64,7 @@ def collected_checks(interface: str, tmp_path: Path) -> list[str]:
     completed = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
          "--server-cmd=true {port}", f"--interface={interface}", str(CHECKS_DIR)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=60,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return [relative_check_id(line) for line in completed.stdout.splitlines() if "::" in line]
