@@ -18,7 +18,7 @@ import pytest
 
 from conformance import catalogue as catalogue_module
 from conformance import gate
-from conformance.catalogue import CatalogueError, Requirement
+from conformance.catalogue import CatalogueError
 from conformance.clients.raw import RawClient, WireError
 from conformance.coverage import CHECKS_DIR, requirements_by_check
 from conformance.errors import EXIT_HARNESS_ERROR, HarnessError
@@ -248,10 +248,6 @@ def dedicated_server(pytestconfig: pytest.Config, conformance_run: ConformanceRu
     return start
 
 
-def raw_client_for(server: ServerProcess) -> RawClient:
-    return RawClient(server.host, server.port)
-
-
 # --- outcomes -------------------------------------------------------------------------------
 
 
@@ -422,6 +418,3 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     for line in terminal.lines(document(config)):
         terminalreporter.write_line(line, red=line.startswith(terminal.ALARMS), bold=line.startswith(terminal.ALARMS))
 
-
-def requirement(rid: str) -> Requirement:
-    return catalogue_module.catalogue()[rid]
