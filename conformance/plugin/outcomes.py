@@ -17,6 +17,7 @@ import pytest
 from conformance import catalogue as catalogue_module
 from conformance import gate
 from conformance.errors import EXIT_HARNESS_ERROR
+from conformance.plugin.failures import FAILURE
 from conformance.plugin.stash import expected_key, gate_key, harness_error_key, outcomes_key, run_key, started_key
 from conformance.report import results, terminal
 
@@ -46,12 +47,13 @@ class OutcomeCollector:
         )
         # An expected failure (xfail) is still a failure of the server: it counts in the scores.
         expected_failure = report.skipped and hasattr(report, "wasxfail")
-        detail = ""
+        detail, failure = "", None
         if expected_failure or report.failed:
-            detail = str(report.longrepr)
+            detail, failure = str(report.longrepr), props.get(FAILURE)
         elif report.skipped and isinstance(report.longrepr, tuple):
             detail = str(report.longrepr[2]).removeprefix("Skipped: ")
-        outcome.absorb(report.when, "failed" if expected_failure else report.outcome, report.duration, detail)
+        outcome.absorb(report.when, "failed" if expected_failure else report.outcome, report.duration, detail,
+                       failure)
         outcome.expected_failure |= expected_failure
         if report.when == "call":
             outcome.observations.extend(v for k, v in report.user_properties if k == "observation")
