@@ -8,7 +8,15 @@ allowed choices the server made.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+FIELDS = ("sent", "expected", "got")  # what a failure says, in the order its message says it
+
+
+def rendered(parts: Mapping[str, str]) -> str:
+    """The fields among ``parts``, one a line, aligned: how every failure message shows them."""
+    return "\n".join(f"{name + ':':<10}{parts[name]}" for name in FIELDS if name in parts)
 
 
 class ConformanceFailure(AssertionError):
@@ -16,8 +24,11 @@ class ConformanceFailure(AssertionError):
         self.sent, self.expected, self.got, self.requirement = sent, expected, got, requirement
         super().__init__(self.render())
 
+    def parts(self) -> dict[str, str]:
+        return {"sent": str(self.sent), "expected": str(self.expected), "got": str(self.got)}
+
     def render(self) -> str:
-        return f"sent:     {self.sent}\nexpected: {self.expected}\ngot:      {self.got}"
+        return rendered(self.parts())
 
 
 def verify(ok: bool, *, sent: str, expected: str, got: Any, requirement: str | None = None) -> None:

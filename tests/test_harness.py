@@ -214,6 +214,10 @@ def test_a_check_that_kills_the_server_fails_with_its_log_and_the_next_gets_a_fr
     assert f'"GET {target} HTTP/1.1" 200' in run.output  # the log tail
     shared = assert_fresh_server_after_first_check(run, path)
     assert survivors(launch["pid"] for launch in shared) == {}
+    # The results document has it too, after what the check got.
+    (crash,) = [c for row in run.results["requirements"] for c in row["checks"] if c["nodeid"].endswith("::test_crash")]
+    assert "the server died during this check (exit code -9)" in crash["failure"]["got"]
+    assert f'"GET {target} HTTP/1.1" 200' in crash["failure"]["got"]
 
 
 HANG_CHECKS = """\

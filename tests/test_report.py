@@ -73,20 +73,42 @@ def test_areas_are_in_name_order() -> None:
 # --- the results document -------------------------------------------------------------------
 
 
+def _document_of(outcome: results.CheckOutcome) -> dict[str, Any]:
+    known = catalogue.catalogue()
+    (rid,) = outcome.requirement_ids
+    return results.build(known, [outcome], server={"name": "s", "interfaces": [known[rid].interface]},
+                         interfaces={known[rid].interface}, duration=0.1)
+
+
 def test_rows_carry_the_spec_quote_so_renderers_need_no_catalogue() -> None:
     known = catalogue.catalogue()
     rid = next(iter(known))
-    detail = f"{known[rid].heading()}\nsent:     GET /\nexpected: 200\ngot:      500\n  log line"
-    outcome = results.CheckOutcome("x.py::test_x", [rid], outcome="failed", detail=detail)
-    document = results.build(known, [outcome], server={"name": "s", "interfaces": [known[rid].interface]},
-                             interfaces={known[rid].interface}, duration=0.1)
-    (row,) = document["requirements"]
+    failure = {"headings": known[rid].heading(), "sent": "GET /", "expected": "200", "got": "500 "}
+    outcome = results.CheckOutcome("x.py::test_x", [rid], outcome="failed", detail="as the terminal shows it",
+                                   failure=failure)
+    (row,) = _document_of(outcome)["requirements"]
     assert (row["quote"], row["note"], row["interface"]) == (known[rid].quote, known[rid].note, known[rid].interface)
-    assert row["checks"][0]["failure"] == {"sent": "GET /", "expected": "200", "got": "500\n  log line"}
+    assert row["checks"][0]["failure"] == {"sent": "GET /", "expected": "200", "got": "500"}
+    assert row["checks"][0]["detail"] == row["detail"] == "as the terminal shows it"
 
 
-def test_a_failure_that_is_not_sent_expected_got_keeps_only_its_detail() -> None:
-    assert results.failure_parts("Traceback (most recent call last):\n  assert 1 == 2") is None
+def test_what_became_of_the_server_follows_what_was_got() -> None:
+    rid = next(iter(catalogue.catalogue()))
+    failure = {"headings": "", "got": "no answer", "server": "the server died during this check\n  log line\n"}
+    outcome = results.CheckOutcome("x.py::test_x", [rid], outcome="failed", failure=failure)
+    (row,) = _document_of(outcome)["requirements"]
+    assert row["checks"][0]["failure"] == {
+        "sent": "", "expected": "", "got": "no answer\nthe server died during this check\n  log line"
+    }
+
+
+@pytest.mark.parametrize("failure", [None, {"headings": "X", "server": "the server died during this check"}])
+def test_a_failure_that_is_not_sent_expected_got_keeps_only_its_detail(failure: dict[str, str] | None) -> None:
+    rid = next(iter(catalogue.catalogue()))
+    detail = "Traceback (most recent call last):\n  assert 1 == 2"
+    outcome = results.CheckOutcome("x.py::test_x", [rid], outcome="failed", detail=detail, failure=failure)
+    (row,) = _document_of(outcome)["requirements"]
+    assert row["checks"][0]["failure"] is None and row["checks"][0]["detail"] == detail
 
 
 @pytest.mark.parametrize(("content", "says"), [

@@ -32,6 +32,7 @@ from typing import Any
 
 from conformance import __version__
 from conformance.catalogue import Requirement
+from conformance.verify import FIELDS
 
 SCHEMA = "conformance-results/1"
 VERDICTS = ("pass", "fail", "not_applicable", "informational")
@@ -46,12 +47,16 @@ class CheckOutcome:
     detail: str = ""
     observations: list[str] = field(default_factory=list)
     expected_failure: bool = False  # failed, and an expectation (--expect) said it would
+    # A failure's parts as the check's report carried them (conformance/plugin/failures.py): headings,
+    # sent, expected, got, server (what became of it); None if the failure is only its detail.
+    failure: dict[str, str] | None = None
 
-    def absorb(self, phase: str, outcome: str, duration: float, detail: str) -> None:
+    def absorb(self, phase: str, outcome: str, duration: float, detail: str,
+               failure: dict[str, str] | None = None) -> None:
         """Merge one phase (setup, call, teardown) of the check's run."""
         self.duration += duration
         if outcome == "failed" and self.outcome != "failed":
-            self.outcome, self.detail = "failed", detail
+            self.outcome, self.detail, self.failure = "failed", detail, failure
         elif outcome == "skipped" and self.outcome == "passed":
             self.outcome, self.detail = "skipped", detail
 
@@ -65,25 +70,16 @@ def verdict_of(requirement: Requirement, checks: list[CheckOutcome]) -> str:
     return "fail" if "failed" in outcomes else "pass"
 
 
-_FAILURE_FIELDS = ("sent", "expected", "got")
-
-
-def failure_parts(detail: str) -> dict[str, str] | None:
-    """Split a failure message (``verify.ConformanceFailure.render`` under the requirement's heading)
-    into what was sent, what was expected and what came back; None if it is not of that form
-    (a plain assertion's traceback). Continuation lines (a server's log tail) stay with their field."""
-    parts: dict[str, list[str]] = {}
-    current: str | None = None
-    for line in detail.splitlines():
-        name, colon, rest = line.partition(":")
-        if colon and name in _FAILURE_FIELDS and name not in parts:
-            current = name
-            parts[name] = [rest.strip()]
-        elif current is not None:
-            parts[current].append(line)
-    if not parts:
+def _sent_expected_got(failure: dict[str, str] | None) -> dict[str, str] | None:
+    """A failure as the document shows it: what was sent, what was expected, and what was got
+    followed by what became of the server (its last lines of output); None if the failure has none
+    of the three (a plain assertion's traceback: its detail is all there is)."""
+    if not failure or not any(name in failure for name in FIELDS):
         return None
-    return {name: "\n".join(parts.get(name, [])).strip() for name in _FAILURE_FIELDS}
+    shown = {name: failure.get(name, "") for name in FIELDS}
+    if failure.get("server"):
+        shown["got"] = f"{shown['got']}\n{failure['server']}"
+    return {name: text.strip() for name, text in shown.items()}
 
 
 def _check_row(check: CheckOutcome) -> dict[str, Any]:
@@ -95,7 +91,7 @@ def _check_row(check: CheckOutcome) -> dict[str, Any]:
         "expected_failure": check.expected_failure,
     }
     if check.outcome == "failed":
-        row["failure"] = failure_parts(check.detail)
+        row["failure"] = _sent_expected_got(check.failure)
     return row
 
 
