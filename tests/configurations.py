@@ -24,6 +24,9 @@ TWO_PROCESS_WSGI_VARIANTS = {
     "root_path": "gunicorn --no-control-socket --bind {host}:{port} --workers 2 --worker-class sync "
                  "--env SCRIPT_NAME={root_path} {app}",
 }
+# wsgiref made to speak HTTP/1.1 (persistent connections, chunked responses; no fault of its own), for
+# the faults that only show on a persistent or chunked connection (tests/mutants/wsgi_shims.py).
+WSGIREF_HTTP11 = "{python} -m tests.mutants.wsgi_shims Http11 {host} {port} {app}"
 
 # ASGI: uvicorn's httptools protocol frames a response as the scope and headers it was handed say;
 # --lifespan on makes a raising lifespan fatal.

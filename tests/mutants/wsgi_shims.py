@@ -1,7 +1,12 @@
 """WSGI server shims: wsgiref with one server-side duty broken, for requirements that app
 middleware cannot break (what the server adds to the headers, framing, interim responses).
 
-Usage: python -m tests.mutants.wsgi_shims SHIM HOST PORT MODULE:ATTRIBUTE, SHIM one of SHIMS.
+Belongs here: each shim (a ServerHandler subclass), declared beside it by the requirement it
+breaks; it serves the plain probe app. ``Http11`` is no fault: wsgiref made to speak HTTP/1.1, which
+the shims below build on and which some middleware mutants need to show their fault
+(tests.configurations.WSGIREF_HTTP11).
+
+Usage: python -m tests.mutants.wsgi_shims SHIM HOST PORT MODULE:ATTRIBUTE, SHIM a class of this module.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ from wsgiref.handlers import format_date_time
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, make_server
 
 from conformance.servers.scripts._app import load_app
+from tests.mutants.declare import breaks
 
 
+@breaks("WSGI-SR-014")
 class NoDate(ServerHandler):
     """Never adds a Date header."""
 
@@ -24,6 +31,7 @@ class NoDate(ServerHandler):
         self._write(f"HTTP/{self.http_version} {self.status}\r\n".encode("iso-8859-1"))
 
 
+@breaks("WSGI-SR-015")
 class DateCaseSensitive(ServerHandler):
     """Looks for the app's Date header by its exact spelling, so a 'dAtE' gets a second Date."""
 
@@ -84,12 +92,14 @@ class Http11(ServerHandler):
             self._flush()
 
 
+@breaks("WSGI-CL-004")
 class KeepAliveAfterShortBody(Http11):
     """Keeps the connection open even when the app sent less than its Content-Length."""
 
     chunking = False
 
 
+@breaks("WSGI-CL-006")
 class ChunkedHeaderRawBody(Http11):
     """Says Transfer-Encoding: chunked, then sends the body unframed."""
 
@@ -100,6 +110,7 @@ class ChunkedHeaderRawBody(Http11):
         ServerHandler.finish_content(self)
 
 
+@breaks("WSGI-CL-007")
 class ChunkedForHttp10(Http11):
     """Chunks responses to HTTP/1.0 requests too."""
 
@@ -107,6 +118,7 @@ class ChunkedForHttp10(Http11):
         return True
 
 
+@breaks("WSGI-IT-022")
 class EmptyChunkEndsBody(Http11):
     """Sends an empty block as an empty chunk: the terminator, in the middle of the body."""
 
@@ -114,24 +126,28 @@ class EmptyChunkEndsBody(Http11):
         self._write(b"%x\r\n%s\r\n" % (len(data), data))
 
 
+@breaks("WSGI-H11-010")
 class ContinueTwice(Http11):
     """Answers Expect: 100-continue with two 100 responses."""
 
     continues = 2
 
 
+@breaks("WSGI-H11-013")
 class ContinueForHttp10(Http11):
     """Sends 100 Continue to an HTTP/1.0 client that asked for it."""
 
     continue_for_http_1_0 = True
 
 
+@breaks("WSGI-H11-030")
 class IgnoresConnectionClose(Http11):
     """Keeps the connection open although the request said Connection: close."""
 
     ignore_connection_close = True
 
 
+@breaks("WSGI-SR-005")
 class NoHeadersForEmptyBody(ServerHandler):
     """Sends the headers only with body data: an app that yields nothing gets no response."""
 
@@ -143,6 +159,7 @@ class NoHeadersForEmptyBody(ServerHandler):
         pass
 
 
+@breaks("WSGI-CALL-004", only=["test_a_head_rewritten_to_get_in_the_environ_stays_a_head"])
 class HeadBodyFromEnviron(Http11):
     """Leaves out a HEAD's body, but asks the environ (which the app may have changed) whether
     the request was a HEAD."""
@@ -167,6 +184,7 @@ class ContinuingInput:
         return getattr(self.stream, name)
 
 
+@breaks("WSGI-H11-014")
 class ContinueAtFirstRead(Http11):
     """Sends 100 Continue when the app first reads wsgi.input, even after the response has begun:
     the interim response lands inside the body."""
@@ -181,6 +199,7 @@ class ContinueAtFirstRead(Http11):
                                                              self._flush()))
 
 
+@breaks("WSGI-CALL-002")
 class FunctionsOnly(ServerHandler):
     """Introspects the app: anything but a plain function gets a 500."""
 
@@ -192,6 +211,7 @@ class FunctionsOnly(ServerHandler):
         super().run(application)
 
 
+@breaks("WSGI-SR-011")
 class StatusUnchecked(ServerHandler):
     """Takes any status, unchecked (wsgiref asserts a 3-digit code and a space), and sends it as given."""
 
@@ -201,23 +221,16 @@ class StatusUnchecked(ServerHandler):
         return write
 
 
-SHIMS: dict[str, type[ServerHandler]] = {
-    "no-date": NoDate,
-    "date-case-sensitive": DateCaseSensitive,
-    "http11": Http11,
-    "keep-alive-after-short-body": KeepAliveAfterShortBody,
-    "chunked-header-raw-body": ChunkedHeaderRawBody,
-    "chunked-for-http-1.0": ChunkedForHttp10,
-    "empty-chunk-ends-body": EmptyChunkEndsBody,
-    "continue-twice": ContinueTwice,
-    "continue-for-http-1.0": ContinueForHttp10,
-    "ignores-connection-close": IgnoresConnectionClose,
-    "continue-at-first-read": ContinueAtFirstRead,
-    "no-headers-for-empty-body": NoHeadersForEmptyBody,
-    "head-body-from-environ": HeadBodyFromEnviron,
-    "functions-only": FunctionsOnly,
-    "status-unchecked": StatusUnchecked,
-}
+def launch(name: str) -> str:
+    """The launch command of wsgiref with the shim ``name`` (a ServerHandler of this module)."""
+    return f"{{python}} -m tests.mutants.wsgi_shims {name} {{host}} {{port}} {{app}}"
+
+
+def _shim(name: str) -> type[ServerHandler]:
+    shim = globals().get(name)
+    if not (isinstance(shim, type) and issubclass(shim, ServerHandler)):
+        raise SystemExit(f"{name!r} is not a shim of {__name__}")
+    return shim
 
 
 def request_handler(server_handler: type[ServerHandler]) -> type[WSGIRequestHandler]:
@@ -265,7 +278,7 @@ def request_handler(server_handler: type[ServerHandler]) -> type[WSGIRequestHand
 
 def main(shim: str, host: str, port: str, app_path: str) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    with make_server(host, int(port), load_app(app_path), handler_class=request_handler(SHIMS[shim])) as server:
+    with make_server(host, int(port), load_app(app_path), handler_class=request_handler(_shim(shim))) as server:
         server.serve_forever()
 
 
