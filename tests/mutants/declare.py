@@ -45,10 +45,15 @@ def breaks(requirement: str, *, only: Iterable[str] = (), also: Iterable[str] = 
     declaration = Declaration(requirement, home, tuple(only), tuple(also), observes, server, dict(variants or {}))
 
     def declare(target: T) -> T:
-        setattr(target, DECLARATIONS, (*getattr(target, DECLARATIONS, ()), declaration))
+        setattr(target, DECLARATIONS, (*declarations_of(target), declaration))
         return target
 
     return declare
+
+
+def declarations_of(target: object) -> tuple[Declaration, ...]:
+    """The target's own declarations (a subclass of a declared shim is not declared by inheritance)."""
+    return vars(target).get(DECLARATIONS, ()) if hasattr(target, "__dict__") else ()
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ def declared_in(module: Any, interface_of: Callable[[str], str]) -> list[Mutant]
     """The mutants a module declares (what it merely imports is declared where it comes from)."""
     found = []
     for name, value in vars(module).items():
-        for declaration in getattr(value, DECLARATIONS, ()):
+        for declaration in declarations_of(value):
             if declaration.home == module.__name__:
                 found.append(Mutant(name, f"{module.__name__}:{name}", declaration.requirement,
                                     interface_of(declaration.requirement), declaration))
