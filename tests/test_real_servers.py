@@ -47,13 +47,13 @@ WS_CLOSE = "asgi/test_websocket_close.py::"
 WS_MSG = "asgi/test_websocket_messages.py::"
 WS_INSTANCES = "asgi/test_websocket_instances.py::"
 
-# uvicorn serving one of the emulations in tests/mutants/asgi_mutants.py.
-EMULATED = "uvicorn --host {{host}} --port {{port}} --http h11 tests.mutants.asgi_mutants:{app}"
+# uvicorn serving one of the emulations in tests/emulations/ (the module's app).
+EMULATED = "uvicorn --host {{host}} --port {{port}} --http h11 tests.emulations.{emulation}:app"
 # The same with uvicorn's h11 protocol noting each TLS connection, for the tls extension's emulation.
-TLS_NOTED = EMULATED.replace("h11", "tests.mutants.asgi_mutants:TlsRecordingH11Protocol")
-TLS_NOTED_TLS = TLS_NOTED.replace(" tests.mutants.asgi_mutants:{app}",
+TLS_NOTED = EMULATED.replace("h11", "tests.emulations.tls_extension:TlsRecordingH11Protocol")
+TLS_NOTED_TLS = TLS_NOTED.replace(" tests.emulations.{emulation}:app",
                                   " --ssl-certfile {{certfile}} --ssl-keyfile {{keyfile}} "
-                                  "tests.mutants.asgi_mutants:{app}")
+                                  "tests.emulations.{emulation}:app")
 
 # Checks that fail on every server tried: real findings, each with how we know. They must fail on
 # every reference too (so a server that starts to pass shows up here).
@@ -301,15 +301,15 @@ REFERENCES = {
                 "client gets 101 and a close frame instead of the app's 401",
         }),
         # Emulations, not real servers: uvicorn behind middleware that does right what no installed server
-        # does at all (tests/mutants/asgi_mutants.py), so that the checks of it are seen to pass.
-        Reference((f"--server-cmd={EMULATED.format(app='send_error_caught_emulation')}", "--interface=asgi",
+        # does at all (tests/emulations/), so that the checks of it are seen to pass.
+        Reference((f"--server-cmd={EMULATED.format(emulation='send_errors')}", "--interface=asgi",
                    "-k", "test_an_error_from_send_re_raised_by_the_app_is_caught_quietly")),
-        Reference((f"--server-cmd={TLS_NOTED.format(app='tls_extension_emulation')}", "--interface=asgi",
-                   f"--server-variant=tls={TLS_NOTED_TLS.format(app='tls_extension_emulation')}",
+        Reference((f"--server-cmd={TLS_NOTED.format(emulation='tls_extension')}", "--interface=asgi",
+                   f"--server-variant=tls={TLS_NOTED_TLS.format(emulation='tls_extension')}",
                    "-k", "test_tls_extension")),
-        Reference((f"--server-cmd={EMULATED.format(app='early_hint_emulation')}", "--interface=asgi",
+        Reference((f"--server-cmd={EMULATED.format(emulation='early_hints')}", "--interface=asgi",
                    "-k", "early_hint_over_http_1_1")),
-        Reference((f"--server-cmd={EMULATED.format(app='zerocopy_emulation')}", "--interface=asgi",
+        Reference((f"--server-cmd={EMULATED.format(emulation='zerocopy')}", "--interface=asgi",
                    "-k", "test_zerocopy_send")),
         # The one server here that says spec_version 2.0 in the websocket scope.
         Reference(("--server=daphne", "-k", "2_0_server")),

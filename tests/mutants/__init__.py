@@ -4,7 +4,7 @@ A mutant is the real server (wsgiref for WSGI, uvicorn for ASGI) serving the pro
 middleware that breaks one requirement, declared beside it by that requirement (declare.py); the
 checks it must fail are derived from the checks' markers. registry.MUTANTS finds them all.
 
-Transitional: the rows of the old tables (*_table.py, built with ``wsgi``/``asgi`` below) are read
+Transitional: the rows of the old tables (*_table.py, built with ``wsgi`` below) are read
 into the same shape until each is declared beside its middleware.
 """
 
@@ -35,9 +35,3 @@ def wsgi(name: str, breaks: str, *kills: str, server: str = "", observes: dict[s
          variants: dict[str, str] | None = None) -> Mutant:
     return Mutant(f"tests.mutants.wsgi_mutants:{name}", breaks, tuple(f"wsgi/{k}" for k in kills),
                   {f"wsgi/{k}": v for k, v in (observes or {}).items()}, server=server, variants=variants or {})
-
-
-def asgi(name: str, breaks: str, *kills: str, observes: dict[str, str] | None = None, server: str = "",
-         variants: dict[str, str] | None = None) -> Mutant:
-    return Mutant(f"tests.mutants.asgi_mutants:{name}", breaks, tuple(f"asgi/{k}" for k in kills),
-                  {f"asgi/{k}": v for k, v in (observes or {}).items()}, server=server, variants=variants or {})

@@ -1,0 +1,182 @@
+"""Mutants of the HTTP connection scope: each breaks a requirement of
+conformance/requirements/asgi_http_scope.toml, and is declared beside its middleware.
+
+Belongs here: the mutants of that catalogue file, whatever server shows the fault (uvicorn, or
+hypercorn for HTTP/2 and for HTTP/2 over TLS). Does not belong here: the requirements of
+asgi_http2.toml (pseudo-headers, :authority, streams: asgi_http2.py), or a building block other
+areas use too (asgi_middleware.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote, unquote_to_bytes
+
+from tests.configurations import HYPERCORN, HYPERCORN_TLS
+from tests.mutants.asgi_middleware import (
+    Message,
+    Receive,
+    Scope,
+    Send,
+    http_mutant,
+    if_tls,
+    over_http2,
+    probe,
+    scope_mutant,
+)
+from tests.mutants.declare import breaks
+
+
+def _set(**values: Any) -> Callable[[Scope], None]:
+    return lambda scope: scope.update(values)
+
+
+def _swap_http_version(scope: Scope) -> None:
+    scope["http_version"] = {"1.0": "1.1", "1.1": "1.0"}.get(scope["http_version"], scope["http_version"])
+
+
+def _path_not_decoded(scope: Scope) -> None:
+    scope["path"] = scope["raw_path"].decode("latin-1")
+
+
+def _path_with_query(scope: Scope) -> None:
+    if scope["query_string"]:
+        scope["path"] += "?" + scope["query_string"].decode("latin-1")
+
+
+def _query_string_decoded(scope: Scope) -> None:
+    scope["query_string"] = unquote_to_bytes(scope["query_string"])
+
+
+def _query_string_none(scope: Scope) -> None:
+    if not scope["query_string"]:
+        scope["query_string"] = None
+
+
+def _join_duplicates(scope: Scope) -> None:
+    joined: dict[bytes, bytes] = {}
+    for name, value in scope["headers"]:
+        joined[name] = joined[name] + b", " + value if name in joined else value
+    scope["headers"] = list(joined.items())
+
+
+def _header_values_ascii_only(scope: Scope) -> None:
+    scope["headers"] = [(n, v.decode("ascii", "replace").encode("ascii", "replace")) for n, v in scope["headers"]]
+
+
+def _client_port_wrong(scope: Scope) -> None:
+    host, port = scope["client"]
+    scope["client"] = [host, port + 1]
+
+
+def _server_port_str(scope: Scope) -> None:
+    host, port = scope["server"]
+    scope["server"] = [host, str(port)]
+
+
+def _keep_encoded_slash(scope: Scope) -> None:
+    raw = scope["raw_path"].decode("ascii")
+    scope["path"] = unquote(raw.replace("%2F", "%252F").replace("%2f", "%252f"))
+
+
+asgi_dict_missing = breaks("ASGI-GEN-005")(scope_mutant(lambda scope: scope.pop("asgi")))
+asgi_version_2 = breaks("ASGI-GEN-006")(scope_mutant(lambda scope: scope["asgi"].update(version="2.0")))
+spec_version_missing = breaks("ASGI-HTTP-SCOPE-003", observes="asgi.spec_version = None")(
+    scope_mutant(lambda scope: scope["asgi"].pop("spec_version", None)))
+type_uppercased = breaks("ASGI-HTTP-SCOPE-001")(scope_mutant(_set(type="HTTP")))
+http_version_swapped = breaks("ASGI-HTTP-SCOPE-004", only=("test_http_version_is_the_version_of_the_request",))(
+    scope_mutant(_swap_http_version))
+method_lowercased = breaks("ASGI-HTTP-SCOPE-005")(
+    scope_mutant(lambda scope: scope.update(method=scope["method"].lower())))
+scheme_empty = breaks("ASGI-HTTP-SCOPE-006", only=("test_scheme_is_http_or_absent_on_a_plain_listener",))(
+    scope_mutant(_set(scheme="")))
+path_not_decoded = breaks("ASGI-HTTP-SCOPE-007")(scope_mutant(_path_not_decoded))
+path_with_query = breaks("ASGI-HTTP-SCOPE-008")(scope_mutant(_path_with_query))
+encoded_slash_kept = breaks("ASGI-HTTP-SCOPE-009")(scope_mutant(_keep_encoded_slash))
+raw_path_decoded = breaks("ASGI-HTTP-SCOPE-010")(
+    scope_mutant(lambda scope: scope.update(raw_path=unquote(scope["path"]).encode())))
+raw_path_with_query = breaks("ASGI-HTTP-SCOPE-011")(scope_mutant(
+    lambda scope: scope.update(raw_path=scope["raw_path"] + b"?" + scope["query_string"])
+    if scope["query_string"] else None))
+query_string_decoded = breaks("ASGI-HTTP-SCOPE-012")(scope_mutant(_query_string_decoded))
+query_string_none = breaks("ASGI-HTTP-SCOPE-013")(scope_mutant(_query_string_none))
+root_path_set = breaks("ASGI-HTTP-SCOPE-014", only=("test_root_path_is_empty_by_default",))(
+    scope_mutant(_set(root_path="/mnt")))
+headers_as_str = breaks("ASGI-HTTP-SCOPE-016")(scope_mutant(
+    lambda scope: scope.update(headers=[(n.decode(), v.decode("latin-1")) for n, v in scope["headers"]])))
+headers_reversed = breaks("ASGI-HTTP-SCOPE-017")(
+    scope_mutant(lambda scope: scope.update(headers=list(reversed(scope["headers"])))))
+headers_joined = breaks("ASGI-HTTP-SCOPE-018", only=("test_duplicate_headers_are_kept_apart",))(
+    scope_mutant(_join_duplicates))
+headers_joined_over_http2 = breaks("ASGI-HTTP-SCOPE-018", only=("test_duplicate_headers_are_kept_apart_over_http2",),
+                                   server=HYPERCORN)(scope_mutant(_join_duplicates))
+header_names_uppercased = breaks("ASGI-HTTP-SCOPE-019", observes="kept as [b'X-MIXED-CASE']")(
+    scope_mutant(lambda scope: scope.update(headers=[(n.upper(), v) for n, v in scope["headers"]])))
+header_values_ascii_only = breaks("ASGI-HTTP-SCOPE-020")(scope_mutant(_header_values_ascii_only))
+client_port_wrong = breaks("ASGI-HTTP-SCOPE-023")(scope_mutant(_client_port_wrong))
+server_port_str = breaks("ASGI-HTTP-SCOPE-025")(scope_mutant(_server_port_str))
+
+# --- HTTP/2 (hypercorn), over h2c and over TLS --------------------------------------------------
+
+_http_version_2_0 = over_http2(lambda scope: scope.update(http_version="2.0"))
+http_version_2_as_2_0 = breaks("ASGI-HTTP-SCOPE-004", only=("test_http_version_is_2_over_http2",),
+                               server=HYPERCORN)(scope_mutant(_http_version_2_0))
+http_version_2_as_2_0_on_tls = breaks("ASGI-HTTP-SCOPE-004", only=("test_http_version_is_2_over_tls",),
+                                      server=HYPERCORN, variants=HYPERCORN_TLS)(scope_mutant(_http_version_2_0))
+
+# --- launch variants: over TLS (uvicorn's, or hypercorn's over HTTP/2), and mounted at a root path
+
+_scheme_http = if_tls(lambda scope: scope.update(scheme="http"))
+scheme_http_over_tls = breaks("ASGI-HTTP-SCOPE-006", only=("test_scheme_is_https_over_tls",))(
+    scope_mutant(_scheme_http))
+scheme_http_over_http2_on_tls = breaks("ASGI-HTTP-SCOPE-006", only=("test_scheme_is_https_over_http2_on_tls",),
+                                       server=HYPERCORN, variants=HYPERCORN_TLS)(scope_mutant(_scheme_http))
+
+
+def _strip_root_path(scope: Scope) -> None:
+    root = scope.get("root_path") or ""
+    while root.strip("/") and scope["path"].startswith(root):
+        scope["path"] = scope["path"][len(root):]
+
+
+def _root_path_dropped(scope: Scope) -> None:
+    _strip_root_path(scope)  # so that the probe still finds its scenario
+    scope["root_path"] = ""
+
+
+root_path_dropped = breaks("ASGI-HTTP-SCOPE-014", only=("test_root_path_is_the_mount_point_the_server_was_given",))(
+    scope_mutant(_root_path_dropped))
+root_path_kept_out_of_path = breaks("ASGI-HTTP-SCOPE-015", observes="does not include the root path")(
+    scope_mutant(_strip_root_path))
+
+# --- one scope per request; a response held open ------------------------------------------------
+
+_first_scope: dict[Any, Scope] = {}
+
+
+@breaks("ASGI-HTTP-SCOPE-026")
+async def scope_reused_on_a_connection(scope: Scope, receive: Receive, send: Send) -> None:
+    """Gives every request on a connection the scope of its first request."""
+    if scope["type"] == "http" and scope.get("path", "").startswith("/scope/"):
+        scope = _first_scope.setdefault(tuple(scope.get("client") or ()), scope)
+    await probe(scope, receive, send)
+
+
+def _cuts_silent_responses(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    """A server that ends a response whose app has sent nothing for 1 s (an aggressive timeout)."""
+    started = 0.0
+
+    async def cutting(message: Message) -> None:
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = time.monotonic()
+        elif message["type"] == "http.response.body" and time.monotonic() - started > 1.0:
+            message = {"type": "http.response.body", "body": b"", "more_body": False}
+        await send(message)
+
+    return receive, cutting
+
+
+silent_response_cut = breaks("ASGI-HTTP-SCOPE-027")(http_mutant(_cuts_silent_responses, path="/stream"))
