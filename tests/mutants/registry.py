@@ -14,7 +14,7 @@ from dataclasses import replace
 import tests.mutants
 from conformance.catalogue import catalogue
 from tests.configurations import PROBE_ASGI, PROBE_WSGI
-from tests.mutants.declare import Declaration, Mutant, declared_in
+from tests.mutants.declare import Mutant, declared_in
 
 PROBE = {"wsgi": PROBE_WSGI, "asgi": PROBE_ASGI}
 
@@ -33,29 +33,7 @@ def _mutants() -> tuple[Mutant, ...]:
                 declaration = replace(mutant.declaration, server=launch(mutant.name))
                 mutant = replace(mutant, app=PROBE[mutant.interface], declaration=declaration)
             found.append(mutant)
-    return tuple(found) + _legacy_rows()
-
-
-def _legacy_rows() -> tuple[Mutant, ...]:
-    """The rows of the old tables (*_table.py) not yet declared beside their middleware (transitional)."""
-    from conformance.coverage import checks_by_requirement
-
-    own = checks_by_requirement()
-    rows = []
-    for info in pkgutil.iter_modules(tests.mutants.__path__):
-        if not info.name.endswith("_table"):
-            continue
-        module = importlib.import_module(f"{tests.mutants.__name__}.{info.name}")
-        for row in next(v for k, v in vars(module).items() if k.endswith("_MUTANTS")):
-            mine = set(own.get(row.breaks, []))
-            listed = (*row.kills, *row.observes)
-            only = tuple(k for k in listed if k.split("[")[0] in mine)
-            also = tuple(k for k in row.kills if k.split("[")[0] not in mine)
-            observes = next(iter(row.observes.values()), "")
-            home, name = row.app.split(":")
-            declaration = Declaration(row.breaks, home, only, also, observes, row.server, row.variants)
-            rows.append(Mutant(name, row.app, row.breaks, row.interface, declaration))
-    return tuple(rows)
+    return tuple(found)
 
 
 MUTANTS: tuple[Mutant, ...] = _mutants()
