@@ -43,12 +43,17 @@ def relative_check_id(nodeid: str) -> str:
     return nodeid.split("checks/", 1)[1] if "checks/" in nodeid else nodeid
 
 
+def repo_env() -> dict[str, str]:
+    """The environment with this repository's ``conformance`` first on the path, whichever copy of
+    it is installed (a worktree's runs must import the worktree's, as CHECKS_DIR names it)."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+
+
 def run_suite(args: list[str], tmp_path: Path, timeout: float = 120) -> SuiteRun:
     report = tmp_path / "results.json"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     completed = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--report-json={report}", *args],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=timeout,
+        cwd=tmp_path, env=repo_env(), capture_output=True, text=True, timeout=timeout,
     )
     results = json.loads(report.read_text()) if report.exists() else None
     return SuiteRun(completed.returncode, completed.stdout + completed.stderr, results)
@@ -59,7 +64,7 @@ def collected_checks(interface: str, tmp_path: Path) -> list[str]:
     completed = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
          "--server-cmd=true {port}", f"--interface={interface}", str(CHECKS_DIR)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path, env=repo_env(), capture_output=True, text=True, timeout=60,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return [relative_check_id(line) for line in completed.stdout.splitlines() if "::" in line]
