@@ -24,12 +24,16 @@ class SuiteRun:
     results: dict[str, Any] | None
 
     def outcomes(self) -> dict[str, str]:
-        """Check (node ID relative to conformance/checks) -> passed / failed / skipped."""
-        found = {}
-        for row in (self.results or {}).get("requirements", []):
-            for check in row["checks"]:
-                found[relative_check_id(check["nodeid"])] = check["outcome"]
-        return found
+        """Check (node ID relative to conformance/checks) -> passed / failed / skipped; a failure an
+        expectation (--expect) foresaw is failed too (see expected_failures)."""
+        return {relative_check_id(check["nodeid"]): check["outcome"] for check in self._checks()}
+
+    def expected_failures(self) -> set[str]:
+        """The checks that failed as the expectations file (--expect) said they would (pytest's xfail)."""
+        return {relative_check_id(check["nodeid"]) for check in self._checks() if check["expected_failure"]}
+
+    def _checks(self) -> list[dict[str, Any]]:
+        return [check for row in (self.results or {}).get("requirements", []) for check in row["checks"]]
 
     def observations(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
