@@ -248,6 +248,18 @@ def test_a_server_that_stops_answering_fails_the_check_and_the_next_gets_a_fresh
     assert survivors(launch["pid"] for launch in shared) == {}
 
 
+def test_a_server_that_stops_answering_in_an_expected_failure_is_replaced_too(tmp_path: Path) -> None:
+    path = write_checks(tmp_path, HANG_CHECKS.replace('requirement("WSGI-ENV-001")\ndef test_after_hang',
+                                                      'requirement("WSGI-ENV-002")\ndef test_after_hang'))
+    expect = tmp_path / "expect.toml"
+    expect.write_text('[WSGI-ENV-001]\nreason = "the probe hangs on purpose"\n')
+    run = run_suite(["--server=wsgiref", "-rA", f"--expect={expect}", path], tmp_path, timeout=RUN_TIMEOUT)
+    assert run.returncode == pytest.ExitCode.OK, run.output
+    assert f"PASSED {Path(path).name}::test_after_hang" in run.output
+    shared = [launch for launch in launches(run) if not launch["dedicated"]]
+    assert len(shared) == 2 and shared[0]["pid"] != shared[1]["pid"], shared
+
+
 class FakeTlsServer:
     """What TlsServers asks of a server: whether it is alive."""
 

@@ -88,7 +88,8 @@ def _replace_dead_servers(item: pytest.Item, report: pytest.TestReport, parts: d
             note = f"the server died during this check " \
                    f"(exit code {server.process.returncode if server.process else '?'}); " \
                    f"the next check gets a fresh one\n{server.log_tail()}"
-        elif report.failed and not server.healthy():
+        elif (report.failed or hasattr(report, "wasxfail")) and not server.healthy():
+            # (an expected failure under --expect is a failure too: its hung server is replaced alike)
             note = f"the server stopped answering; the next check gets a fresh one\n{server.log_tail()}"
         else:
             continue
