@@ -68,7 +68,7 @@ def _parts(item: pytest.Item, error: BaseException | None) -> dict[str, str]:
     if isinstance(error, (WireError, RecordTimeout)):
         sent, got = _last_sent(item), str(error)
     elif isinstance(error, httpx.HTTPError):
-        sent, got = _requested(error), f"{type(error).__name__}: {error or 'no answer'}"
+        sent, got = _requested(error), f"{type(error).__name__}: {str(error) or 'no answer'}"
     else:
         return {}
     return {"headings": _headings(item, None), **({"sent": sent} if sent else {}), "got": got}
