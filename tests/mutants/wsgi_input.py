@@ -40,14 +40,6 @@ class InputReadingPastSize:
         return data
 
 
-class InputReturningBytearray:
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-
-    def read(self, size: int = -1) -> bytearray:
-        return bytearray(self.stream.read(size))
-
-
 def _content_length(environ: Environ) -> int:
     return int(environ.get("CONTENT_LENGTH") or 0)
 
@@ -57,9 +49,6 @@ input_loses_last_byte = breaks("WSGI-IN-012")(environ_mutant(
 ))
 input_reads_past_size = breaks("WSGI-IN-002")(environ_mutant(
     lambda e: e.update({"wsgi.input": InputReadingPastSize(e["wsgi.input"], _content_length(e))})
-))
-input_returns_bytearray = breaks("WSGI-STR-005")(environ_mutant(
-    lambda e: e.update({"wsgi.input": InputReturningBytearray(e["wsgi.input"])})
 ))
 
 # wsgiref hands the app the socket itself: reads past the body wait, and it does not decode

@@ -191,16 +191,3 @@ def repeated_headers_folded(start_response: Callable[..., Any]) -> Callable[...,
 
     return patched
 
-
-@breaks("WSGI-STR-006")
-@breaks("WSGI-STR-007")
-@start_response_mutant
-def header_values_utf8(start_response: Callable[..., Any]) -> Callable[..., Any]:
-    """A server that encodes header values as UTF-8 (shown to wsgiref as the latin-1 reading of
-    those bytes, so they reach the wire unchanged)."""
-
-    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
-        encoded = [(k, v.encode("utf-8").decode("latin-1") if isinstance(v, str) else v) for k, v in headers]
-        return start_response(status, encoded, exc_info)
-
-    return patched
