@@ -12,27 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from probe_apps.wsgi_probe import app as probe
 from tests.mutants.declare import breaks
-from tests.mutants.wsgi_middleware import Environ, start_response_mutant, unchanged
+from tests.mutants.wsgi_middleware import start_response_mutant, unchanged
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
               "transfer-encoding", "upgrade"}
-
-
-@breaks("WSGI-CALL-005")
-def assumes_start_response_called(environ: Environ, start_response: Callable[..., Any]) -> Any:
-    """A server that, finding start_response not yet called when the app returns, sends a default."""
-    calls: list[int] = []
-
-    def tracking(*args: Any) -> Any:
-        calls.append(1)
-        return start_response(*args)
-
-    result = probe(environ, tracking)
-    if not calls:
-        start_response("200 OK", [("Content-Type", "text/plain")])
-    return result
 
 
 @breaks("WSGI-SR-001")
