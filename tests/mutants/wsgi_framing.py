@@ -8,17 +8,13 @@ Most of these are the server's own duties: wsgiref breaks some itself (declared 
 
 from __future__ import annotations
 
-from tests.configurations import WSGIREF_HTTP11
 from tests.mutants.declare import breaks
 from tests.mutants.wsgi_middleware import unchanged
 from tests.mutants.wsgi_streaming import blocks_held_back
 
-# wsgiref itself sends every byte the app gives, HEAD and 204 included
+# wsgiref itself sends every byte the app gives, 204 included
 unchanged = breaks("WSGI-CL-001")(unchanged)
 unchanged = breaks("WSGI-CL-008")(unchanged)
 unchanged = breaks("WSGI-CL-009")(unchanged)
-unchanged = breaks("WSGI-H11-020")(unchanged)
-# an HTTP/1.1 wsgiref leaves the unread body in the stream, where it is read as the next request
-unchanged = breaks("WSGI-H11-007", server=WSGIREF_HTTP11)(unchanged)
 # wsgiref derives a Content-Length from the held-back one-item body
 blocks_held_back = breaks("WSGI-CL-005", observes="the server computed")(blocks_held_back)

@@ -2,7 +2,7 @@
 return, and when the body is read.
 
 Belongs here: each mutant breaking a requirement of that area, declared beside its middleware
-(wsgi.input that waits for the body sent after a 100 Continue is wsgi_expect.py's).
+(wsgi.input that waits for the body sent after a 100 Continue is wsgi_http11.py's).
 """
 
 from __future__ import annotations
@@ -51,12 +51,11 @@ input_reads_past_size = breaks("WSGI-IN-002")(environ_mutant(
     lambda e: e.update({"wsgi.input": InputReadingPastSize(e["wsgi.input"], _content_length(e))})
 ))
 
-# wsgiref hands the app the socket itself: reads past the body wait, and it does not decode
-# chunked bodies; readlines() and iteration need a server that ends the body
+# wsgiref hands the app the socket itself: reads past the body wait; readlines() and iteration
+# need a server that ends the body
 unchanged = breaks("WSGI-IN-003")(unchanged)
 unchanged = breaks("WSGI-IN-004")(unchanged)
 unchanged = breaks("WSGI-IN-005")(unchanged)
-unchanged = breaks("WSGI-H11-001")(unchanged)
 
 
 # --- its methods ------------------------------------------------------------------------------------

@@ -15,9 +15,6 @@ from typing import Any
 from tests.mutants.declare import breaks
 from tests.mutants.wsgi_middleware import start_response_mutant, unchanged
 
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
-              "transfer-encoding", "upgrade"}
-
 
 @breaks("WSGI-SR-001")
 @start_response_mutant
@@ -131,15 +128,6 @@ def header_checks_skipped(start_response: Callable[..., Any]) -> Callable[..., A
     def patched(status: str, headers: list, exc_info: Any = None) -> Any:
         cleaned = [(_sanitise(name).replace(":", "-"), _sanitise(value)) for name, value in headers]
         return start_response(_sanitise(status), cleaned, exc_info)
-
-    return patched
-
-
-@breaks("WSGI-HOP-001")
-@start_response_mutant
-def hop_by_hop_dropped(start_response: Callable[..., Any]) -> Callable[..., Any]:
-    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
-        return start_response(status, [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP], exc_info)
 
     return patched
 
