@@ -4,7 +4,7 @@ arguments, exc_info, the checks it makes, and the status line and headers that g
 Belongs here: each mutant breaking a requirement of that area, declared beside its middleware:
 most wrap the server's start_response the way a faulty server's own start_response behaves. The
 server-side ones (the Date header, a response without body, an unchecked status) are shims
-(wsgi_shims.py).
+(wsgi_shims.py). The start_response without write() is declared here and in wsgi_write.py.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from probe_apps.wsgi_probe import app as probe
 from tests.mutants.declare import breaks
-from tests.mutants.wsgi_middleware import start_response_mutant, unchanged
+from tests.mutants.wsgi_middleware import Environ, start_response_mutant, unchanged
 
 
 @breaks("WSGI-SR-001")
@@ -23,6 +24,16 @@ def exc_info_keyword_only(start_response: Callable[..., Any]) -> Callable[..., A
         return start_response(status, headers, exc_info)
 
     return patched
+
+
+@breaks("WSGI-SR-002")
+def write_missing(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """start_response that returns None instead of a write() callable."""
+
+    def no_write(status: str, headers: list, exc_info: Any = None) -> None:
+        start_response(status, headers, exc_info)
+
+    return probe(environ, no_write)
 
 
 # wsgiref itself sends the headers on the first block, empty or not
