@@ -1,8 +1,10 @@
-"""WebSocket mutants of the denial response extension (ASGI-EXT-WSDENIAL in
-conformance/requirements/asgi_websocket.toml): the HTTP response an app sends instead of accepting.
+"""WebSocket mutants of the denial response extension
+(conformance/requirements/asgi_websocket_denial.toml): the HTTP response an app sends instead of
+accepting.
 
-The refusal with a plain 403 is a handshake matter (asgi_websocket.py, and ws_shims.py for the
-connection left open after it); the building blocks are in ws_middleware.py.
+Belongs here: each mutant breaking a requirement of that area, declared beside its middleware.
+The refusal with a plain 403 is a handshake matter (asgi_websocket_handshake.py, and ws_shims.py
+for the connection left open after it); the building blocks are in ws_middleware.py.
 """
 
 from __future__ import annotations

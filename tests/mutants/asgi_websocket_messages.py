@@ -1,7 +1,8 @@
-"""WebSocket mutants of the messages (ASGI-WS-MSG in conformance/requirements/asgi_websocket.toml):
-what the app receives of the client's messages and what the client receives of the app's sends,
-over HTTP/1.1 and HTTP/2.
+"""WebSocket mutants of the messages (conformance/requirements/asgi_websocket_messages.toml): what
+the app receives of the client's messages and what the client receives of the app's sends, over
+HTTP/1.1 and HTTP/2.
 
+Belongs here: each mutant breaking a requirement of that area, declared beside its middleware.
 Unanswered pings are the server's own fault (ws_shims.py); the building blocks are in ws_middleware.py.
 """
 

@@ -3,7 +3,8 @@ WebSocket scenarios (probe_apps/asgi_websocket.py) that changes what the probe i
 reaches the server from it, exactly as a faulty server would.
 
 Belongs here: what the mutants of more than one WebSocket area module use. Does not belong here:
-a mutant (the area modules asgi_websocket*.py), or a fault of the server itself (ws_shims.py).
+a mutant (the area modules, named after the catalogue file of the requirement each breaks:
+asgi_websocket_scope.py, ..., asgi_state.py), or a fault of the server itself (ws_shims.py).
 Every scope that is not a websocket one (or not under the mutant's path) goes to the probe
 untouched. Like the probe apps, this runs inside the server.
 """
@@ -100,3 +101,49 @@ def silent_after(last_sent: Callable[[Message], bool]) -> Wrap:
         return scope, forgetful, watching
 
     return wrap
+
+
+def send_quiet_after(last_seen: Callable[[Message], bool]) -> Wrap:
+    """Once the app has received (or sent) a message for which ``last_seen`` is true, send()
+    returns quietly instead of raising."""
+
+    def wrap(scope: Scope, receive: Receive, send: Send) -> tuple[Scope, Receive, Send]:
+        seen = False
+
+        async def watching_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen = seen or last_seen(message)
+            return message
+
+        async def quiet(message: Message) -> None:
+            nonlocal seen
+            try:
+                await send(message)
+            except Exception:
+                if not seen:
+                    raise
+            seen = seen or last_seen(message)
+
+        return scope, watching_receive, quiet
+
+    return wrap
+
+
+def holding_open(catch: bool) -> App:
+    """The probe; when it returns (or raises, if ``catch``), the connection is held open until
+    the client leaves, as a server that neither closes nor ends it would."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await probe(scope, receive, send)
+            return
+        try:
+            await websocket_probe(scope, receive, send)
+        except Exception:
+            if not catch:
+                raise
+        while (await receive())["type"] != "websocket.disconnect":
+            pass
+
+    return app

@@ -2,7 +2,9 @@
 server calls the app, how often, and which results it serves.
 
 Belongs here: each mutant breaking a requirement of that area, declared beside its middleware
-(the server that serves plain functions only is a shim: wsgi_shims.py).
+(the server that serves plain functions only is a shim: wsgi_shims.py). The server that assumes
+start_response was called also fails an app that never calls it: declared here and in
+wsgi_error_handling.py.
 """
 
 from __future__ import annotations
@@ -28,6 +30,21 @@ def called_twice(environ: Environ, start_response: Callable[..., Any]) -> Any:
     first = probe(dict(environ), lambda status, headers, exc_info=None: (lambda data: None))
     getattr(first, "close", lambda: None)()
     return probe(environ, start_response)
+
+
+@breaks("WSGI-CALL-005")
+def assumes_start_response_called(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """A server that, finding start_response not yet called when the app returns, sends a default."""
+    calls: list[int] = []
+
+    def tracking(*args: Any) -> Any:
+        calls.append(1)
+        return start_response(*args)
+
+    result = probe(environ, tracking)
+    if not calls:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+    return result
 
 
 # wsgiref itself reads environ['SERVER_PROTOCOL'] back when it sends the headers

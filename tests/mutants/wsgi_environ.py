@@ -1,10 +1,9 @@
-"""The mutants of the environ (conformance/requirements/wsgi_environ.toml): the CGI variables,
-the HTTP_ variables, the URL they reconstruct, the wsgi.* keys, native strings, and what the
-launch variants (mounted, over TLS) set.
+"""The mutants of the environ (conformance/requirements/wsgi_environ.toml): the environ
+dictionary and its CGI variables, and what the launch variants (mounted, over TLS) set in them.
 
 Belongs here: each mutant breaking a requirement of that area, declared beside its middleware.
-Does not belong here: wsgi.input and wsgi.errors themselves (wsgi_input.py, wsgi_errors.py; the
-mutants of theirs that break a wsgi.* key requirement are declared here).
+Does not belong here: the HTTP_ variables (wsgi_http_variables.py), the wsgi.* keys
+(wsgi_keys.py), the URL they reconstruct (wsgi_url.py), native strings (wsgi_strings.py).
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ from urllib.parse import quote, unquote_plus
 from probe_apps.wsgi_probe import app as probe
 from tests.configurations import THREADED_WSGI, THREADED_WSGI_VARIANTS, TWO_PROCESS_WSGI, TWO_PROCESS_WSGI_VARIANTS
 from tests.mutants.declare import breaks
-from tests.mutants.wsgi_errors import errors_without_writelines
-from tests.mutants.wsgi_input import input_returns_bytearray
 from tests.mutants.wsgi_middleware import Environ, drop, environ_mutant, unchanged
 
 # --- the CGI variables ---------------------------------------------------------------------------
@@ -116,9 +113,9 @@ content_length_zero_without_a_body = breaks("WSGI-ENV-061", observes="CONTENT_LE
     environ_mutant(lambda e: e.update(CONTENT_LENGTH=e.get("CONTENT_LENGTH") or "0"))
 )
 server_name_empty = breaks("WSGI-ENV-070")(environ_mutant(lambda e: e.update(SERVER_NAME="")))
-server_port_from_host = breaks("WSGI-ENV-071")(breaks("WSGI-URL-002")(
+server_port_from_host = breaks("WSGI-ENV-071")(
     environ_mutant(lambda e: e.update(SERVER_PORT=e.get("HTTP_HOST", "").rpartition(":")[2] or "80"))
-))
+)
 server_name_is_software = breaks("WSGI-ENV-072")(environ_mutant(lambda e: e.update(SERVER_NAME="WSGIServer/0.2")))
 
 
@@ -139,104 +136,7 @@ content_type_as_http_variable = breaks("WSGI-ENV-096")(environ_mutant(
 server_variable_in_capitals = breaks("WSGI-ENV-097")(environ_mutant(lambda e: e.update({"Probe.Extra": "1"})))
 
 
-# --- the HTTP_ variables ---------------------------------------------------------------------------
-
-# What a server that copies os.environ into every environ does when HTTP_X_PROBE_A is set there.
-http_variable_from_os_environ = breaks("WSGI-HV-001")(
-    environ_mutant(lambda e: e.update(HTTP_X_PROBE_A=e.get("HTTP_X_PROBE_A", "leaked")))
-)
-
-
-@breaks("WSGI-HV-002")
-@environ_mutant
-def header_names_keep_dashes(environ: Environ) -> Environ:
-    return {("HTTP_" + k[5:].replace("_", "-") if k.startswith("HTTP_") else k): v for k, v in environ.items()}
-
-
-repeated_header_last_wins = breaks("WSGI-HV-003")(environ_mutant(
-    lambda e: e.update(HTTP_X_DUP=e["HTTP_X_DUP"].split(",")[-1].strip()) if "HTTP_X_DUP" in e else None
-))
-# wsgiref hands the app a folded header with its CR LF
-unchanged = breaks("WSGI-HV-004")(unchanged)
-header_value_padded = breaks("WSGI-HV-005")(environ_mutant(
-    lambda e: e.update(HTTP_X_WS=" " + e["HTTP_X_WS"] + "\t") if "HTTP_X_WS" in e else None
-))
-
-
-@breaks("WSGI-STR-002")
-@breaks("WSGI-HV-006")
-@environ_mutant
-def header_value_utf8_decoded(environ: Environ) -> None:
-    if "HTTP_X_SNOW" in environ:
-        environ["HTTP_X_SNOW"] = environ["HTTP_X_SNOW"].encode("latin-1").decode("utf-8", "replace")
-
-
-host_lowercased_or_empty = breaks("WSGI-HV-007")(
-    environ_mutant(lambda e: e.update(HTTP_HOST=e.get("HTTP_HOST", "").lower()))
-)
-# wsgiref merges X_Auth_User into HTTP_X_AUTH_USER; the mutant drops it
-underscore_header_dropped = breaks("WSGI-HV-008", observes="dropped")(environ_mutant(
-    lambda e: e.update(HTTP_X_AUTH_USER=e["HTTP_X_AUTH_USER"].split(",")[0]) if "HTTP_X_AUTH_USER" in e else None
-))
-
-
-@breaks("WSGI-HV-009", observes="removed HTTP_CONNECTION")
-@environ_mutant
-def hop_by_hop_removed(environ: Environ) -> None:
-    for key in ("HTTP_CONNECTION", "HTTP_KEEP_ALIVE", "HTTP_TE", "HTTP_UPGRADE"):
-        environ.pop(key, None)
-
-
-authorization_removed = breaks("WSGI-HV-010", observes="removed")(environ_mutant(drop("HTTP_AUTHORIZATION")))
-
-
-# --- the URL reconstructed from the environ -------------------------------------------------------
-
-
-@breaks("WSGI-URL-001")
-@environ_mutant
-def host_dropped_and_port_wrong(environ: Environ) -> None:
-    environ.pop("HTTP_HOST", None)
-    environ["SERVER_PORT"] = "8081"
-
-
-# wsgiref puts the whole absolute-form URI into PATH_INFO
-unchanged = breaks("WSGI-URL-004")(unchanged)
-
-
-# --- the wsgi.* keys --------------------------------------------------------------------------------
-
-run_once_missing = breaks("WSGI-KEY-001")(environ_mutant(drop("wsgi.run_once")))
-version_as_list = breaks("WSGI-KEY-002")(environ_mutant(lambda e: e.update({"wsgi.version": [1, 0]})))
-url_scheme_https = breaks("WSGI-KEY-003", only=["test_url_scheme_is_http_on_a_plain_listener"])(
-    environ_mutant(lambda e: e.update({"wsgi.url_scheme": "https"}))
-)
-input_returns_bytearray = breaks("WSGI-KEY-004")(input_returns_bytearray)
-errors_without_writelines = breaks("WSGI-KEY-005")(errors_without_writelines)
-multithread_false = breaks("WSGI-KEY-006", server=THREADED_WSGI)(
-    environ_mutant(lambda e: e.update({"wsgi.multithread": False}))
-)
-multiprocess_false = breaks("WSGI-KEY-007", server=TWO_PROCESS_WSGI)(
-    environ_mutant(lambda e: e.update({"wsgi.multiprocess": False}))
-)
-run_once_true = breaks("WSGI-KEY-008")(environ_mutant(lambda e: e.update({"wsgi.run_once": True})))
-input_terminated_set = breaks("WSGI-KEY-010", observes="= True")(
-    environ_mutant(lambda e: e.update({"wsgi.input_terminated": True}))
-)
-
-
-# --- native strings ---------------------------------------------------------------------------------
-
-bytes_key_in_environ = breaks("WSGI-STR-001")(environ_mutant(lambda e: e.update({b"X-Bytes-Key": "1"})))
-path_info_utf8_decoded = breaks("WSGI-STR-004")(environ_mutant(
-    lambda e: e.update(PATH_INFO=e["PATH_INFO"].encode("latin-1").decode("utf-8", "replace"))
-))
-
-
 # --- the launch variants: the OS environment, mounted, over TLS -----------------------------------
-
-# wsgiref copies its OS environment, HTTP_ variables included
-unchanged = breaks("WSGI-HV-011")(unchanged)
 
 
 @breaks("WSGI-ENV-094", observes="copied into the environ", server=THREADED_WSGI)
@@ -256,10 +156,6 @@ unchanged = breaks("WSGI-ENV-022", only=["test_the_mount_point_ends_at_a_segment
 mount_point_path_info_slash = breaks("WSGI-ENV-030", observes="PATH_INFO '/'", server=THREADED_WSGI,
                                      variants=THREADED_WSGI_VARIANTS)(
     environ_mutant(lambda e: e.update(PATH_INFO=e.get("PATH_INFO") or "/"))
-)
-url_scheme_http = breaks("WSGI-KEY-003", only=["test_url_scheme_is_https_over_tls"], server=TWO_PROCESS_WSGI,
-                         variants=TWO_PROCESS_WSGI_VARIANTS)(
-    environ_mutant(lambda e: e.update({"wsgi.url_scheme": "http"}))
 )
 # gunicorn over TLS sets no HTTPS variable
 unchanged = breaks("WSGI-ENV-092", server=TWO_PROCESS_WSGI, variants=TWO_PROCESS_WSGI_VARIANTS)(unchanged)

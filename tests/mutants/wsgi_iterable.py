@@ -1,7 +1,10 @@
-"""The mutants of the response iterable and write() (conformance/requirements/wsgi_iterable.toml):
-how the body is iterated and closed, what write() does, and the Content-Length the server derives.
+"""The mutants of the response iterable (conformance/requirements/wsgi_iterable.toml): how the
+body is iterated and closed, the attributes a server may use, and the Content-Length it derives.
 
-Belongs here: each mutant breaking a requirement of that area, declared beside its middleware.
+Belongs here: each mutant breaking a requirement of that area, declared beside its middleware
+(the server that skips close() after a write() is declared here and in wsgi_write.py). Does not
+belong here: write() (wsgi_write.py), framing by the app's Content-Length
+(wsgi_content_length.py).
 """
 
 from __future__ import annotations
@@ -11,8 +14,7 @@ from typing import Any
 
 from probe_apps.wsgi_probe import app as probe
 from tests.mutants.declare import breaks
-from tests.mutants.wsgi_middleware import Environ, declared_length, start_response_mutant, unchanged
-from tests.mutants.wsgi_streaming import blocks_held_back
+from tests.mutants.wsgi_middleware import Environ, declared_length
 
 # --- close() ----------------------------------------------------------------------------------------
 
@@ -81,9 +83,9 @@ close_skipped_past_content_length = breaks("WSGI-IT-014")(body_mutant(
 close_skipped_without_body = breaks("WSGI-IT-015")(body_mutant(
     lambda body: body.environ.get("REQUEST_METHOD") == "HEAD" or body.status[:3] in ("204", "304")
 ))
-close_skipped_after_write = breaks("WSGI-IT-016")(breaks("WSGI-WR-007")(
+close_skipped_after_write = breaks("WSGI-IT-016")(
     body_mutant(lambda body: bool(body.written))  # type: ignore[attr-defined]
-))
+)
 
 
 def body_rewritten(change: Callable[[Any, Environ], Any]) -> Callable[..., Any]:
@@ -142,8 +144,6 @@ class _StrEncoded:
 str_blocks_encoded = breaks("WSGI-IT-023", observes="b'text' sent")(
     body_rewritten(lambda result, environ: _StrEncoded(result))
 )
-# wsgiref itself goes on iterating past the app's Content-Length (so does every server tried)
-unchanged = breaks("WSGI-CL-002")(unchanged)
 
 
 # --- the Content-Length the server derives ----------------------------------------------------------
@@ -179,59 +179,3 @@ def content_length_from_the_list_alone(environ: Environ, start_response: Callabl
         headers = [*headers, ("Content-Length", str(len(items[0])))]
     start_response(status, headers)
     return [*held, *items]
-
-
-# --- write() ----------------------------------------------------------------------------------------
-
-
-@breaks("WSGI-SR-002")
-@breaks("WSGI-WR-001")
-def write_missing(environ: Environ, start_response: Callable[..., Any]) -> Any:
-    """start_response that returns None instead of a write() callable."""
-
-    def no_write(status: str, headers: list, exc_info: Any = None) -> None:
-        start_response(status, headers, exc_info)
-
-    return probe(environ, no_write)
-
-
-@breaks("WSGI-WR-002")
-@breaks("WSGI-WR-004")
-def write_buffered_until_the_end(environ: Environ, start_response: Callable[..., Any]) -> Any:
-    """write() data held back and sent after the returned body."""
-    held: list[bytes] = []
-
-    def buffering(status: str, headers: list, exc_info: Any = None) -> Callable[[bytes], None]:
-        start_response(status, headers, exc_info)
-        return held.append
-
-    result = probe(environ, buffering)
-
-    def body() -> Any:
-        yield from result
-        yield from held
-
-    return body()
-
-
-def write_mutant(change: Callable[[Callable[[Any], Any]], Callable[[Any], Any]]) -> Callable[..., Any]:
-    """The probe, whose write() callable is ``change(write)``."""
-
-    def wrap(start_response: Callable[..., Any]) -> Callable[..., Any]:
-        def patched(status: str, headers: list, exc_info: Any = None) -> Any:
-            return change(start_response(status, headers, exc_info))
-
-        return patched
-
-    return start_response_mutant(wrap)
-
-
-empty_writes_dropped = breaks("WSGI-WR-003", observes="waited for body data")(
-    write_mutant(lambda write: lambda data: write(data) if data else None)
-)
-blocks_held_back = breaks("WSGI-WR-005")(blocks_held_back)
-# wsgiref sends what is written past Content-Length (and so does every server tried)
-unchanged = breaks("WSGI-WR-006")(unchanged)
-write_encodes_str = breaks("WSGI-WR-007", observes="returned normally; the client got b'text'")(
-    write_mutant(lambda write: lambda data: write(data.encode() if isinstance(data, str) else data))
-)

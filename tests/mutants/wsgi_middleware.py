@@ -2,10 +2,11 @@
 changes what the app is handed exactly as a faulty server would.
 
 Belongs here: what several areas' mutants are built from (the environ or start_response handed
-to the probe, changed), and ``unchanged``, the probe as it is, for the mutants where the server
-breaks the requirement itself. Does not belong here: any mutant (each is declared in the module
-of the area of the requirement it breaks: wsgi_environ.py, wsgi_input.py, ...). Like the probe
-apps, this runs inside the server.
+to the probe, changed; the probe's whole response, rewritten), and ``unchanged``, the probe as it
+is, for the mutants where the server breaks the requirement itself. Does not belong here: any
+mutant (each is declared in the module of the area of the requirement it breaks, named after its
+catalogue file: wsgi_environ.py, wsgi_keys.py, ...). Like the probe apps, this runs inside the
+server.
 """
 
 from __future__ import annotations
@@ -54,3 +55,35 @@ def declared_length(environ: Environ) -> int | None:
     """The Content-Length the probe is asked to declare (its ``cl`` query parameter), if any."""
     query = dict(pair.partition("=")[::2] for pair in environ.get("QUERY_STRING", "").split("&"))
     return int(query["cl"]) if query.get("cl", "").isdigit() else None
+
+
+Transform = Callable[[Environ, str, list, bytes], tuple[str, list, bytes]]
+
+
+def response_mutant(transform: Transform) -> Callable[..., Any]:
+    """The probe's status, headers and body, collected and then rewritten by ``transform``."""
+
+    def app(environ: Environ, start_response: Callable[..., Any]) -> Any:
+        collected: dict[str, Any] = {}
+        written: list[bytes] = []
+
+        def collect(status: str, headers: list, exc_info: Any = None) -> Callable[[bytes], None]:
+            collected.update(status=status, headers=headers)
+            return written.append
+
+        result = probe(environ, collect)
+        try:
+            body = b"".join([*written, *result])
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        status, headers, body = transform(environ, collected["status"], collected["headers"], body)
+        start_response(status, headers)
+        return [body]
+
+    return app
+
+
+def without(headers: list, *names: str) -> list:
+    """The headers, less those named (in any case)."""
+    return [(k, v) for k, v in headers if k.lower() not in {n.lower() for n in names}]

@@ -4,7 +4,7 @@ arguments, exc_info, the checks it makes, and the status line and headers that g
 Belongs here: each mutant breaking a requirement of that area, declared beside its middleware:
 most wrap the server's start_response the way a faulty server's own start_response behaves. The
 server-side ones (the Date header, a response without body, an unchecked status) are shims
-(wsgi_shims.py).
+(wsgi_shims.py). The start_response without write() is declared here and in wsgi_write.py.
 """
 
 from __future__ import annotations
@@ -16,24 +16,6 @@ from probe_apps.wsgi_probe import app as probe
 from tests.mutants.declare import breaks
 from tests.mutants.wsgi_middleware import Environ, start_response_mutant, unchanged
 
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
-              "transfer-encoding", "upgrade"}
-
-
-@breaks("WSGI-CALL-005")
-def assumes_start_response_called(environ: Environ, start_response: Callable[..., Any]) -> Any:
-    """A server that, finding start_response not yet called when the app returns, sends a default."""
-    calls: list[int] = []
-
-    def tracking(*args: Any) -> Any:
-        calls.append(1)
-        return start_response(*args)
-
-    result = probe(environ, tracking)
-    if not calls:
-        start_response("200 OK", [("Content-Type", "text/plain")])
-    return result
-
 
 @breaks("WSGI-SR-001")
 @start_response_mutant
@@ -42,6 +24,16 @@ def exc_info_keyword_only(start_response: Callable[..., Any]) -> Callable[..., A
         return start_response(status, headers, exc_info)
 
     return patched
+
+
+@breaks("WSGI-SR-002")
+def write_missing(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """start_response that returns None instead of a write() callable."""
+
+    def no_write(status: str, headers: list, exc_info: Any = None) -> None:
+        start_response(status, headers, exc_info)
+
+    return probe(environ, no_write)
 
 
 # wsgiref itself sends the headers on the first block, empty or not
@@ -151,15 +143,6 @@ def header_checks_skipped(start_response: Callable[..., Any]) -> Callable[..., A
     return patched
 
 
-@breaks("WSGI-HOP-001")
-@start_response_mutant
-def hop_by_hop_dropped(start_response: Callable[..., Any]) -> Callable[..., Any]:
-    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
-        return start_response(status, [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP], exc_info)
-
-    return patched
-
-
 @breaks("WSGI-SR-012")
 @start_response_mutant
 def reason_phrase_replaced(start_response: Callable[..., Any]) -> Callable[..., Any]:
@@ -191,16 +174,3 @@ def repeated_headers_folded(start_response: Callable[..., Any]) -> Callable[...,
 
     return patched
 
-
-@breaks("WSGI-STR-006")
-@breaks("WSGI-STR-007")
-@start_response_mutant
-def header_values_utf8(start_response: Callable[..., Any]) -> Callable[..., Any]:
-    """A server that encodes header values as UTF-8 (shown to wsgiref as the latin-1 reading of
-    those bytes, so they reach the wire unchanged)."""
-
-    def patched(status: str, headers: list, exc_info: Any = None) -> Any:
-        encoded = [(k, v.encode("utf-8").decode("latin-1") if isinstance(v, str) else v) for k, v in headers]
-        return start_response(status, encoded, exc_info)
-
-    return patched

@@ -1,7 +1,10 @@
-"""The mutants of buffering and streaming (conformance/requirements/wsgi_streaming.toml): each
+"""The mutants of buffering and streaming (conformance/requirements/wsgi_buffering.toml): each
 block the app yields goes out before the next is asked for.
 
 Belongs here: each mutant breaking a requirement of that area, declared beside its middleware.
+The server that holds the whole body back also frames it by the Content-Length it then computes,
+and holds back what follows a write(): declared for those in wsgi_content_length.py and
+wsgi_write.py.
 """
 
 from __future__ import annotations
