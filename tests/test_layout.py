@@ -17,15 +17,13 @@ REPO = Path(__file__).resolve().parent.parent
 LONGEST_MODULE = 700  # lines
 # Modules of server shims: each launches its own server, whatever the areas of the requirements its shims break.
 SHIM_MODULES = ("wsgi_shims", "ws_shims")
-# The ASGI mutants not yet declared beside their middleware: rows of asgi_table.py, served from here.
-UNCONVERTED = "tests.mutants.asgi_mutants"
 
 # Transitional (strict, so each turns into a failure once its cause is gone: then remove the mark).
 CHECKS_NOT_REGROUPED = pytest.mark.xfail(
     strict=True, reason="the check modules are not yet regrouped one per area (another branch does that)")
-ASGI_NOT_CONVERTED = pytest.mark.xfail(
-    strict=True, reason="the HTTP, lifespan and extension ASGI mutants are still rows of asgi_table.py, served "
-                        "from asgi_mutants.py (1598 lines), until their conversion (another branch) lands")
+ASGI_MUTANTS_NOT_REGROUPED = pytest.mark.xfail(
+    strict=True, reason="the HTTP, lifespan and extension ASGI mutants are not yet regrouped one module per area "
+                        "(another branch does that)")
 
 
 def check_module(stem: str) -> str:
@@ -50,18 +48,16 @@ def test_every_check_module_is_named_after_an_area() -> None:
     assert not stray, f"check modules that are no area's: {stray}"
 
 
-@pytest.mark.parametrize("unconverted", [False, pytest.param(True, marks=ASGI_NOT_CONVERTED)],
-                         ids=["declared", "asgi_mutants"])
-def test_each_mutant_lives_in_the_module_of_its_area(unconverted: bool) -> None:
+@ASGI_MUTANTS_NOT_REGROUPED
+def test_each_mutant_lives_in_the_module_of_its_area() -> None:
     known = catalogue()
     misplaced = [f"{m.name} breaks {m.requirement} of {known[m.requirement].stem}, declared in {m.declaration.home}"
                  for m in MUTANTS
-                 if (m.declaration.home == UNCONVERTED) == unconverted
-                 and m.declaration.home.rsplit(".", 1)[1] not in (known[m.requirement].stem, *SHIM_MODULES)]
+                 if m.declaration.home.rsplit(".", 1)[1] not in (known[m.requirement].stem, *SHIM_MODULES)]
     assert not misplaced, "\n".join(misplaced)
 
 
-@pytest.mark.parametrize("folder", ["conformance", pytest.param("tests/mutants", marks=ASGI_NOT_CONVERTED)])
+@pytest.mark.parametrize("folder", ["conformance", "tests/mutants"])
 def test_no_module_is_longer_than_one_can_read(folder: str) -> None:
     long = {p.relative_to(REPO).as_posix(): n for p in (REPO / folder).rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > LONGEST_MODULE}
