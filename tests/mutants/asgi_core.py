@@ -2,9 +2,9 @@
 conformance/requirements/asgi_core.toml, and is declared beside its middleware.
 
 Belongs here: the mutants of that catalogue file (the scope and events as dicts of the serializable
-types, receive() and send() waiting, legacy apps, what runs the app, errors from send()). Does not
-belong here: a rule of one protocol's scope or events (asgi_http_*.py, asgi_lifespan.py), or a
-building block other areas use too (asgi_middleware.py).
+types, the extensions dict, receive() and send() waiting, legacy apps, what runs the app, errors
+from send()). Does not belong here: a rule of one protocol's scope or events (asgi_http_*.py,
+asgi_lifespan.py), or a building block other areas use too (asgi_middleware.py).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from tests.mutants.asgi_middleware import (
     receive_mutant,
     scope_mutant,
     unchanged,
+    with_extensions,
 )
 from tests.mutants.declare import breaks
 
@@ -47,6 +48,7 @@ event_without_type = breaks("ASGI-GEN-008")(receive_mutant(first_event_changed(_
 event_type_not_namespaced = breaks("ASGI-GEN-009")(receive_mutant(
     first_event_changed(lambda m: {**m, "type": m["type"].replace("http.", "", 1)})))
 bytes_key_in_scope = breaks("ASGI-GEN-012")(scope_mutant(lambda scope: scope.update({b"x-server-extra": 1})))
+extension_not_a_dict = breaks("ASGI-GEN-024")(scope_mutant(with_extensions(**{"x.probe": True})))
 
 # --- event value types, in request events and in lifespan.shutdown ------------------------------
 
