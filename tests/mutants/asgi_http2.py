@@ -13,7 +13,7 @@ import asyncio
 from typing import Any
 
 from tests.configurations import HYPERCORN, HYPERCORN_TLS
-from tests.mutants.asgi_middleware import Message, Receive, Scope, Send, over_http2, probe, receive_mutant, scope_mutant
+from tests.mutants.asgi_middleware import Receive, Scope, Send, over_http2, probe, scope_mutant
 from tests.mutants.declare import breaks
 
 _pseudo_header_kept = over_http2(
@@ -45,20 +45,3 @@ async def scopes_shared_between_streams(scope: Scope, receive: Receive, send: Se
         scope = _recent_scope["scope"]
     await probe(scope, receive, send)
 
-
-def _second_part_lost(scope: Scope, receive: Receive) -> Receive:
-    parts = 0
-
-    async def wrapped() -> Message:
-        nonlocal parts
-        message = await receive()
-        if message["type"] == "http.request" and message.get("body"):
-            parts += 1
-            if parts == 2:
-                message = {**message, "body": b""}
-        return message
-
-    return wrapped
-
-
-body_part_lost_over_http2 = breaks("ASGI-HTTP-REQ-011", server=HYPERCORN)(receive_mutant(_second_part_lost))

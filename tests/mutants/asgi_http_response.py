@@ -4,8 +4,9 @@ conformance/requirements/asgi_http_response.toml, and is declared beside its mid
 Belongs here: the mutants of that catalogue file (the start and body events, their framing, send()
 of invalid events, what a server does when the app raises or returns early), over HTTP/1.1 on
 uvicorn (its httptools protocol where it frames a response as the headers and scope say) and over
-HTTP/2 on hypercorn. Does not belong here: a response extension (asgi_extensions*.py), or a
-building block other areas use too (asgi_middleware.py).
+HTTP/2 on hypercorn. Does not belong here: a response extension (the module of its catalogue file:
+asgi_trailers.py, asgi_pathsend.py, ...), or a building block other areas use too
+(asgi_middleware.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tests.mutants.asgi_middleware import (
     forgets_head,
     http_mutant,
     probe,
+    send_mutant,
     sends,
     start_changed,
     tracking,
@@ -254,12 +256,27 @@ def _empty_part_ends(scope: Scope, receive: Receive, send: Send) -> tuple[Receiv
     return receive, ending
 
 
+def _drops_second_part(send: Send) -> Send:
+    parts = 0
+
+    async def wrapped(message: Message) -> None:
+        nonlocal parts
+        if message["type"] == "http.response.body":
+            parts += 1
+            if parts == 2 and message.get("more_body"):
+                return
+        await send(message)
+
+    return wrapped
+
+
 app_transfer_encoding_double_chunked = breaks("ASGI-HTTP-RESP-005")(http_mutant(_double_chunked, path="/respond"))
 http_1_0_stream_chunked = breaks("ASGI-HTTP-RESP-007")(http_mutant(_chunked_for_http_1_0, path="/stream"))
 content_encoding_dropped = breaks("ASGI-HTTP-RESP-008")(
     http_mutant(sends(_drop_header(b"content-encoding")), path="/respond"))
 content_length_replaced_by_chunking = breaks("ASGI-HTTP-RESP-009")(
     http_mutant(sends(_drop_header(b"content-length")), path="/stream"))
+response_part_dropped = breaks("ASGI-HTTP-RESP-012")(send_mutant(_drops_second_part))
 empty_part_ends_response = breaks("ASGI-HTTP-RESP-013")(http_mutant(_empty_part_ends, path="/stream"))
 
 # --- invalid events: send() lets them through --------------------------------------------------
