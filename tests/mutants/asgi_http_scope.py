@@ -82,8 +82,6 @@ def _keep_encoded_slash(scope: Scope) -> None:
     scope["path"] = unquote(raw.replace("%2F", "%252F").replace("%2f", "%252f"))
 
 
-asgi_dict_missing = breaks("ASGI-GEN-005")(scope_mutant(lambda scope: scope.pop("asgi")))
-asgi_version_2 = breaks("ASGI-GEN-006")(scope_mutant(lambda scope: scope["asgi"].update(version="2.0")))
 spec_version_missing = breaks("ASGI-HTTP-SCOPE-003", observes="asgi.spec_version = None")(
     scope_mutant(lambda scope: scope["asgi"].pop("spec_version", None)))
 type_uppercased = breaks("ASGI-HTTP-SCOPE-001")(scope_mutant(_set(type="HTTP")))
