@@ -2,15 +2,17 @@
 conformance/requirements/asgi_core.toml, and is declared beside its middleware.
 
 Belongs here: the mutants of that catalogue file (the scope and events as dicts of the serializable
-types, receive() and send() waiting, legacy apps, what runs the app, errors from send()). Does not
-belong here: a rule of one protocol's scope or events (asgi_http_*.py, asgi_lifespan.py), or a
-building block other areas use too (asgi_middleware.py).
+types, the asgi and extensions dicts, receive() and send() waiting, send() after a disconnect and
+for invalid events, what a server does when the app raises, legacy apps, what runs the app),
+whatever protocol shows the fault. Does not belong here: a rule of one protocol's scope or events
+(asgi_http_*.py, asgi_lifespan.py), or a building block other areas use too (asgi_middleware.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Any
 
 from tests.configurations import HYPERCORN_TRIO
 from tests.emulations import send_errors
@@ -21,10 +23,14 @@ from tests.mutants.asgi_middleware import (
     Send,
     first_event_changed,
     http_mutant,
+    no_answer_without_a_response,
     probe,
     receive_mutant,
     scope_mutant,
+    sends,
+    tracking,
     unchanged,
+    with_extensions,
 )
 from tests.mutants.declare import breaks
 
@@ -38,6 +44,10 @@ async def scope_subclassed(scope: Scope, receive: Receive, send: Send) -> None:
     await probe(ScopeDict(scope) if scope["type"] == "http" else scope, receive, send)
 
 
+asgi_dict_missing = breaks("ASGI-GEN-005")(scope_mutant(lambda scope: scope.pop("asgi")))
+asgi_version_2 = breaks("ASGI-GEN-006")(scope_mutant(lambda scope: scope["asgi"].update(version="2.0")))
+
+
 def _without_type(message: Message) -> Message:
     message.pop("type", None)
     return message
@@ -47,6 +57,7 @@ event_without_type = breaks("ASGI-GEN-008")(receive_mutant(first_event_changed(_
 event_type_not_namespaced = breaks("ASGI-GEN-009")(receive_mutant(
     first_event_changed(lambda m: {**m, "type": m["type"].replace("http.", "", 1)})))
 bytes_key_in_scope = breaks("ASGI-GEN-012")(scope_mutant(lambda scope: scope.update({b"x-server-extra": 1})))
+extension_not_a_dict = breaks("ASGI-GEN-024")(scope_mutant(with_extensions(**{"x.probe": True})))
 
 # --- event value types, in request events and in lifespan.shutdown ------------------------------
 
@@ -121,12 +132,86 @@ def _cancelled_after_disconnect(scope: Scope, receive: Receive, send: Send) -> t
     return wrapped, send
 
 
+def _send_raises_after_disconnect(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
+    gone = False
+
+    async def watching() -> Message:
+        nonlocal gone
+        message = await receive()
+        gone = gone or message["type"] == "http.disconnect"
+        return message
+
+    async def raising(message: Message) -> None:
+        if gone:
+            raise RuntimeError("mutant: the client has gone")
+        await send(message)
+
+    return watching, raising
+
+
 send_stuck_after_the_client_left = breaks("ASGI-GEN-013")(http_mutant(_stuck_after_three_mib, path="/flood"))
 disconnect_at_once = breaks("ASGI-GEN-014")(receive_mutant(_disconnect_at_once))
 app_cancelled_at_disconnect = breaks("ASGI-GEN-026")(http_mutant(_cancelled_after_disconnect, path="/wait-disconnect"))
+send_raises_after_disconnect = breaks("ASGI-GEN-022")(
+    http_mutant(_send_raises_after_disconnect, path="/wait-disconnect"))
 # The emulation of send() errors after a disconnect (tests/emulations/send_errors.py), the error
 # the app re-raises left to reach uvicorn.
 send_error_escapes = breaks("ASGI-GEN-023")(send_errors.emulation(catches=False))
+
+# --- invalid events: send() lets them through ---------------------------------------------------
+
+
+def _unknown_dropped(message: Message) -> Message | None:
+    return message if message["type"] in ("http.response.start", "http.response.body") else None
+
+
+def _status_defaulted(message: Message) -> Message:
+    return {"status": 200, **message} if message["type"] == "http.response.start" else message
+
+
+def _types_coerced(message: Message) -> Message:
+    def as_bytes(value: Any) -> Any:
+        return value.encode("latin-1") if isinstance(value, str) else value
+
+    if "headers" in message:
+        message = {**message, "headers": [(as_bytes(n), as_bytes(v)) for n, v in message["headers"]]}
+    if "body" in message:
+        message = {**message, "body": as_bytes(message["body"])}
+    return message
+
+
+def _extra_keys_rejected(message: Message) -> Message:
+    known = {"type", "status", "headers", "trailers", "body", "more_body"}
+    if set(message) - known:
+        raise ValueError(f"mutant: unexpected keys {sorted(set(message) - known)}")
+    return message
+
+
+unknown_event_ignored = breaks("ASGI-GEN-017")(http_mutant(sends(_unknown_dropped), path="/bad-send"))
+start_without_status_defaulted = breaks("ASGI-GEN-018")(http_mutant(sends(_status_defaulted), path="/bad-send"))
+wrong_types_coerced = breaks("ASGI-GEN-019")(http_mutant(sends(_types_coerced), path="/bad-send"))
+extra_keys_rejected = breaks("ASGI-GEN-020")(http_mutant(sends(_extra_keys_rejected), path="/bad-send"))
+
+# --- when the app raises ------------------------------------------------------------------------
+
+
+@breaks("ASGI-GEN-021", only=("test_an_exception_after_the_response_started_leaves_it_visibly_incomplete",))
+async def exception_completes_response(scope: Scope, receive: Receive, send: Send) -> None:
+    """A server that, when the app raises mid-response, finishes the message as if all was well."""
+    if scope["type"] != "http":
+        await probe(scope, receive, send)
+        return
+    tracked, state = tracking(scope, send)
+    try:
+        await probe(scope, receive, tracked)
+    except Exception:
+        if not state["started"] or state["done"]:
+            raise
+        await send({"type": "http.response.body", "body": b"\0" * (state["owed"] or 0), "more_body": False})
+
+
+exception_left_hanging = breaks("ASGI-GEN-021", only=("test_an_exception_before_the_response_ends_the_request",))(
+    no_answer_without_a_response())
 
 # --- legacy apps (with CONFORMANCE_ASGI_STYLE=legacy, ``probe`` is the probe's legacy form) -----
 

@@ -2,9 +2,9 @@
 conformance/requirements/asgi_http_disconnect.toml, and is declared beside its middleware.
 
 Belongs here: the mutants of that catalogue file (what receive() says once the response is over or
-the client has gone, and what send() does then). Does not belong here: the core rules about
-receive() and send() waiting (asgi_core.py), or a building block other areas use too
-(asgi_middleware.py).
+the client has gone, and what send() does then from spec_version 2.4). Does not belong here: the
+core rules about receive() and send() waiting, and send() after the client has gone below 2.4
+(asgi_core.py), or a building block other areas use too (asgi_middleware.py).
 """
 
 from __future__ import annotations
@@ -65,23 +65,6 @@ def _cut_body_claimed_complete(scope: Scope, receive: Receive, send: Send) -> tu
     return wrapped, send
 
 
-def _send_raises_after_disconnect(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
-    gone = False
-
-    async def watching() -> Message:
-        nonlocal gone
-        message = await receive()
-        gone = gone or message["type"] == "http.disconnect"
-        return message
-
-    async def raising(message: Message) -> None:
-        if gone:
-            raise RuntimeError("mutant: the client has gone")
-        await send(message)
-
-    return watching, raising
-
-
 hang_up_hidden = breaks("ASGI-HTTP-DISC-002")(http_mutant(_hang_up_hidden, path="/wait-disconnect"))
 hang_up_hidden_while_streaming = breaks("ASGI-HTTP-DISC-006")(
     http_mutant(_hang_up_hidden, path="/stream-until-disconnect"))
@@ -91,5 +74,3 @@ cut_body_claimed_complete = breaks("ASGI-HTTP-DISC-004")(
     http_mutant(_cut_body_claimed_complete, path="/upload-watch"))
 claims_spec_version_2_4 = breaks("ASGI-HTTP-DISC-008")(
     scope_mutant(lambda scope: scope["asgi"].update(spec_version="2.4")))
-send_raises_after_disconnect = breaks("ASGI-GEN-022")(
-    http_mutant(_send_raises_after_disconnect, path="/wait-disconnect"))

@@ -1,18 +1,17 @@
 """Mutants of the HTTP response: each breaks a requirement of
 conformance/requirements/asgi_http_response.toml, and is declared beside its middleware.
 
-Belongs here: the mutants of that catalogue file (the start and body events, their framing, send()
-of invalid events, what a server does when the app raises or returns early), over HTTP/1.1 on
-uvicorn (its httptools protocol where it frames a response as the headers and scope say) and over
-HTTP/2 on hypercorn. Does not belong here: a response extension (asgi_extensions*.py), or a
-building block other areas use too (asgi_middleware.py).
+Belongs here: the mutants of that catalogue file (the start and body events, their framing and
+order, what a server does when the app returns without a response), over HTTP/1.1 on uvicorn (its
+httptools protocol where it frames a response as the headers and scope say) and over HTTP/2 on
+hypercorn. Does not belong here: send() of invalid events and the app raising (the core rules,
+asgi_core.py), a response extension (the module of its catalogue file: asgi_trailers.py,
+asgi_pathsend.py, ...), or a building block other areas use too (asgi_middleware.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from typing import Any
 
 from tests.configurations import HYPERCORN, HYPERCORN_TLS, UVICORN_HTTPTOOLS
 from tests.mutants.asgi_middleware import (
@@ -23,10 +22,11 @@ from tests.mutants.asgi_middleware import (
     Send,
     forgets_head,
     http_mutant,
+    no_answer_without_a_response,
     probe,
+    send_mutant,
     sends,
     start_changed,
-    tracking,
 )
 from tests.mutants.declare import breaks
 
@@ -158,47 +158,9 @@ bare_body_event_gets_a_body_over_http2 = breaks(
 head_body_sent_over_http2 = breaks("ASGI-HTTP-RESP-021", only=("test_a_head_response_carries_no_body_over_http2",),
                                    server=HYPERCORN, variants=HYPERCORN_TLS)(http_mutant(forgets_head, path="/respond"))
 
-# --- when the app raises, or returns without a response -----------------------------------------
-
-
-@breaks("ASGI-GEN-021", only=("test_an_exception_after_the_response_started_leaves_it_visibly_incomplete",))
-async def exception_completes_response(scope: Scope, receive: Receive, send: Send) -> None:
-    """A server that, when the app raises mid-response, finishes the message as if all was well."""
-    if scope["type"] != "http":
-        await probe(scope, receive, send)
-        return
-    tracked, state = tracking(scope, send)
-    try:
-        await probe(scope, receive, tracked)
-    except Exception:
-        if not state["started"] or state["done"]:
-            raise
-        await send({"type": "http.response.body", "body": b"\0" * (state["owed"] or 0), "more_body": False})
-
-
-def no_answer_without_a_response() -> App:
-    """A server that, when the app ends (returns or raises) without a response, sends nothing
-    and leaves the connection open for longer than a check waits."""
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await probe(scope, receive, send)
-            return
-        tracked, state = tracking(scope, send)
-        try:
-            await probe(scope, receive, tracked)
-        except Exception:
-            if state["started"]:
-                raise
-        if not state["started"]:
-            await asyncio.sleep(6.0)
-
-    return app
-
+# --- an app that returns without a response ----------------------------------------------------
 
 silent_app_left_hanging = breaks("ASGI-HTTP-RESP-023")(no_answer_without_a_response())
-exception_left_hanging = breaks("ASGI-GEN-021", only=("test_an_exception_before_the_response_ends_the_request",))(
-    no_answer_without_a_response())
 
 # --- framing --------------------------------------------------------------------------------------
 
@@ -254,34 +216,30 @@ def _empty_part_ends(scope: Scope, receive: Receive, send: Send) -> tuple[Receiv
     return receive, ending
 
 
+def _drops_second_part(send: Send) -> Send:
+    parts = 0
+
+    async def wrapped(message: Message) -> None:
+        nonlocal parts
+        if message["type"] == "http.response.body":
+            parts += 1
+            if parts == 2 and message.get("more_body"):
+                return
+        await send(message)
+
+    return wrapped
+
+
 app_transfer_encoding_double_chunked = breaks("ASGI-HTTP-RESP-005")(http_mutant(_double_chunked, path="/respond"))
 http_1_0_stream_chunked = breaks("ASGI-HTTP-RESP-007")(http_mutant(_chunked_for_http_1_0, path="/stream"))
 content_encoding_dropped = breaks("ASGI-HTTP-RESP-008")(
     http_mutant(sends(_drop_header(b"content-encoding")), path="/respond"))
 content_length_replaced_by_chunking = breaks("ASGI-HTTP-RESP-009")(
     http_mutant(sends(_drop_header(b"content-length")), path="/stream"))
+response_part_dropped = breaks("ASGI-HTTP-RESP-012")(send_mutant(_drops_second_part))
 empty_part_ends_response = breaks("ASGI-HTTP-RESP-013")(http_mutant(_empty_part_ends, path="/stream"))
 
-# --- invalid events: send() lets them through --------------------------------------------------
-
-
-def _unknown_dropped(message: Message) -> Message | None:
-    return message if message["type"] in ("http.response.start", "http.response.body") else None
-
-
-def _status_defaulted(message: Message) -> Message:
-    return {"status": 200, **message} if message["type"] == "http.response.start" else message
-
-
-def _types_coerced(message: Message) -> Message:
-    def as_bytes(value: Any) -> Any:
-        return value.encode("latin-1") if isinstance(value, str) else value
-
-    if "headers" in message:
-        message = {**message, "headers": [(as_bytes(n), as_bytes(v)) for n, v in message["headers"]]}
-    if "body" in message:
-        message = {**message, "body": as_bytes(message["body"])}
-    return message
+# --- events out of order: send() lets them through ---------------------------------------------
 
 
 def _out_of_order_ignored(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
@@ -300,17 +258,6 @@ def _out_of_order_ignored(scope: Scope, receive: Receive, send: Send) -> tuple[R
     return receive, ignoring
 
 
-def _extra_keys_rejected(message: Message) -> Message:
-    known = {"type", "status", "headers", "trailers", "body", "more_body"}
-    if set(message) - known:
-        raise ValueError(f"mutant: unexpected keys {sorted(set(message) - known)}")
-    return message
-
-
-unknown_event_ignored = breaks("ASGI-GEN-017")(http_mutant(sends(_unknown_dropped), path="/bad-send"))
-start_without_status_defaulted = breaks("ASGI-GEN-018")(http_mutant(sends(_status_defaulted), path="/bad-send"))
-wrong_types_coerced = breaks("ASGI-GEN-019")(http_mutant(sends(_types_coerced), path="/bad-send"))
-extra_keys_rejected = breaks("ASGI-GEN-020")(http_mutant(sends(_extra_keys_rejected), path="/bad-send"))
 out_of_order_events_ignored = breaks("ASGI-HTTP-RESP-019")(http_mutant(_out_of_order_ignored, path="/bad-send"))
 
 # --- when the headers go out; trailers false; the start alone -----------------------------------

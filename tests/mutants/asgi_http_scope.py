@@ -2,13 +2,14 @@
 conformance/requirements/asgi_http_scope.toml, and is declared beside its middleware.
 
 Belongs here: the mutants of that catalogue file, whatever server shows the fault (uvicorn, or
-hypercorn for HTTP/2 and for HTTP/2 over TLS). Does not belong here: the requirements of
-asgi_http2.toml (pseudo-headers, :authority, streams: asgi_http2.py), or a building block other
-areas use too (asgi_middleware.py).
+hypercorn for HTTP/2 and for HTTP/2 over TLS: pseudo-headers, :authority, one scope per stream).
+Does not belong here: the tls extension in the scope (asgi_tls.py), or a building block other areas
+use too (asgi_middleware.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import Any
@@ -81,8 +82,6 @@ def _keep_encoded_slash(scope: Scope) -> None:
     scope["path"] = unquote(raw.replace("%2F", "%252F").replace("%2f", "%252f"))
 
 
-asgi_dict_missing = breaks("ASGI-GEN-005")(scope_mutant(lambda scope: scope.pop("asgi")))
-asgi_version_2 = breaks("ASGI-GEN-006")(scope_mutant(lambda scope: scope["asgi"].update(version="2.0")))
 spec_version_missing = breaks("ASGI-HTTP-SCOPE-003", observes="asgi.spec_version = None")(
     scope_mutant(lambda scope: scope["asgi"].pop("spec_version", None)))
 type_uppercased = breaks("ASGI-HTTP-SCOPE-001")(scope_mutant(_set(type="HTTP")))
@@ -125,6 +124,21 @@ http_version_2_as_2_0 = breaks("ASGI-HTTP-SCOPE-004", only=("test_http_version_i
                                server=HYPERCORN)(scope_mutant(_http_version_2_0))
 http_version_2_as_2_0_on_tls = breaks("ASGI-HTTP-SCOPE-004", only=("test_http_version_is_2_over_tls",),
                                       server=HYPERCORN, variants=HYPERCORN_TLS)(scope_mutant(_http_version_2_0))
+_pseudo_header_kept = over_http2(
+    lambda scope: scope.update(headers=[(b":method", scope["method"].encode()), *scope["headers"]]))
+pseudo_headers_kept = breaks("ASGI-HTTP-SCOPE-021", only=("test_no_pseudo_headers_in_the_scope",),
+                             server=HYPERCORN)(scope_mutant(_pseudo_header_kept))
+pseudo_headers_kept_on_tls = breaks("ASGI-HTTP-SCOPE-021", only=("test_no_pseudo_headers_over_http2_on_tls",),
+                                    server=HYPERCORN, variants=HYPERCORN_TLS)(scope_mutant(_pseudo_header_kept))
+
+
+def _host_moved_to_the_end(scope: Scope) -> None:
+    headers = scope["headers"]
+    scope["headers"] = [h for h in headers if h[0] != b"host"] + [h for h in headers if h[0] == b"host"]
+
+
+host_moved_to_the_end = breaks("ASGI-HTTP-SCOPE-022", server=HYPERCORN)(
+    scope_mutant(over_http2(_host_moved_to_the_end)))
 
 # --- launch variants: over TLS (uvicorn's, or hypercorn's over HTTP/2), and mounted at a root path
 
@@ -151,7 +165,7 @@ root_path_dropped = breaks("ASGI-HTTP-SCOPE-014", only=("test_root_path_is_the_m
 root_path_kept_out_of_path = breaks("ASGI-HTTP-SCOPE-015", observes="does not include the root path")(
     scope_mutant(_strip_root_path))
 
-# --- one scope per request; a response held open ------------------------------------------------
+# --- one scope per request, and per HTTP/2 stream; a response held open -------------------------
 
 _first_scope: dict[Any, Scope] = {}
 
@@ -161,6 +175,20 @@ async def scope_reused_on_a_connection(scope: Scope, receive: Receive, send: Sen
     """Gives every request on a connection the scope of its first request."""
     if scope["type"] == "http" and scope.get("path", "").startswith("/scope/"):
         scope = _first_scope.setdefault(tuple(scope.get("client") or ()), scope)
+    await probe(scope, receive, send)
+
+
+_recent_scope: dict[str, Any] = {}
+
+
+@breaks("ASGI-HTTP-SCOPE-028", server=HYPERCORN)
+async def scopes_shared_between_streams(scope: Scope, receive: Receive, send: Send) -> None:
+    """Hands requests that arrive together (within 0.5 s) the scope of the first of them."""
+    if scope["type"] == "http" and scope.get("path", "").startswith("/scope/stream-"):
+        now = asyncio.get_running_loop().time()
+        if now - _recent_scope.get("at", -10.0) > 0.5:
+            _recent_scope.update(at=now, scope=scope)
+        scope = _recent_scope["scope"]
     await probe(scope, receive, send)
 
 

@@ -1,10 +1,10 @@
-"""Mutants of the lifespan protocol and its state: each breaks a requirement of
+"""Mutants of the lifespan protocol: each breaks a requirement of
 conformance/requirements/asgi_lifespan.toml, and is declared beside its middleware.
 
 Belongs here: the mutants of that catalogue file (the lifespan scope and its events, startup and
-shutdown and their failures, the lifespan state handed to requests). Does not belong here: the
-value types in lifespan events (the core rules, asgi_core.py), or a building block other areas use
-too (asgi_middleware.py).
+shutdown and their failures); for now also those of asgi_state.toml (the lifespan state handed to
+requests), until they move to asgi_state.py. Does not belong here: the value types in lifespan
+events (the core rules, asgi_core.py), or a building block other areas use too (asgi_middleware.py).
 """
 
 from __future__ import annotations

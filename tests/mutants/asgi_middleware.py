@@ -10,6 +10,7 @@ legacy form (LegacyApp).
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -157,6 +158,26 @@ def request_after_response(scope: Scope, receive: Receive, send: Send) -> tuple[
         return await receive()
 
     return wrapped, tracked
+
+
+def no_answer_without_a_response() -> App:
+    """A server that, when the app ends (returns or raises) without a response, sends nothing
+    and leaves the connection open for longer than a check waits."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await probe(scope, receive, send)
+            return
+        tracked, state = tracking(scope, send)
+        try:
+            await probe(scope, receive, tracked)
+        except Exception:
+            if state["started"]:
+                raise
+        if not state["started"]:
+            await asyncio.sleep(6.0)
+
+    return app
 
 
 def forgets_head(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:

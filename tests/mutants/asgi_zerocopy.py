@@ -1,10 +1,10 @@
-"""Mutants of zero-copy send (the ASGI-EXT-ZEROCOPY requirements of
-conformance/requirements/asgi_extensions.toml), each declared beside its fault.
+"""Mutants of zero-copy send: each breaks a requirement of conformance/requirements/asgi_zerocopy.toml
+(http.response.zerocopysend), and is declared beside its fault.
 
 Belongs here: the faults put into the emulation of http.response.zerocopysend on uvicorn
 (tests/emulations/zerocopy.py): a faulty reading of the event (its ``sent_as`` hook), or middleware
-on either side of it. Does not belong here: the other extensions (asgi_extensions.py,
-asgi_extensions_tls.py).
+on either side of it. Does not belong here: another extension (the module of its own catalogue
+file), or a building block other areas use too (asgi_middleware.py).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Mutants of the request body events: each breaks a requirement of
-conformance/requirements/asgi_http_body.toml, and is declared beside its middleware.
+conformance/requirements/asgi_http_request.toml, and is declared beside its middleware.
 
-Belongs here: the mutants of that catalogue file (what receive() hands the app of the body, and a
-response sent in parts). Does not belong here: receive() at and after a disconnect
-(asgi_http_disconnect.py), or a building block other areas use too (asgi_middleware.py).
+Belongs here: the mutants of that catalogue file (what receive() hands the app of the body, over
+HTTP/1.1 on uvicorn and over HTTP/2 on hypercorn). Does not belong here: receive() at and after a
+disconnect (asgi_http_disconnect.py), the response sent in parts (asgi_http_response.py), or a
+building block other areas use too (asgi_middleware.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tests.configurations import HYPERCORN
 from tests.mutants.asgi_middleware import (
     Message,
     Receive,
@@ -20,7 +22,6 @@ from tests.mutants.asgi_middleware import (
     http_mutant,
     receive_mutant,
     request_after_response,
-    send_mutant,
 )
 from tests.mutants.declare import breaks
 
@@ -130,19 +131,22 @@ def _previous_body_prepended(scope: Scope, receive: Receive, send: Send) -> tupl
 
 bodies_leak_between_requests = breaks("ASGI-HTTP-REQ-010")(http_mutant(_previous_body_prepended, path="/digest"))
 
+# --- over HTTP/2 (hypercorn): a body in several DATA frames -------------------------------------
 
-def _drops_second_part(send: Send) -> Send:
+
+def _second_part_lost(scope: Scope, receive: Receive) -> Receive:
     parts = 0
 
-    async def wrapped(message: Message) -> None:
+    async def wrapped() -> Message:
         nonlocal parts
-        if message["type"] == "http.response.body":
+        message = await receive()
+        if message["type"] == "http.request" and message.get("body"):
             parts += 1
-            if parts == 2 and message.get("more_body"):
-                return
-        await send(message)
+            if parts == 2:
+                message = {**message, "body": b""}
+        return message
 
     return wrapped
 
 
-response_part_dropped = breaks("ASGI-HTTP-RESP-012")(send_mutant(_drops_second_part))
+body_part_lost_over_http2 = breaks("ASGI-HTTP-REQ-011", server=HYPERCORN)(receive_mutant(_second_part_lost))

@@ -1,10 +1,12 @@
-"""Mutants of the tls extension (the ASGI-EXT-TLS requirements of
-conformance/requirements/asgi_extensions.toml), each declared beside its fault.
+"""Mutants of the tls extension: each breaks a requirement of conformance/requirements/asgi_tls.toml
+(what a server over TLS tells the app of the connection), and is declared beside its fault.
 
-Belongs here: the mutants of those requirements: on a plain connection and over uvicorn's TLS, and
+Belongs here: the mutants of that catalogue file: on a plain connection and over uvicorn's TLS, and
 the faults put into the tls extension's emulation (tests/emulations/tls_extension.py, served by
-uvicorn noting each TLS connection) through its ``change`` hook. Does not belong here: the other
-extensions (asgi_extensions.py, asgi_extensions_zerocopy.py).
+uvicorn noting each TLS connection) through its ``change`` hook. Does not belong here: the scheme
+and other scope keys over TLS as the HTTP scope rules read them (asgi_http_scope.py), another
+extension (the module of its own catalogue file), or a building block other areas use too
+(asgi_middleware.py).
 """
 
 from __future__ import annotations
