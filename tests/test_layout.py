@@ -21,10 +21,6 @@ SHIM_MODULES = ("wsgi_shims", "ws_shims")
 # Transitional (strict, so each turns into a failure once its cause is gone: then remove the mark).
 CHECKS_NOT_REGROUPED = pytest.mark.xfail(
     strict=True, reason="the check modules are not yet regrouped one per area (another branch does that)")
-ASGI_MUTANTS_NOT_REGROUPED = pytest.mark.xfail(
-    strict=True, reason="the HTTP, lifespan and extension ASGI mutants are not yet regrouped one module per area "
-                        "(another branch does that)")
-
 
 def check_module(stem: str) -> str:
     interface, area = stem.split("_", 1)
@@ -48,7 +44,6 @@ def test_every_check_module_is_named_after_an_area() -> None:
     assert not stray, f"check modules that are no area's: {stray}"
 
 
-@ASGI_MUTANTS_NOT_REGROUPED
 def test_each_mutant_lives_in_the_module_of_its_area() -> None:
     known = catalogue()
     misplaced = [f"{m.name} breaks {m.requirement} of {known[m.requirement].stem}, declared in {m.declaration.home}"

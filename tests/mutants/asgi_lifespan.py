@@ -2,20 +2,18 @@
 conformance/requirements/asgi_lifespan.toml, and is declared beside its middleware.
 
 Belongs here: the mutants of that catalogue file (the lifespan scope and its events, startup and
-shutdown and their failures); for now also those of asgi_state.toml (the lifespan state handed to
-requests), until they move to asgi_state.py. Does not belong here: the value types in lifespan
-events (the core rules, asgi_core.py), or a building block other areas use too (asgi_middleware.py).
+shutdown and their failures). Does not belong here: the lifespan state (asgi_state.py), the value
+types in lifespan events (the core rules, asgi_core.py), or a building block other areas use too
+(asgi_middleware.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import copy
 import os
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from tests.configurations import UVICORN_LIFESPAN_ON
 from tests.mutants.asgi_middleware import (
@@ -228,63 +226,3 @@ shutdown_failure_needs_a_message = breaks("ASGI-LS-012")(lifespan_send_mutant(_m
 # uvicorn with --lifespan on: a raising lifespan is fatal there, which is the fault.
 lifespan_fatal_on_raise = breaks("ASGI-LS-013", server=UVICORN_LIFESPAN_ON)(unchanged())
 lifespan_fatal_on_startup_raise = breaks("ASGI-LS-014", server=UVICORN_LIFESPAN_ON)(unchanged())
-
-# --- the lifespan state ---------------------------------------------------------------------------
-
-
-@breaks("ASGI-STATE-001")
-async def state_prefilled(scope: Scope, receive: Receive, send: Send) -> None:
-    if scope["type"] == "lifespan" and isinstance(scope.get("state"), dict):
-        scope["state"]["server.own-key"] = "put there by the server"  # in place: the server's own state dict
-    await probe(scope, receive, send)
-
-
-state_not_passed_on = breaks("ASGI-STATE-002")(scope_mutant(lambda scope: scope.update(state={})))
-state_deep_copied = breaks("ASGI-STATE-005")(
-    scope_mutant(lambda scope: scope.update(state=copy.deepcopy(scope.get("state")))))
-
-_lifespan_state: dict[str, Any] = {}
-
-
-@breaks("ASGI-STATE-004")
-async def state_shared_not_copied(scope: Scope, receive: Receive, send: Send) -> None:
-    """A server that hands every request the lifespan's own state dict instead of a copy."""
-    if scope["type"] == "lifespan" and isinstance(scope.get("state"), dict):
-        _lifespan_state["state"] = scope["state"]
-    elif scope["type"] == "http" and "state" in _lifespan_state:
-        scope = {**scope, "state": _lifespan_state["state"]}
-    await probe(scope, receive, send)
-
-
-def _clears_state_at_shutdown(scope: Scope, receive: Receive) -> Receive:
-    async def wrapped() -> Message:
-        message = await receive()
-        if message["type"] == "lifespan.shutdown" and isinstance(scope.get("state"), dict):
-            scope["state"].clear()
-        return message
-
-    return wrapped
-
-
-state_cleared_before_shutdown = breaks("ASGI-STATE-006")(
-    receive_mutant(_clears_state_at_shutdown, scope_type="lifespan"))
-
-_snapshot: dict[str, Any] = {}
-
-
-@breaks("ASGI-STATE-008", observes="not visible in later requests")
-async def state_copied_once_at_startup(scope: Scope, receive: Receive, send: Send) -> None:
-    """Hands every request a copy of the state as it was when startup completed."""
-    if scope["type"] == "lifespan":
-        state = scope.get("state")
-
-        async def snapshotting(message: Message) -> None:
-            if message["type"] == "lifespan.startup.complete" and isinstance(state, dict):
-                _snapshot["state"] = dict(state)
-            await send(message)
-
-        await probe(scope, receive, snapshotting)
-        return
-    if scope["type"] == "http" and "state" in _snapshot:
-        scope = {**scope, "state": dict(_snapshot["state"])}
-    await probe(scope, receive, send)
