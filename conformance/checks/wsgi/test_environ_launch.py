@@ -10,31 +10,18 @@ not applicable.
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import trustme
 
-from conformance.checks.launching import TlsServers, needs_variant, trusting
-from conformance.clients.raw import RawClient, read_response
-from conformance.launcher import ServerProcess
+from conformance.checks.launching import needs_variant
+from conformance.clients.raw import RawClient
 from conformance.probe_data import revive
-from conformance.probing import fetch_environ
 from conformance.servers import ServerSpec
 from conformance.verify import verify
 
 MOUNT = "/mnt/probe"
-OS_ENVIRONMENT = {"PROBE_OS_MARKER": "os-marker", "HTTP_X_PROBE_OS": "leak"}
-
-
-@pytest.fixture(scope="module")
-def os_marked_environ(dedicated_server: Callable) -> Iterator[dict[str, Any]]:
-    """The environ of GET /environ from an instance started with OS_ENVIRONMENT in its environment."""
-    with dedicated_server("wsgi", OS_ENVIRONMENT) as server:
-        environ, _ = fetch_environ(RawClient(server.host, server.port), "/environ")
-        yield environ
 
 
 @pytest.mark.requirement("WSGI-ENV-094")
@@ -110,18 +97,6 @@ def test_the_mount_point_itself_is_reported(mounted: RawClient, observe: Callabl
 
 
 # --- over TLS -----------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def tls_environ(tls_servers: TlsServers) -> dict[str, Any]:
-    """The environ of GET /environ over TLS (the certificate verified), from the shared TLS instance."""
-    return tls_get_environ(*tls_servers.server("wsgi"))
-
-
-def tls_get_environ(server: ServerProcess, ca: trustme.CA) -> dict[str, Any]:
-    with socket.create_connection((server.host, server.port), timeout=5.0) as plain:
-        with trusting(ca).wrap_socket(plain, server_hostname=server.host) as sock:
-            sock.sendall(b"GET /environ HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % server.host.encode())
-            return {key: revive(value) for key, value in read_response(sock).json()["environ"].items()}
 
 
 @pytest.mark.requirement("WSGI-KEY-003")

@@ -15,28 +15,14 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wire import Exchange, read_until_closed, target
-from conformance.clients.raw import RawClient, Response, WireError, build_request
+from conformance.checks.wire import Exchange, read_until_closed
+from conformance.checks.wsgi.scenarios import changed_headers, respond
+from conformance.clients.raw import RawClient, WireError, build_request
 from conformance.verify import verify
 
 TEXT = b"hello world"
 GZIPPED = gzip.compress(b"played dumb " * 20, mtime=0)
 LONG_TEXT = "hello again " * 150  # long and repetitive: worth compressing, for a server that does
-
-
-def respond(status: str, headers: list[tuple[str, str]], body: str | bytes) -> str:
-    text = body.decode("latin-1") if isinstance(body, bytes) else body
-    return target("/respond", ("status", status), *(("h", f"{k}:{v}") for k, v in headers), ("body", text))
-
-
-def headers_of(response: Response) -> str:
-    return ", ".join(f"{k.decode('latin-1')}: {v.decode('latin-1')}" for k, v in response.headers) or "none"
-
-
-def changed_headers(response: Response, sent: list[tuple[str, str]]) -> list[str]:
-    """The app's headers that did not arrive exactly once with their value."""
-    return [f"{name}: {value} became {[v.decode('latin-1') for v in response.header_values(name)]}"
-            for name, value in sent if response.header_values(name) != [value.encode("latin-1")]]
 
 
 PLAIN_DUMB = [("Content-Type", "text/x-probe; charset=latin-1"), ("ETag", '"e1"'), ("Cache-Control", "no-store"),

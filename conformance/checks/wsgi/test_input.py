@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from conformance.checks.wsgi.scenarios import input_path
 from conformance.clients.raw import RawClient, Response, WireError, chunked, read_response
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
@@ -56,24 +57,11 @@ def test_read_returns_bytes(wsgi: RawClient) -> None:
 
 # --- the input stream's methods: /input?op=... reports what each call returned ---------------
 
-# A body that should take a moment at most to read: a wait past this means the server is waiting
-# for bytes the client will never send.
-QUICK = 1.5
-
-
-@pytest.fixture
-def quick(wsgi_server: ServerProcess) -> RawClient:
-    return RawClient(wsgi_server.host, wsgi_server.port, timeout=QUICK)
-
 
 def operations(response: Response) -> list[Any]:
     """What each call returned (as the exact value), or the text of what it raised."""
     payload = response.json()
     return [revive(r["value"]) if "value" in r else f"raised {r['raised']}" for r in payload["results"]]
-
-
-def input_path(*ops: str) -> str:
-    return "/input?" + "&".join(f"op={op}" for op in ops)
 
 
 def ask(client: RawClient, body: bytes, *ops: str, to_the_end: bool = False) -> tuple[str, list[Any]]:

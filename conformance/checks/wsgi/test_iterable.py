@@ -14,23 +14,10 @@ from collections.abc import Callable
 import pytest
 
 from conformance.checks.wire import Exchange, read_until_closed, split_head, target, wall
-from conformance.checks.wsgi.wire import headers_arrival, wait_closed
-from conformance.clients.raw import RawClient, Response, WireError
+from conformance.checks.wsgi.wire import CLOSE_TIMEOUT, RECORD_WAIT, headers_arrival, request, wait_closed
+from conformance.clients.raw import RawClient
 from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import shown, verify
-
-# close() and the app's own records are due as soon as the response is over (good servers: a few
-# milliseconds); the bound only decides how long a server that never does it is waited for.
-CLOSE_TIMEOUT = 3.0
-RECORD_WAIT = 3.0
-
-
-def request(wsgi: RawClient, method: str, path: str, token: str) -> Response | None:
-    """The response, or None when the server ended it in a way that is no valid response."""
-    try:
-        return wsgi.request(method, path, [(TOKEN_HEADER, token)])
-    except WireError:
-        return None
 
 
 def events_once_closed(wsgi: RawClient, recorder: Recorder, path: str) -> list[str]:

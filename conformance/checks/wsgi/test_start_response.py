@@ -14,14 +14,11 @@ from collections.abc import Callable
 import pytest
 
 from conformance.checks.wire import Exchange, read_until_closed, target
+from conformance.checks.wsgi.scenarios import headers_of
 from conformance.checks.wsgi.wire import headers_arrival
-from conformance.clients.raw import RawClient, Response, WireError
+from conformance.clients.raw import RawClient, WireError
 from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import verify
-
-
-def headers_of(response: Response) -> str:
-    return ", ".join(f"{k.decode('latin-1')}: {v.decode('latin-1')}" for k, v in response.headers) or "none"
 
 
 @pytest.mark.requirement("WSGI-CALL-005")

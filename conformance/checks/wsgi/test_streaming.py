@@ -10,22 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks.wire import wall
-from conformance.clients.raw import RawClient, Response
+from conformance.checks.wsgi.wire import GAP, arrival_of
+from conformance.clients.raw import RawClient
 from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.verify import verify
-
-GAP = 0.5
-
-
-def arrival_of(response: Response, size: int) -> float | None:
-    """When the first ``size`` body bytes had all arrived (wall clock)."""
-    received = 0
-    for at, data in response.chunks:
-        received += len(data)
-        if received >= size:
-            return wall(at)
-    return None
 
 
 @pytest.mark.requirement("WSGI-BUF-001", "WSGI-IT-001")
