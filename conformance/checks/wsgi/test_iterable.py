@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wire import Exchange, read_until_closed, split_head, target, wall
-from conformance.checks.wsgi.wire import CLOSE_TIMEOUT, RECORD_WAIT, headers_arrival, request, wait_closed
+from conformance.checks.wire import Exchange, read_until_closed, split_head, target
+from conformance.checks.wsgi.wire import CLOSE_TIMEOUT, request, wait_closed
 from conformance.clients.raw import RawClient
-from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
+from conformance.recorder import Recorder, RecordTimeout
 from conformance.verify import shown, verify
 
 
@@ -28,28 +28,6 @@ def events_once_closed(wsgi: RawClient, recorder: Recorder, path: str) -> list[s
 
 
 # --- write() -------------------------------------------------------------------------------
-
-
-@pytest.mark.requirement("WSGI-WR-004", "WSGI-WR-001", "WSGI-SR-002")
-def test_written_data_comes_before_the_returned_body(wsgi: RawClient) -> None:
-    """write(b'1'), write(b'2'), then return [b'3', b'4']."""
-    response = wsgi.request("GET", "/write?w=1&w=2&r=3&r=4")
-    verify(response.status == 200 and response.body == b"1234", sent="GET /write?w=1&w=2&r=3&r=4",
-           expected="status 200, body b'1234'", got=f"status {response.status}, body {response.body[:60]!r}")
-
-
-@pytest.mark.requirement("WSGI-WR-002")
-def test_written_data_is_sent_while_the_app_goes_on(wsgi: RawClient, recorder: Recorder) -> None:
-    """write(b'early'), then the app sleeps 0.5 s before it returns [b'late']."""
-    token = recorder.new_token()
-    response = wsgi.request("GET", "/write?w=early&gap=0.5&r=late", [(TOKEN_HEADER, token)])
-    returning = recorder.wait_for(token, "returning", timeout=RECORD_WAIT)[0].time
-    first = wall(response.chunks[0][0]) if response.chunks else None
-    verify(response.body == b"earlylate" and first is not None and first < returning,
-           sent="GET /write?w=early&gap=0.5&r=late",
-           expected="b'early' reaches the client before the app returns (0.5 s after writing it)",
-           got=f"body {response.body[:40]!r}; the first body bytes arrived "
-               + (f"{first - returning:+.3f} s from the app's return" if first else "never"))
 
 
 @pytest.mark.requirement("WSGI-IT-021")
@@ -179,16 +157,6 @@ def test_close_is_called_when_the_first_block_raises(wsgi: RawClient, recorder: 
            got=f"events {events}")
 
 
-@pytest.mark.requirement("WSGI-WR-006")
-def test_write_past_content_length_raises(wsgi: RawClient, recorder: Recorder) -> None:
-    """Content-Length: 5, write(b'hello'), then write(b'world')."""
-    token = recorder.new_token()
-    request(wsgi, "GET", "/write?cl=5&w=hello&extra=world", token)
-    raised = recorder.wait_for(token, "extra-write", timeout=RECORD_WAIT)[0].data["raised"]
-    verify(raised is not None, sent="GET /write?cl=5&w=hello&extra=world",
-           expected="the second write() raises", got="it returned normally")
-
-
 @pytest.mark.requirement("WSGI-IT-020")
 def test_a_content_length_from_a_one_item_body_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
     """The app returns [b'abc'] with no Content-Length and no write()."""
@@ -197,35 +165,6 @@ def test_a_content_length_from_a_one_item_body_is_reported(wsgi: RawClient, obse
     observe("no Content-Length derived from a one-item body" if length is None else
             f"Content-Length {length.decode('latin-1')} derived from a one-item body"
             + ("" if length == b"3" else " (wrong: the body is 3 bytes)"))
-
-
-@pytest.mark.requirement("WSGI-WR-003")
-def test_headers_upon_an_empty_first_write_are_reported(wsgi: RawClient, recorder: Recorder,
-                                                        observe: Callable[[str], None]) -> None:
-    """start_response, write(b''), then the app waits 0.5 s before it returns [b'x']."""
-    first, record = headers_arrival(wsgi, recorder, "/early?write=1&gap=0.5")
-    if record.data.get("write_raised"):
-        pytest.skip(f"not applicable: write(b'') raised {record.data['write_raised']} (see WSGI-SR-002)")
-    returning = record.time
-    observe("after write(b''), no response within 5 s" if first is None else
-            "the headers were sent upon write(b''), before the app returned" if first < returning
-            else "the headers waited for body data: write(b'') sent nothing")
-
-
-@pytest.mark.requirement("WSGI-WR-007")
-def test_write_with_a_str_is_handled(wsgi: RawClient, recorder: Recorder, observe: Callable[[str], None]) -> None:
-    """write('text'): the app reports whether it raised, then returns a body (b'raised=...') with
-    a close()."""
-    token = recorder.new_token()
-    response = request(wsgi, "GET", "/write-str", token)
-    outcome = recorder.wait_for(token, "write-str")[0].data["outcome"]
-    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
-    sent = response is not None and b"text" in response.body.replace(b"raised=", b"")
-    observe(("write('text') returned normally" if outcome == "raised=none"
-             else f"write('text') raised {outcome.removeprefix('raised=')}")
-            + ("; the client got b'text'" if sent else "; b'text' did not reach the client"))
-    verify(events.count("close") == 1, sent="GET /write-str", expected="close() called once",
-           got=f"events {events}")
 
 
 # Every byte value, then line endings of every kind a server might be tempted to normalise.
