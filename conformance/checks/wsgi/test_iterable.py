@@ -89,19 +89,6 @@ def test_close_is_called_when_content_length_is_reached(wsgi: RawClient, recorde
            expected="close() called once", got=f"events {events}")
 
 
-@pytest.mark.requirement("WSGI-CL-002")
-def test_iteration_stops_at_content_length(wsgi: RawClient, recorder: Recorder) -> None:
-    """Content-Length: 8, and a body of three 8-byte blocks: only the first is needed."""
-    token = recorder.new_token()
-    response = request(wsgi, "GET", "/stream?chunks=3&size=8&cl=8", token)
-    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
-    asked = [r.data["index"] for r in recorder.records(token) if r.event == "next"]
-    verify(asked == [0], sent="GET /stream?chunks=3&size=8&cl=8",
-           expected="only block 0 asked for, then close()",
-           got=f"blocks asked for: {asked}; events {events}; "
-               f"{'no valid response' if response is None else f'{len(response.body)} body bytes'}")
-
-
 @pytest.mark.requirement("WSGI-IT-015")
 @pytest.mark.parametrize(("method", "path"), [("HEAD", "/stream?chunks=2"),
                                               ("GET", "/stream?chunks=0&status=204+No+Content"),
