@@ -9,7 +9,6 @@ any difference on the wire is the server's doing.
 from __future__ import annotations
 
 import gzip
-import re
 import zlib
 from collections.abc import Callable
 
@@ -17,7 +16,7 @@ import pytest
 
 from conformance.checks.wire import Exchange, read_until_closed
 from conformance.checks.wsgi.scenarios import changed_headers, respond
-from conformance.clients.raw import RawClient, WireError, build_request
+from conformance.clients.raw import RawClient
 from conformance.verify import verify
 
 TEXT = b"hello world"
@@ -106,36 +105,3 @@ def test_byte_ranges_by_the_server_are_reported(wsgi: RawClient, observe: Callab
            got=f"status {response.status}, Content-Range {content_range!r}, body {response.body[:40]!r}")
 
 
-HEAD_HEADERS = [("Content-Type", "text/plain"), ("Content-Length", "5"), ("X-A", "1")]
-
-
-@pytest.mark.requirement("WSGI-H11-021")
-@pytest.mark.parametrize("body", ["hello", ""], ids=["body-returned", "no-body"])
-def test_a_head_response_keeps_the_apps_headers(wsgi: RawClient, body: str) -> None:
-    """HEAD to an app that sets Content-Length: 5 and returns its 5-byte body, or (knowing it is a
-    HEAD) no body."""
-    path = respond("200 OK", HEAD_HEADERS, body)
-    try:
-        response = wsgi.request("HEAD", path)
-    except WireError as error:
-        verify(False, sent=f"HEAD {path}", expected="a response", got=str(error))
-        return
-    changed = changed_headers(response, HEAD_HEADERS)
-    verify(response.status == 200 and not changed, sent=f"HEAD {path}",
-           expected="status 200 with Content-Type: text/plain, Content-Length: 5 and X-A: 1, as for a GET",
-           got=f"status {response.status}; " + ("; ".join(changed) or "the headers as sent"))
-
-
-STATUS_LINE = re.compile(rb"(?:^|\r\n)(HTTP/1\.[01] \d{3}[^\r\n]*)")
-
-
-@pytest.mark.requirement("WSGI-H11-022")
-def test_a_1xx_status_from_the_app_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
-    """The app calls start_response('103 Early Hints', [Link]) and returns b'final'."""
-    path = respond("103 Early Hints", [("Link", "</style.css>; rel=preload")], "final")
-    with wsgi.connect() as sock:
-        sock.sendall(build_request("GET", path, [("Connection", "close")], host=f"{wsgi.host}:{wsgi.port}"))
-        data, closed = read_until_closed(sock, 1.5)
-    lines = [line.decode("latin-1") for line in STATUS_LINE.findall(data)]
-    observe(f"status lines {lines or 'none'}" + (", then the connection closed" if closed
-                                                 else ", the connection still open 1.5 s later"))

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from conformance.checks.wsgi.scenarios import input_path
-from conformance.clients.raw import RawClient, Response, WireError, chunked, read_response
+from conformance.clients.raw import RawClient, Response, WireError, read_response
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
 from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
@@ -153,30 +153,6 @@ def test_the_methods_share_one_position(quick: RawClient) -> None:
     path, results = ask(quick, body, "read:2", "readline", "read:7")
     verify(results == [b"01", b"23\n", b"4567\n89"], sent=f"POST {path} with {body!r}",
            expected="[b'01', b'23\\n', b'4567\\n89']", got=f"{results}")
-
-
-@pytest.mark.requirement("WSGI-H11-001")
-def test_a_chunked_request_body_reaches_the_app_decoded(quick: RawClient, observe: Callable[[str], None]) -> None:
-    """POST with Transfer-Encoding: chunked; the app reads CONTENT_LENGTH bytes, or until b''."""
-    body = b"hello chunked world"
-    path = input_path("body")
-    try:
-        response = quick.request("POST", path, [("Transfer-Encoding", "chunked")], chunked(body, 5))
-    except WireError as error:
-        verify(False, sent=f"POST {path} with a chunked body {body!r}",
-               expected="the decoded body read by the app, or a 4xx/501 refusal", got=str(error))
-        return
-    if 400 <= response.status < 500 or response.status == 501:
-        observe(f"chunked request bodies refused with {response.status}")
-        return
-    payload = response.json()
-    got = revive(payload["results"][0]["value"]) if "value" in payload["results"][0] else payload["results"][0]
-    length = payload["content_length"]
-    observe(f"chunked request body: CONTENT_LENGTH {length!r}, wsgi.input_terminated "
-            f"{revive(payload['input_terminated'])!r}")
-    verify(got == body and length in (None, "", str(len(body))), sent=f"POST {path} with a chunked body {body!r}",
-           expected=f"the app reads {body!r}, with CONTENT_LENGTH absent, empty or {len(body)}",
-           got=f"the app read {got!r}, CONTENT_LENGTH {length!r}")
 
 
 @pytest.mark.requirement("WSGI-IN-011")
