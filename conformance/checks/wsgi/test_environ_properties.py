@@ -6,26 +6,13 @@ derives from what was sent.
 
 from __future__ import annotations
 
-from urllib.parse import unquote_to_bytes
-
 import pytest
 from hypothesis import given
 
 from conformance.clients.raw import RawClient
 from conformance.probing import fetch_environ
-from conformance.strategies import PROPERTY_SETTINGS, bodies, query_strings, raw_path_segments
+from conformance.strategies import PROPERTY_SETTINGS, bodies, query_strings
 from conformance.verify import shown, verify
-
-
-@pytest.mark.requirement("WSGI-STR-004")
-@PROPERTY_SETTINGS
-@given(path=raw_path_segments())
-def test_path_info_is_the_percent_decoded_bytes_as_latin1(wsgi: RawClient, path: bytes) -> None:
-    target = b"/environ/" + path
-    environ, _ = fetch_environ(wsgi, target)
-    expected = unquote_to_bytes(target).decode("latin-1")
-    verify(environ.get("PATH_INFO") == expected, sent=f"GET {target.decode()}",
-           expected=f"PATH_INFO {expected!r} (the decoded octets as latin-1)", got=repr(environ.get("PATH_INFO")))
 
 
 @pytest.mark.requirement("WSGI-ENV-041")

@@ -47,14 +47,6 @@ def test_read_with_a_size_returns_the_body_in_bounded_pieces(wsgi: RawClient) ->
                f"read sizes {sizes}")
 
 
-@pytest.mark.requirement("WSGI-STR-005")
-def test_read_returns_bytes(wsgi: RawClient) -> None:
-    response = wsgi.request("POST", "/echo?mode=chunks&size=3", [], b"abcdefg")
-    types = (response.header("X-Probe-Read-Types") or b"").decode()
-    verify(types and set(types.split(",")) == {"bytes"}, sent="POST /echo?mode=chunks&size=3 with b'abcdefg'",
-           expected="every read() result of type bytes", got=f"read() returned: {types or 'nothing'}")
-
-
 # --- the input stream's methods: /input?op=... reports what each call returned ---------------
 
 

@@ -210,28 +210,6 @@ def test_the_status_line_is_the_apps_status(wsgi: RawClient) -> None:
            got=f"status line '{response.status} {response.reason.decode('latin-1')}'")
 
 
-@pytest.mark.requirement("WSGI-STR-006")
-def test_header_values_go_out_as_latin1(wsgi: RawClient) -> None:
-    """The app's header value is the str 'café' (é is U+00E9)."""
-    path = target("/respond", ("h", "X-Latin:caf\u00e9"), ("h", "Content-Type:text/plain"), ("body", "x"))
-    response = wsgi.request("GET", path)
-    verify(response.header("X-Latin") == b"caf\xe9", sent=f"GET {path}", expected="X-Latin: b'caf\\xe9'",
-           got=f"X-Latin: {response.header('X-Latin')!r}")
-
-
-@pytest.mark.requirement("WSGI-STR-007")
-def test_a_header_value_beyond_latin1_is_an_error(wsgi: RawClient) -> None:
-    """start_response with X-Snow: '\\u2603' (a snowman)."""
-    try:
-        response = wsgi.request("GET", "/bad-header?case=non-latin-1-value")
-    except WireError:
-        return  # the connection was closed on the app: the error was fatal, as it should be
-    raised = response.body.decode("latin-1").removeprefix("raised=") if response.status == 200 else None
-    verify(response.status >= 500 or raised not in (None, "none"), sent="GET /bad-header?case=non-latin-1-value",
-           expected="start_response raises, or an error response or a close",
-           got=f"status {response.status} with X-Snow: {response.header('X-Snow')!r}")
-
-
 @pytest.mark.requirement("WSGI-SR-001")
 def test_start_response_takes_exc_info_none_positionally(wsgi: RawClient) -> None:
     """start_response('200 OK', headers, None): the optional third argument, given as None
