@@ -111,8 +111,3 @@ def test_server_defined_variables_are_spelled_in_lower_case(wsgi: RawClient, obs
            got=f"spelled otherwise: {badly_spelled}")
 
 
-@pytest.mark.requirement("WSGI-KEY-010")
-def test_input_terminated_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
-    environ, _ = fetch_environ(wsgi, "/environ", method="POST", body=b"hello")
-    observe("wsgi.input_terminated " + (f"= {environ['wsgi.input_terminated']!r}" if "wsgi.input_terminated" in environ
-                                        else "absent") + " (a request with Content-Length)")

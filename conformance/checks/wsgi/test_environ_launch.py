@@ -99,12 +99,6 @@ def test_the_mount_point_itself_is_reported(mounted: RawClient, observe: Callabl
 # --- over TLS -----------------------------------------------------------------------------------
 
 
-@pytest.mark.requirement("WSGI-KEY-003")
-def test_url_scheme_is_https_over_tls(tls_environ: dict[str, Any]) -> None:
-    scheme = tls_environ.get("wsgi.url_scheme")
-    verify(scheme == "https", sent="GET /environ over TLS", expected="wsgi.url_scheme 'https'", got=repr(scheme))
-
-
 @pytest.mark.requirement("WSGI-ENV-092")
 def test_https_is_on_over_tls(tls_environ: dict[str, Any], observe: Callable[[str], None]) -> None:
     # (an SSL_ variable the server inherited from the suite's own environment is no Apache one)
