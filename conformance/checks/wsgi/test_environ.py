@@ -151,46 +151,6 @@ def test_content_headers_are_not_http_variables(wsgi: RawClient) -> None:
                f"also present: {leaked or 'none'}")
 
 
-@pytest.mark.requirement("WSGI-HV-001")
-def test_http_variables_follow_the_request_headers(wsgi_http: httpx.Client) -> None:
-    """One request with X-Probe-A, one without: the variable comes and goes with the header."""
-    with_header, _ = fetch_environ(wsgi_http, "/environ", [("X-Probe-A", "value 1")])
-    without_header, _ = fetch_environ(wsgi_http, "/environ")
-    verify(with_header.get("HTTP_X_PROBE_A") == "value 1" and "HTTP_X_PROBE_A" not in without_header,
-           sent="GET /environ with X-Probe-A: value 1, then GET /environ without it",
-           expected="HTTP_X_PROBE_A 'value 1', then no HTTP_X_PROBE_A",
-           got=f"{with_header.get('HTTP_X_PROBE_A', '<absent>')!r}, then "
-               f"{without_header.get('HTTP_X_PROBE_A', '<absent>')!r}")
-
-
-@pytest.mark.requirement("WSGI-HV-002")
-def test_header_names_map_to_upper_case_with_underscores(wsgi: RawClient) -> None:
-    environ, _ = fetch_environ(wsgi, "/environ", [("x-MiXeD-cAsE", "v")])
-    found = {k: v for k, v in environ.items() if k.upper().startswith("HTTP_X_MIXED")}
-    verify(found == {"HTTP_X_MIXED_CASE": "v"}, sent="GET /environ with x-MiXeD-cAsE: v",
-           expected="HTTP_X_MIXED_CASE 'v'", got=found or "no such variable")
-
-
-@pytest.mark.requirement("WSGI-HV-003")
-def test_repeated_headers_are_joined_in_order(wsgi: RawClient) -> None:
-    environ, _ = fetch_environ(wsgi, "/environ", [("X-Dup", "1"), ("X-Dup", "2")])
-    value = environ.get("HTTP_X_DUP")
-    verify(value in ("1,2", "1, 2"), sent="GET /environ with X-Dup: 1 and X-Dup: 2",
-           expected="HTTP_X_DUP '1,2' or '1, 2'", got=f"HTTP_X_DUP {value!r}")
-
-
-@pytest.mark.requirement("WSGI-HV-008")
-def test_underscore_header_names_are_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
-    """X-Auth-User: real, and X_Auth_User: spoof, which maps to the same CGI name."""
-    response = wsgi.request("GET", "/environ", [("X-Auth-User", "real"), ("X_Auth_User", "spoof")])
-    if response.status >= 400:
-        observe(f"a header name with '_' beside its '-' twin: the request was refused ({response.status})")
-        return
-    value = {k: revive(v) for k, v in response.json()["environ"].items()}.get("HTTP_X_AUTH_USER")
-    observe("X_Auth_User beside X-Auth-User: " + ("the underscore spelling was dropped" if value == "real" else
-                                                  f"merged into HTTP_X_AUTH_USER = {value!r}"))
-
-
 @pytest.mark.requirement("WSGI-ENV-051")
 def test_content_type_is_not_invented(wsgi: RawClient) -> None:
     environ, _ = fetch_environ(wsgi, "/environ")
