@@ -21,15 +21,6 @@ from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import verify
 
 
-@pytest.mark.requirement("WSGI-CALL-005")
-def test_start_response_may_come_in_the_first_iteration(wsgi: RawClient) -> None:
-    """The app is a generator: it calls start_response('201 Created', ...) only when first iterated."""
-    response = wsgi.request("GET", "/lazy")
-    verify(response.status == 201 and response.header("X-Lazy") == b"1" and response.body == b"lazy",
-           sent="GET /lazy", expected="status 201, X-Lazy: 1, body b'lazy'",
-           got=f"status {response.status}, headers {headers_of(response)}, body {response.body[:60]!r}")
-
-
 @pytest.mark.requirement("WSGI-SR-003")
 def test_headers_wait_for_the_first_non_empty_block(wsgi: RawClient) -> None:
     """start_response('200 OK', X-First), two empty blocks, then the app replaces the response
