@@ -1,7 +1,9 @@
-"""PEP 3333, errors: the wsgi.errors stream, and what reaches the client when the app fails.
+"""PEP 3333, the wsgi.errors stream: its methods work, it takes any unicode text, and where and
+when its output shows is reported. What reaches the client when the app fails is in
+test_error_handling.py.
 
-/errors uses every method of wsgi.errors and says in its body what raised; /raise fails at the
-point ?when= names.
+/errors uses every method of wsgi.errors and says in its body what raised; /errors-buffer writes a
+line, waits, then calls flush().
 """
 
 from __future__ import annotations
@@ -38,19 +40,6 @@ def test_the_errors_stream_takes_any_unicode(wsgi_http: httpx.Client) -> None:
            got=f"raised: {failed}")
 
 
-@pytest.mark.requirement("WSGI-ERR-005")
-def test_where_the_errors_output_goes_is_reported(wsgi_http: httpx.Client, wsgi_server: ServerProcess,
-                                                  observe: Callable[[str], None]) -> None:
-    marker = f"probe-marker-{uuid.uuid4().hex}"
-    # Every byte percent-encoded: an access log that shows the request line does not show the marker.
-    wsgi_http.get("/errors?text=" + "".join(f"%{byte:02X}" for byte in marker.encode()))
-    deadline = time.monotonic() + 3.0
-    while marker not in wsgi_server.log_text() and time.monotonic() < deadline:
-        time.sleep(0.05)  # polling the log file: the only sign there is that the server wrote it
-    observe("wsgi.errors output appears in the server's own output" if marker in wsgi_server.log_text()
-            else "wsgi.errors output did not appear in the server's own output within 3 s")
-
-
 @pytest.mark.requirement("WSGI-ERR-004")
 def test_whether_errors_output_waits_for_flush_is_reported(wsgi: RawClient, wsgi_server: ServerProcess,
                                                           recorder: Recorder, observe: Callable[[str], None]) -> None:
@@ -77,3 +66,14 @@ def test_whether_errors_output_waits_for_flush_is_reported(wsgi: RawClient, wsgi
             "wsgi.errors output held until flush()")
 
 
+@pytest.mark.requirement("WSGI-ERR-005")
+def test_where_the_errors_output_goes_is_reported(wsgi_http: httpx.Client, wsgi_server: ServerProcess,
+                                                  observe: Callable[[str], None]) -> None:
+    marker = f"probe-marker-{uuid.uuid4().hex}"
+    # Every byte percent-encoded: an access log that shows the request line does not show the marker.
+    wsgi_http.get("/errors?text=" + "".join(f"%{byte:02X}" for byte in marker.encode()))
+    deadline = time.monotonic() + 3.0
+    while marker not in wsgi_server.log_text() and time.monotonic() < deadline:
+        time.sleep(0.05)  # polling the log file: the only sign there is that the server wrote it
+    observe("wsgi.errors output appears in the server's own output" if marker in wsgi_server.log_text()
+            else "wsgi.errors output did not appear in the server's own output within 3 s")
