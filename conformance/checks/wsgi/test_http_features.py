@@ -1,9 +1,11 @@
 """PEP 3333, "Other HTTP Features": the server plays dumb with the app's response, and what it may
-add on its own (cache validation, compression, byte ranges) is reported, never required. HEAD
-and 1xx statuses from the app are here too: the server stands between the app and HTTP for both.
+add on its own (cache validation, compression, byte ranges) is reported, never required; a
+hop-by-hop header from the app is an error at start_response. HEAD and 1xx statuses from the app
+are HTTP/1.1's, in test_http11.py.
 
-Every scenario is /respond, which answers exactly the status, headers and body in its query, so
-any difference on the wire is the server's doing.
+The response scenario is /respond, which answers exactly the status, headers and body in its
+query, so any difference on the wire is the server's doing; /bad-header says what start_response
+raised.
 """
 
 from __future__ import annotations
@@ -15,14 +17,23 @@ from collections.abc import Callable
 import pytest
 
 from conformance.checks.wire import Exchange, read_until_closed
-from conformance.checks.wsgi.scenarios import changed_headers, respond
+from conformance.checks.wsgi.scenarios import changed_headers, headers_of, respond
 from conformance.clients.raw import RawClient
 from conformance.verify import verify
 
-TEXT = b"hello world"
-GZIPPED = gzip.compress(b"played dumb " * 20, mtime=0)
-LONG_TEXT = "hello again " * 150  # long and repetitive: worth compressing, for a server that does
 
+@pytest.mark.requirement("WSGI-HOP-001")
+@pytest.mark.parametrize("case", ["connection", "keep-alive", "transfer-encoding", "upgrade", "te",
+                                  "proxy-authenticate"])
+def test_hop_by_hop_headers_raise_at_start_response(wsgi: RawClient, case: str) -> None:
+    response = wsgi.request("GET", f"/bad-header?case={case}")
+    raised = response.body.decode("latin-1").removeprefix("raised=")
+    verify(raised != "none", sent=f"GET /bad-header?case={case}",
+           expected="start_response raises (a hop-by-hop header from the app is a fatal error)",
+           got=f"start_response accepted it; the client got headers {headers_of(response)}")
+
+
+GZIPPED = gzip.compress(b"played dumb " * 20, mtime=0)
 
 PLAIN_DUMB = [("Content-Type", "text/x-probe; charset=latin-1"), ("ETag", '"e1"'), ("Cache-Control", "no-store"),
               ("Vary", "X-Probe"), ("Content-Encoding", "gzip"), ("X-A", "1"),
@@ -44,6 +55,9 @@ def test_the_apps_response_arrives_unchanged(wsgi: RawClient) -> None:
               f"{response.body[:30]!r}"))
 
 
+TEXT = b"hello world"
+
+
 @pytest.mark.requirement("WSGI-HOP-004")
 def test_cache_validation_by_the_server_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
     """The app always answers 200 with ETag "abc"; the client sends If-None-Match: "abc"."""
@@ -61,6 +75,9 @@ def test_cache_validation_by_the_server_is_reported(wsgi: RawClient, observe: Ca
            expected=f"the app's 200 and body {TEXT!r}, or a 304 with no body",
            got=f"status {response.status}, body {response.body[:40]!r}"
                + (f"; then {len(extra)} more bytes: {extra[:40]!r}" if extra else ""))
+
+
+LONG_TEXT = "hello again " * 150  # long and repetitive: worth compressing, for a server that does
 
 
 @pytest.mark.requirement("WSGI-HOP-005", "WSGI-IT-003")
@@ -103,5 +120,3 @@ def test_byte_ranges_by_the_server_are_reported(wsgi: RawClient, observe: Callab
     verify(whole or ranged, sent=f"GET {path} with Range: bytes=0-3",
            expected=f"200 with {TEXT!r}, or 206 with Content-Range: bytes 0-3/{len(TEXT)} and {TEXT[:4]!r}",
            got=f"status {response.status}, Content-Range {content_range!r}, body {response.body[:40]!r}")
-
-
