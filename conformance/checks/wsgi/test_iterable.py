@@ -1,5 +1,6 @@
-"""PEP 3333, the response iterable and write(): close() in every way a request can end, what the
-server may touch on the iterable, and how written data relates to the returned body.
+"""PEP 3333, the response iterable: close() in every way a request can end, what the server may
+touch on the iterable, what it may derive from it (a Content-Length), and the body byte for
+byte. write() is in test_write.py.
 
 The probe's bodies report to the recorder each block the server asks for ("next", with its index,
 before the block is produced) and each call of close().
@@ -19,28 +20,17 @@ from conformance.clients.raw import RawClient
 from conformance.recorder import Recorder, RecordTimeout
 from conformance.verify import shown, verify
 
-
-def events_once_closed(wsgi: RawClient, recorder: Recorder, path: str) -> list[str]:
-    """GET ``path``; the app's events once it has recorded close() (within CLOSE_TIMEOUT)."""
-    token = recorder.new_token()
-    request(wsgi, "GET", path, token)
-    return wait_closed(recorder, token, CLOSE_TIMEOUT)
+# Every byte value, then line endings of every kind a server might be tempted to normalise.
+BINARY = bytes(range(256)) + b"\r\n\n\r\r\n"
 
 
-# --- write() -------------------------------------------------------------------------------
-
-
-@pytest.mark.requirement("WSGI-IT-021")
-def test_a_derived_content_length_counts_the_written_data(wsgi: RawClient) -> None:
-    """write(b'XX'), then return [b'abc'], a one-item list, with no Content-Length."""
-    response = wsgi.request("GET", "/write?w=XX&r=abc")
-    length = response.header("Content-Length")
-    verify(response.body == b"XXabc" and length in (None, b"5"), sent="GET /write?w=XX&r=abc",
-           expected="body b'XXabc', and Content-Length 5 or none",
-           got=f"body {response.body!r}, Content-Length {length!r}")
-
-
-# --- close() -------------------------------------------------------------------------------
+@pytest.mark.requirement("WSGI-IT-002")
+def test_the_body_goes_out_byte_for_byte(wsgi: RawClient) -> None:
+    path = target("/respond", ("h", "Content-Type:application/octet-stream"), ("body", BINARY.decode("latin-1")))
+    response = wsgi.request("GET", path)
+    verify(response.body == BINARY, sent="GET /respond with a body of the 256 byte values, then CR LF, LF, CR, CR LF",
+           expected=f"those {len(BINARY)} bytes, unchanged",
+           got=f"{len(response.body)} bytes, {shown(response.body, 40)}")
 
 
 @pytest.mark.requirement("WSGI-IT-010")
@@ -55,12 +45,29 @@ def test_close_is_called_once_after_a_complete_response(wsgi: RawClient, recorde
            got=f"events {events}")
 
 
+def events_once_closed(wsgi: RawClient, recorder: Recorder, path: str) -> list[str]:
+    """GET ``path``; the app's events once it has recorded close() (within CLOSE_TIMEOUT)."""
+    token = recorder.new_token()
+    request(wsgi, "GET", path, token)
+    return wait_closed(recorder, token, CLOSE_TIMEOUT)
+
+
 @pytest.mark.requirement("WSGI-IT-011")
 def test_close_is_called_when_the_iteration_raises(wsgi: RawClient, recorder: Recorder) -> None:
     """The second block raises RuntimeError."""
     events = events_once_closed(wsgi, recorder, "/stream?chunks=3&fail_at=1")
     verify(events.count("close") == 1, sent="GET /stream?chunks=3&fail_at=1",
            expected="close() called once", got=f"events {events}")
+
+
+@pytest.mark.requirement("WSGI-IT-012")
+def test_close_is_called_when_the_first_block_raises(wsgi: RawClient, recorder: Recorder) -> None:
+    """start_response('200 OK'), then producing the very first block raises."""
+    token = recorder.new_token()
+    request(wsgi, "GET", "/raise?when=first", token)
+    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    verify(events.count("close") == 1, sent="GET /raise?when=first", expected="close() called once",
+           got=f"events {events}")
 
 
 @pytest.mark.requirement("WSGI-IT-013")
@@ -114,59 +121,6 @@ def test_close_is_called_after_the_body_was_written(wsgi: RawClient, recorder: R
            got=f"{'no valid response' if response is None else f'body {response.body!r}'}, events {events}")
 
 
-ALLOWED_ATTRIBUTES = {"__iter__", "__next__", "__len__", "close"}
-
-
-@pytest.mark.requirement("WSGI-IT-019")
-def test_the_server_touches_nothing_but_iteration_len_and_close(wsgi: RawClient, recorder: Recorder) -> None:
-    """The body records every attribute the server looks up on it; it offers read() and fileno()."""
-    token = recorder.new_token()
-    response = request(wsgi, "GET", "/watched", token)
-    try:  # a server that calls close() looks it up first; one that does not is WSGI-IT-010's business
-        recorder.wait_for(token, "attribute", timeout=2.0)
-    except RecordTimeout:
-        pass
-    wsgi.request("GET", "/ready")  # a later request answered: the first one is long finished
-    names = [r.data["name"] for r in recorder.records(token) if r.event == "attribute"]
-    other = sorted(set(names) - ALLOWED_ATTRIBUTES)
-    verify(response is not None and response.body == b"watched" and not other, sent="GET /watched",
-           expected=f"only {', '.join(sorted(ALLOWED_ATTRIBUTES))} looked up on the body",
-           got=f"also looked up: {other}" if other else f"looked up {names}; response {response!r:.80}")
-
-
-@pytest.mark.requirement("WSGI-IT-012")
-def test_close_is_called_when_the_first_block_raises(wsgi: RawClient, recorder: Recorder) -> None:
-    """start_response('200 OK'), then producing the very first block raises."""
-    token = recorder.new_token()
-    request(wsgi, "GET", "/raise?when=first", token)
-    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
-    verify(events.count("close") == 1, sent="GET /raise?when=first", expected="close() called once",
-           got=f"events {events}")
-
-
-@pytest.mark.requirement("WSGI-IT-020")
-def test_a_content_length_from_a_one_item_body_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
-    """The app returns [b'abc'] with no Content-Length and no write()."""
-    response = wsgi.request("GET", "/write?r=abc")
-    length = response.header("Content-Length")
-    observe("no Content-Length derived from a one-item body" if length is None else
-            f"Content-Length {length.decode('latin-1')} derived from a one-item body"
-            + ("" if length == b"3" else " (wrong: the body is 3 bytes)"))
-
-
-# Every byte value, then line endings of every kind a server might be tempted to normalise.
-BINARY = bytes(range(256)) + b"\r\n\n\r\r\n"
-
-
-@pytest.mark.requirement("WSGI-IT-002")
-def test_the_body_goes_out_byte_for_byte(wsgi: RawClient) -> None:
-    path = target("/respond", ("h", "Content-Type:application/octet-stream"), ("body", BINARY.decode("latin-1")))
-    response = wsgi.request("GET", path)
-    verify(response.body == BINARY, sent="GET /respond with a body of the 256 byte values, then CR LF, LF, CR, CR LF",
-           expected=f"those {len(BINARY)} bytes, unchanged",
-           got=f"{len(response.body)} bytes, {shown(response.body, 40)}")
-
-
 @pytest.mark.requirement("WSGI-IT-017")
 @pytest.mark.parametrize(("method", "path"), [("GET", "/stream?chunks=3"), ("GET", "/stream?chunks=3&fail_at=1"),
                                               ("GET", "/stream?chunks=3&size=8&cl=8"), ("HEAD", "/stream?chunks=3")],
@@ -192,6 +146,56 @@ def test_how_much_of_a_head_body_is_asked_for_is_reported(wsgi: RawClient, recor
     asked = len([r for r in recorder.records(token) if r.event == "next"])
     observe("for HEAD, the server asked for every block before close()" if asked >= 3 else
             f"for HEAD, the server closed the body early, after asking for {asked} of its 3 blocks")
+
+
+ALLOWED_ATTRIBUTES = {"__iter__", "__next__", "__len__", "close"}
+
+
+@pytest.mark.requirement("WSGI-IT-019")
+def test_the_server_touches_nothing_but_iteration_len_and_close(wsgi: RawClient, recorder: Recorder) -> None:
+    """The body records every attribute the server looks up on it; it offers read() and fileno()."""
+    token = recorder.new_token()
+    response = request(wsgi, "GET", "/watched", token)
+    try:  # a server that calls close() looks it up first; one that does not is WSGI-IT-010's business
+        recorder.wait_for(token, "attribute", timeout=2.0)
+    except RecordTimeout:
+        pass
+    wsgi.request("GET", "/ready")  # a later request answered: the first one is long finished
+    names = [r.data["name"] for r in recorder.records(token) if r.event == "attribute"]
+    other = sorted(set(names) - ALLOWED_ATTRIBUTES)
+    verify(response is not None and response.body == b"watched" and not other, sent="GET /watched",
+           expected=f"only {', '.join(sorted(ALLOWED_ATTRIBUTES))} looked up on the body",
+           got=f"also looked up: {other}" if other else f"looked up {names}; response {response!r:.80}")
+
+
+@pytest.mark.requirement("WSGI-IT-020")
+def test_a_content_length_from_a_one_item_body_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    """The app returns [b'abc'] with no Content-Length and no write()."""
+    response = wsgi.request("GET", "/write?r=abc")
+    length = response.header("Content-Length")
+    observe("no Content-Length derived from a one-item body" if length is None else
+            f"Content-Length {length.decode('latin-1')} derived from a one-item body"
+            + ("" if length == b"3" else " (wrong: the body is 3 bytes)"))
+
+
+@pytest.mark.requirement("WSGI-IT-021")
+def test_a_derived_content_length_counts_the_written_data(wsgi: RawClient) -> None:
+    """write(b'XX'), then return [b'abc'], a one-item list, with no Content-Length."""
+    response = wsgi.request("GET", "/write?w=XX&r=abc")
+    length = response.header("Content-Length")
+    verify(response.body == b"XXabc" and length in (None, b"5"), sent="GET /write?w=XX&r=abc",
+           expected="body b'XXabc', and Content-Length 5 or none",
+           got=f"body {response.body!r}, Content-Length {length!r}")
+
+
+@pytest.mark.requirement("WSGI-IT-022")
+def test_an_empty_block_does_not_end_the_body(wsgi: RawClient) -> None:
+    """The app returns [b'a', b'', b'b'] without a Content-Length."""
+    with Exchange(wsgi, "GET", "/write?r=a&r=&r=b") as exchange:
+        response = exchange.response()
+        ok, follow_up = exchange.follow_up(response)
+    verify(response.body == b"ab" and ok, sent="GET /write?r=a&r=&r=b, then GET /ready on the same connection",
+           expected="body b'ab', and nothing after it", got=f"body {response.body!r}; {follow_up}")
 
 
 @pytest.mark.requirement("WSGI-IT-023")
