@@ -50,13 +50,13 @@ ROWS = [
     ]),
     requirement("WSGI-IN-002", "MUST", "WSGI input", "pass", [check("wsgi/test_input.py::test_read")]),
     requirement("WSGI-KEY-006", "SHOULD", "WSGI environ", "fail", [
-        check("wsgi/test_environ.py::test_multithread", "failed", sent="two requests at once",
+        check("wsgi/test_keys.py::test_multithread", "failed", sent="two requests at once",
               expected="wsgi.multithread true", got="false"),
     ]),
     requirement("WSGI-KEY-007", "SHOULD", "WSGI environ", "not_applicable", [
-        check("wsgi/test_environ.py::test_multiprocess", "skipped", reason="not applicable: one process"),
+        check("wsgi/test_keys.py::test_multiprocess", "skipped", reason="not applicable: one process"),
     ]),
-    requirement("WSGI-HV-001", "SHOULD", "WSGI environ", "pass", [check("wsgi/test_environ.py::test_hv")]),
+    requirement("WSGI-HV-001", "SHOULD", "WSGI environ", "pass", [check("wsgi/test_http_variables.py::test_hv")]),
     requirement("ASGI-HTTP-SCOPE-003", "MAY", "ASGI HTTP scope", "informational",
                 [check("asgi/test_http_scope.py::test_spec_version")], observations=["asgi.spec_version = '2.3'"]),
     requirement("ASGI-HTTP-SCOPE-001", "MUST", "ASGI HTTP scope", "pass",

@@ -116,7 +116,7 @@ def test_an_entry_holds_while_a_check_fails_is_stale_when_they_pass_and_not_run_
         CheckResult(f"{METHOD_CHECK}[GET]", ("WSGI-ENV-010",), "failed"),
         CheckResult(f"{METHOD_CHECK}[POST]", ("WSGI-ENV-010",), "passed"),
         CheckResult(DICT_CHECK, ("WSGI-ENV-001",), "passed"),
-        CheckResult("wsgi/test_environ.py::test_multiprocess", ("WSGI-KEY-007",), "skipped"),
+        CheckResult("wsgi/test_keys.py::test_multiprocess", ("WSGI-KEY-007",), "skipped"),
     ]
     entries = [Expectation(key, "why") for key in
                ("WSGI-ENV-010", f"{METHOD_CHECK}[POST]", "WSGI-ENV-001", "WSGI-KEY-007", "WSGI-ENV-071")]

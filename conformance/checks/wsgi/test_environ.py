@@ -1,32 +1,37 @@
-"""PEP 3333, environ: the CGI variables, the HTTP_ variables and the wsgi.* keys.
+"""PEP 3333 (and the CGI rules it adopts), environ: the CGI variables. REQUEST_METHOD; how the
+request target becomes SCRIPT_NAME, PATH_INFO and QUERY_STRING, also for a server mounted at a
+prefix; CONTENT_TYPE and CONTENT_LENGTH; SERVER_NAME, SERVER_PORT and SERVER_PROTOCOL; the other
+CGI variables (HTTPS over TLS, the server's own OS environment), and how server-defined keys are
+spelled. The HTTP_ variables are in test_http_variables.py, the wsgi.* keys in test_keys.py, the
+string types in test_strings.py and the URL recipe in test_url.py.
 
-Every check sends a request to the WSGI probe app's /environ scenario, which answers with the
-environ it was called with (values of their exact types), and compares it with what the request
-said.
+Every check asks the WSGI probe app's /environ scenario, which answers with the environ it was
+called with (values of their exact types); a target whose path names no scenario (/, a
+normalised or mis-split path) names it in ?scenario=environ. The mounted checks ask a dedicated
+instance started by the adapter's root_path launch variant, the TLS one the shared TLS instance
+(conformance/checks/launching.py); a server whose adapter has no such variant is reported not
+applicable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import os
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
 
+from conformance.checks.launching import needs_variant
 from conformance.clients.raw import RawClient
 from conformance.launcher import ServerProcess
-from conformance.probe_data import Opaque, revive, type_name
+from conformance.probe_data import revive, type_name
 from conformance.probing import fetch_environ
-from conformance.session import ConformanceRun
+from conformance.servers import ServerSpec
+from conformance.strategies import PROPERTY_SETTINGS, query_strings
 from conformance.verify import verify
-
-WSGI_KEYS = ("wsgi.version", "wsgi.url_scheme", "wsgi.input", "wsgi.errors",
-             "wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once")
-
-
-def is_cgi_variable(key: str) -> bool:
-    """CGI-style keys: upper-case names without a dot (wsgiref.validate draws the same line)."""
-    return "." not in key and key.upper() == key
 
 
 @pytest.mark.requirement("WSGI-ENV-001")
@@ -84,6 +89,74 @@ def test_script_name_and_path_info_split_the_path(wsgi: RawClient, path: str) ->
            got=f"SCRIPT_NAME {script_name!r}, PATH_INFO {path_info!r}")
 
 
+@pytest.mark.requirement("WSGI-ENV-021")
+def test_the_server_root_is_an_empty_script_name_and_a_slash(wsgi: RawClient) -> None:
+    """GET /?scenario=environ to an app mounted at the server root."""
+    environ, _ = fetch_environ(wsgi, "/?scenario=environ")
+    script_name, path_info = environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", "<absent>")
+    verify(script_name == "" and path_info == "/", sent="GET /?scenario=environ",
+           expected="SCRIPT_NAME '' (or absent), never '/'; PATH_INFO '/'",
+           got=f"SCRIPT_NAME {script_name!r}, PATH_INFO {path_info!r}")
+
+
+MOUNT = "/mnt/probe"
+
+
+def answer(client: RawClient, target: str) -> tuple[dict[str, Any] | None, int]:
+    response = client.request("GET", target)
+    if response.status != 200 or not response.body.startswith(b"{"):
+        return None, response.status
+    return {key: revive(value) for key, value in response.json()["environ"].items()}, response.status
+
+
+@pytest.fixture(scope="module")
+def mounted(dedicated_server: Callable, server_spec: ServerSpec) -> Iterator[RawClient]:
+    """A client of a dedicated instance started mounted at MOUNT."""
+    needs_variant(server_spec, "root_path")
+    with dedicated_server("wsgi", variant="root_path", values={"root_path": MOUNT}) as server:
+        yield RawClient(server.host, server.port)
+
+
+def split(environ: dict[str, Any]) -> tuple[str, str]:
+    return environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", "")
+
+
+@pytest.mark.requirement("WSGI-ENV-022")
+def test_script_name_is_the_mount_point(mounted: RawClient) -> None:
+    target = f"{MOUNT}/environ/x"
+    environ, status = answer(mounted, target)
+    got = split(environ) if environ else None
+    verify(got == (MOUNT, "/environ/x"), sent=f"GET {target} to a server mounted at {MOUNT}",
+           expected=f"SCRIPT_NAME {MOUNT!r}, PATH_INFO '/environ/x'",
+           got=f"SCRIPT_NAME {got[0]!r}, PATH_INFO {got[1]!r}" if got else f"status {status}")
+
+
+@pytest.mark.requirement("WSGI-ENV-022")
+def test_the_mount_point_ends_at_a_segment_boundary(mounted: RawClient) -> None:
+    """GET {MOUNT}x: a path that only starts with the mount point's characters."""
+    target = f"{MOUNT}x?scenario=environ"
+    environ, status = answer(mounted, target)
+    if environ is None:
+        return  # not the app's: the server answered it itself (404, say)
+    script_name, path_info = split(environ)
+    verify(script_name + path_info == f"{MOUNT}x" and script_name != MOUNT,
+           sent=f"GET {target} to a server mounted at {MOUNT}",
+           expected=f"not served by the app, or SCRIPT_NAME + PATH_INFO == {MOUNT + 'x'!r} without SCRIPT_NAME "
+                    f"{MOUNT!r} (a PATH_INFO of 'x' is no path segment)",
+           got=f"SCRIPT_NAME {script_name!r}, PATH_INFO {path_info!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-030")
+def test_the_mount_point_itself_is_reported(mounted: RawClient, observe: Callable[[str], None]) -> None:
+    environ, status = answer(mounted, f"{MOUNT}?scenario=environ")
+    if environ is None:
+        observe(f"a request for the mount point itself ({MOUNT}) was answered by the server: {status}")
+        return
+    script_name, path_info = split(environ)
+    observe(f"GET {MOUNT}: SCRIPT_NAME {script_name!r}, PATH_INFO "
+            + (repr(path_info) if "PATH_INFO" in environ else "absent"))
+
+
 @pytest.mark.requirement("WSGI-ENV-031")
 def test_path_info_is_percent_decoded(wsgi: RawClient) -> None:
     environ, _ = fetch_environ(wsgi, b"/environ/a%20b%41+c")
@@ -92,42 +165,76 @@ def test_path_info_is_percent_decoded(wsgi: RawClient) -> None:
            got=f"PATH_INFO {environ.get('PATH_INFO')!r}")
 
 
-@pytest.mark.requirement("WSGI-STR-004")
-@pytest.mark.parametrize(
-    ("target", "octets"),
-    [(b"/environ/caf%C3%A9", b"/environ/caf\xc3\xa9"), (b"/environ/%FF%FEx", b"/environ/\xff\xfex")],
-    ids=["utf8", "invalid-utf8"],
-)
-def test_non_ascii_path_bytes_arrive_as_latin1(wsgi: RawClient, target: bytes, octets: bytes) -> None:
-    """PATH_INFO.encode('latin-1') must give back exactly the decoded octets, even invalid UTF-8."""
-    environ, _ = fetch_environ(wsgi, target)
+@pytest.mark.requirement("WSGI-ENV-033")
+def test_path_info_keeps_the_case_sent(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ/MiXeD/CaSe")
+    verify(environ.get("PATH_INFO") == "/environ/MiXeD/CaSe", sent="GET /environ/MiXeD/CaSe",
+           expected="PATH_INFO '/environ/MiXeD/CaSe'", got=f"PATH_INFO {environ.get('PATH_INFO')!r}")
+
+
+def environ_or_status(wsgi: RawClient, target: bytes | str) -> tuple[dict[str, Any] | None, int]:
+    """The environ the app saw, or None with the status when the server answered itself."""
+    response = wsgi.request("GET", target)
+    if response.status != 200:
+        return None, response.status
+    return {key: revive(value) for key, value in response.json()["environ"].items()}, response.status
+
+
+@pytest.mark.requirement("WSGI-ENV-034")
+def test_an_encoded_slash_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    environ, status = environ_or_status(wsgi, "/environ/a%2Fb?scenario=environ")
+    if environ is None:
+        observe(f"a path with %2F: refused by the server ({status})")
+        return
+    path_info = environ.get("PATH_INFO")
+    how = {"/environ/a/b": "decoded to '/' (the app cannot tell it from a real '/')",
+           "/environ/a%2Fb": "kept encoded as %2F", "/environ/a%2fb": "kept encoded as %2f"}
+    observe(f"a path with %2F: {how.get(path_info, 'gave PATH_INFO ' + repr(path_info))}")
+
+
+@pytest.mark.requirement("WSGI-ENV-035")
+def test_path_info_is_empty_or_starts_with_a_slash(wsgi: RawClient, wsgi_server: ServerProcess,
+                                                   observe: Callable[[str], None]) -> None:
+    """GET http://HOST:PORT?scenario=environ: an absolute-form target with no path at all."""
+    authority = f"{wsgi_server.host}:{wsgi_server.port}"
+    request_target = f"http://{authority}?scenario=environ"
+    response = wsgi.request("GET", request_target, [("Host", authority), ("X-Probe-Scenario", "environ")])
+    sent = f"GET {request_target}"
+    if response.header("X-Probe-Pid") is None:
+        observe(f"{sent}: answered by the server itself ({response.status}), the app not called")
+        return
+    environ = {key: revive(value) for key, value in response.json()["environ"].items()}
     path_info = environ.get("PATH_INFO", "")
-    try:
-        round_trip = path_info.encode("latin-1")
-    except UnicodeEncodeError:
-        round_trip = None
-    verify(round_trip == octets, sent=f"GET {target.decode()}",
-           expected=f"PATH_INFO == {octets.decode('latin-1')!r} (the bytes {octets!r} as latin-1)",
+    verify(path_info == "" or path_info.startswith("/"), sent=sent,
+           expected="PATH_INFO '' (or absent) or beginning with '/' (or the server answers itself)",
            got=f"PATH_INFO {path_info!r}")
 
 
-@pytest.mark.requirement("WSGI-STR-002")
-def test_no_environ_string_holds_characters_above_u00ff(wsgi: RawClient) -> None:
-    """UTF-8 sent percent-encoded in the path and raw (as obs-text) in a header value.
+NORMALISED_PATHS = [b"//environ//x", b"/environ/a/./b/../c"]
 
-    A request target must be ASCII on the wire, so only the header carries raw octets; a server
-    may refuse obs-text with a 400 (RFC 9110 does not oblige it to accept), which this check accepts.
-    """
-    snowman = "\u2603".encode()
-    target = b"/environ/%E2%98%83"
-    response = wsgi.request("GET", target, [(b"X-Snow", snowman)])
-    if response.status == 400:
-        pytest.skip("not applicable: the server refused obs-text in a header value with 400")
-    environ = {k: revive(v) for k, v in response.json()["environ"].items()}
-    wide = {key: value for key, value in environ.items()
-            if isinstance(value, str) and any(ord(ch) > 0xFF for ch in value)}
-    verify(not wide, sent=f"GET {target.decode()} with X-Snow: {snowman!r}",
-           expected="every str in environ within U+0000..U+00FF", got=f"wider characters in {wide}")
+
+@pytest.mark.requirement("WSGI-ENV-037")
+def test_path_normalisation_is_reported(wsgi: RawClient, wsgi_server: ServerProcess,
+                                        observe: Callable[[str], None]) -> None:
+    """Two targets with an empty segment and dot-segments, and OPTIONS * (no path at all: the
+    server may answer it itself); what PATH_INFO the app got for each."""
+    seen = []
+    authority = f"{wsgi_server.host}:{wsgi_server.port}"
+    asterisk = wsgi.request("OPTIONS", "*", [("Host", authority), ("X-Probe-Scenario", "environ")])
+    if asterisk.header("X-Probe-Pid") is None:
+        seen.append(f"OPTIONS * answered by the server itself ({asterisk.status})")
+    else:
+        environ = {key: revive(value) for key, value in asterisk.json()["environ"].items()}
+        seen.append(f"OPTIONS * reached the app with PATH_INFO {environ.get('PATH_INFO', '')!r}")
+    for path in NORMALISED_PATHS:
+        environ, status = environ_or_status(wsgi, path + b"?scenario=environ")
+        sent = path.decode()
+        if environ is None:
+            seen.append(f"{sent} refused ({status})")
+        else:
+            got = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+            seen.append(f"{sent} kept as sent" if got == sent else f"{sent} normalised to {got!r}")
+    observe("; ".join(seen))
 
 
 @pytest.mark.requirement("WSGI-ENV-041", "WSGI-ENV-043")
@@ -142,6 +249,72 @@ def test_query_string_is_exactly_what_follows_the_question_mark(wsgi: RawClient,
     verify(got == query and environ.get("PATH_INFO") == "/environ", sent=f"GET {target.decode()}",
            expected=f"QUERY_STRING {query!r}" + (" (or absent)" if not query else "") + ", PATH_INFO '/environ'",
            got=f"QUERY_STRING {environ.get('QUERY_STRING', '<absent>')!r}, PATH_INFO {environ.get('PATH_INFO')!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-041")
+@PROPERTY_SETTINGS
+@given(query=query_strings())
+def test_query_string_is_exactly_the_text_sent(wsgi: RawClient, query: bytes) -> None:
+    environ, _ = fetch_environ(wsgi, b"/environ?" + query)
+    got = environ.get("QUERY_STRING", "")
+    verify(got == query.decode("latin-1"), sent=f"GET /environ?{query.decode()}",
+           expected=f"QUERY_STRING {query.decode()!r}" + (" (or absent)" if not query else ""), got=repr(got))
+
+
+@pytest.mark.requirement("WSGI-ENV-042")
+def test_query_string_without_a_query_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ")
+    value = environ.get("QUERY_STRING")
+    observe("no query: QUERY_STRING " + ("absent" if value is None else f"{value!r}"))
+
+
+@pytest.mark.requirement("WSGI-ENV-050")
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded; charset=UTF-8",
+                                          'text/plain; charset="utf-8"; format=flowed'], ids=["charset", "quoted"])
+def test_content_type_is_the_header_sent(wsgi: RawClient, content_type: str) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ", [("Content-Type", content_type)], method="POST", body=b"a=1")
+    verify(environ.get("CONTENT_TYPE") == content_type, sent=f"POST /environ with Content-Type: {content_type}",
+           expected=f"CONTENT_TYPE {content_type!r}", got=f"CONTENT_TYPE {environ.get('CONTENT_TYPE', '<absent>')!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-051")
+def test_content_type_is_not_invented(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ")
+    verify(environ.get("CONTENT_TYPE", "") == "", sent="GET /environ (no Content-Type)",
+           expected="CONTENT_TYPE absent or ''", got=f"CONTENT_TYPE {environ.get('CONTENT_TYPE')!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-060")
+@pytest.mark.parametrize("size", [5, 70_000, 0])
+def test_content_length_is_the_header_sent(wsgi: RawClient, size: int) -> None:
+    """Content-Length: 0 may give '0', '' or no CONTENT_LENGTH at all."""
+    environ, _ = fetch_environ(wsgi, "/environ", [("Content-Length", "0")] if size == 0 else [],
+                               method="POST", body=b"x" * size)
+    allowed = ("0", "", None) if size == 0 else (str(size),)
+    verify(environ.get("CONTENT_LENGTH") in allowed, sent=f"POST /environ with Content-Length: {size}",
+           expected="CONTENT_LENGTH " + (" or ".join(map(repr, allowed[:2])) + " (or absent)" if size == 0
+                                         else repr(str(size))),
+           got=f"CONTENT_LENGTH {environ.get('CONTENT_LENGTH', '<absent>')!r}")
+
+
+@pytest.mark.requirement("WSGI-ENV-061")
+def test_content_length_without_a_body_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ")
+    observe("a GET without a body: CONTENT_LENGTH "
+            + (repr(environ["CONTENT_LENGTH"]) if "CONTENT_LENGTH" in environ else "absent"))
+
+
+@pytest.mark.requirement("WSGI-ENV-062")
+@pytest.mark.parametrize(("method", "body", "headers"), [
+    ("GET", b"", []), ("POST", b"hello", []), ("POST", b"", [("Content-Length", "0")]),
+], ids=["no-body", "body", "zero-length"])
+def test_content_length_is_digits_or_empty(wsgi: RawClient, method: str, body: bytes,
+                                           headers: list[tuple[str, str]]) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ", headers, method=method, body=body)
+    value = environ.get("CONTENT_LENGTH", "")
+    verify(isinstance(value, str) and re.fullmatch(r"[0-9]*", value) is not None,
+           sent=f"{method} /environ with a {len(body)}-byte body" + (" and Content-Length: 0" if headers else ""),
+           expected="CONTENT_LENGTH absent, '' or only digits", got=f"CONTENT_LENGTH {value!r}")
 
 
 @pytest.mark.requirement("WSGI-ENV-070")
@@ -166,199 +339,28 @@ def test_server_port_is_the_port_the_request_came_in_on(wsgi: RawClient, wsgi_se
            got=f"SERVER_PORT {environ.get('SERVER_PORT')!r} ({type_name(environ.get('SERVER_PORT'))})")
 
 
+# A host as CGI's SERVER_NAME may be: a host name (letters, digits, '-', '_', '.'), an IPv4
+# address, or an IPv6 address in brackets. No port, no '/', no space.
+HOST_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?|\[[0-9A-Fa-f:.]+\]")
+
+
+@pytest.mark.requirement("WSGI-ENV-072")
+@pytest.mark.parametrize("http_version", ["1.1", "1.0"])
+def test_server_name_is_a_host(wsgi: RawClient, http_version: str) -> None:
+    """With Host (HTTP/1.1) and without (HTTP/1.0): a host name or address, whichever the server picks."""
+    environ, _ = fetch_environ(wsgi, "/environ", http_version=http_version)
+    name = environ.get("SERVER_NAME")
+    verify(isinstance(name, str) and HOST_NAME.fullmatch(name) is not None,
+           sent=f"GET /environ HTTP/{http_version}" + (" (no Host header)" if http_version == "1.0" else ""),
+           expected="SERVER_NAME a host name or IP address (no port, no '/', no space)", got=f"SERVER_NAME {name!r}")
+
+
 @pytest.mark.requirement("WSGI-ENV-080")
 @pytest.mark.parametrize("http_version", ["1.0", "1.1"])
 def test_server_protocol_is_the_protocol_of_the_request(wsgi: RawClient, http_version: str) -> None:
     environ, _ = fetch_environ(wsgi, "/environ", http_version=http_version)
     verify(environ.get("SERVER_PROTOCOL") == f"HTTP/{http_version}", sent=f"GET /environ HTTP/{http_version}",
            expected=f"SERVER_PROTOCOL 'HTTP/{http_version}'", got=f"SERVER_PROTOCOL {environ.get('SERVER_PROTOCOL')!r}")
-
-
-@pytest.mark.requirement("WSGI-ENV-095")
-def test_cgi_variables_are_native_strings(wsgi: RawClient) -> None:
-    environ, _ = fetch_environ(wsgi, "/environ?q=1", [("X-Probe", "1")], method="POST", body=b"abc")
-    wrong = {k: type_name(v) for k, v in environ.items() if is_cgi_variable(k) and type(v) is not str}
-    verify(not wrong, sent="POST /environ?q=1 with X-Probe: 1 and a body",
-           expected="every CGI variable (upper-case key without a dot) of type str",
-           got=", ".join(f"{k} is {t}" for k, t in wrong.items()))
-
-
-@pytest.mark.requirement("WSGI-ENV-096")
-def test_content_headers_are_not_http_variables(wsgi: RawClient) -> None:
-    environ, _ = fetch_environ(wsgi, "/environ", [("Content-Type", "text/plain")], method="POST", body=b"hello")
-    leaked = [k for k in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH") if k in environ]
-    verify(not leaked and environ.get("CONTENT_TYPE") == "text/plain" and environ.get("CONTENT_LENGTH") == "5",
-           sent="POST /environ with Content-Type: text/plain and Content-Length: 5",
-           expected="CONTENT_TYPE 'text/plain', CONTENT_LENGTH '5', no HTTP_CONTENT_TYPE or HTTP_CONTENT_LENGTH",
-           got=f"CONTENT_TYPE {environ.get('CONTENT_TYPE')!r}, CONTENT_LENGTH {environ.get('CONTENT_LENGTH')!r}, "
-               f"also present: {leaked or 'none'}")
-
-
-@pytest.mark.requirement("WSGI-HV-001")
-def test_http_variables_follow_the_request_headers(wsgi_http: httpx.Client) -> None:
-    """One request with X-Probe-A, one without: the variable comes and goes with the header."""
-    with_header, _ = fetch_environ(wsgi_http, "/environ", [("X-Probe-A", "value 1")])
-    without_header, _ = fetch_environ(wsgi_http, "/environ")
-    verify(with_header.get("HTTP_X_PROBE_A") == "value 1" and "HTTP_X_PROBE_A" not in without_header,
-           sent="GET /environ with X-Probe-A: value 1, then GET /environ without it",
-           expected="HTTP_X_PROBE_A 'value 1', then no HTTP_X_PROBE_A",
-           got=f"{with_header.get('HTTP_X_PROBE_A', '<absent>')!r}, then "
-               f"{without_header.get('HTTP_X_PROBE_A', '<absent>')!r}")
-
-
-@pytest.mark.requirement("WSGI-HV-002")
-def test_header_names_map_to_upper_case_with_underscores(wsgi: RawClient) -> None:
-    environ, _ = fetch_environ(wsgi, "/environ", [("x-MiXeD-cAsE", "v")])
-    found = {k: v for k, v in environ.items() if k.upper().startswith("HTTP_X_MIXED")}
-    verify(found == {"HTTP_X_MIXED_CASE": "v"}, sent="GET /environ with x-MiXeD-cAsE: v",
-           expected="HTTP_X_MIXED_CASE 'v'", got=found or "no such variable")
-
-
-@pytest.mark.requirement("WSGI-KEY-001")
-@pytest.mark.parametrize("method", ["GET", "POST", "HEAD"])
-def test_wsgi_variables_are_present(wsgi: RawClient, method: str) -> None:
-    if method == "HEAD":  # a HEAD answer has no body to carry the environ: ask with GET, check HEAD works
-        head = wsgi.request("HEAD", "/environ")
-        verify(head.status == 200 and head.body == b"", sent="HEAD /environ",
-               expected="status 200 and no body", got=f"status {head.status}, {len(head.body)} body bytes")
-    environ, _ = fetch_environ(wsgi, "/environ", method="POST" if method == "POST" else "GET",
-                               body=b"x" if method == "POST" else b"")
-    missing = [key for key in WSGI_KEYS if key not in environ]
-    verify(not missing, sent=f"{method} /environ", expected=f"all of {', '.join(WSGI_KEYS)}",
-           got=f"missing: {', '.join(missing)}")
-
-
-@pytest.mark.requirement("WSGI-KEY-002")
-def test_wsgi_version_is_the_tuple_1_0(wsgi_http: httpx.Client) -> None:
-    environ, _ = fetch_environ(wsgi_http, "/environ")
-    version = environ.get("wsgi.version")
-    verify(type(version) is tuple and version == (1, 0), sent="GET /environ",
-           expected="wsgi.version == (1, 0), a tuple", got=f"{version!r} ({type_name(version)})")
-
-
-@pytest.mark.requirement("WSGI-KEY-003")
-def test_url_scheme_is_http_on_a_plain_listener(wsgi_http: httpx.Client) -> None:
-    environ, _ = fetch_environ(wsgi_http, "/environ")
-    scheme = environ.get("wsgi.url_scheme")
-    verify(type(scheme) is str and scheme == "http", sent="GET /environ over plain HTTP",
-           expected="wsgi.url_scheme 'http' (a str)", got=f"{scheme!r} ({type_name(scheme)})")
-
-
-@pytest.mark.requirement("WSGI-KEY-008")
-def test_run_once_is_false_when_the_process_serves_again(wsgi: RawClient) -> None:
-    """Two requests; when one process serves both, it did not expect to run the app only once."""
-    first, response = fetch_environ(wsgi, "/environ")
-    second, second_response = fetch_environ(wsgi, "/environ")
-    pids = {response.header("X-Probe-Pid"), second_response.header("X-Probe-Pid")}
-    if len(pids) != 1:
-        pytest.skip("not applicable: the two requests were served by different processes")
-    verify(not second.get("wsgi.run_once"), sent="GET /environ twice, served by one process",
-           expected="wsgi.run_once false on the second request", got=repr(second.get("wsgi.run_once")))
-
-
-@pytest.fixture(scope="module")
-def concurrent_calls(conformance_run: ConformanceRun) -> list[dict]:
-    """6 requests at once, each held 0.25 s by the app: who served them, and when.
-    Made once for the module's checks: a single-threaded server takes 1.5 s to answer them all."""
-    server = conformance_run.server("wsgi")
-    client = RawClient(server.host, server.port)
-    with ThreadPoolExecutor(6) as pool:
-        responses = list(pool.map(lambda _: client.request("GET", "/environ?sleep=0.25"), range(6)))
-    return [response.json() for response in responses]
-
-
-def overlapping_in_one_process(calls: list[dict]) -> list[dict]:
-    overlapping = []
-    for call in calls:
-        mine = call["call"]
-        if any(other is not call and other["call"]["pid"] == mine["pid"]
-               and other["call"]["started"] < mine["finished"] and mine["started"] < other["call"]["finished"]
-               for other in calls):
-            overlapping.append(call)
-    return overlapping
-
-
-@pytest.mark.requirement("WSGI-KEY-006")
-def test_multithread_is_true_when_calls_overlap_in_one_process(concurrent_calls: list[dict],
-                                                               observe: Callable[[str], None]) -> None:
-    calls = concurrent_calls
-    overlapping = overlapping_in_one_process(calls)
-    flags = {repr(revive(call["environ"]["wsgi.multithread"])) for call in calls}
-    if not overlapping:
-        observe(f"no two calls overlapped in one process; wsgi.multithread = {', '.join(sorted(flags))}")
-        pytest.skip("not applicable: the server never ran two calls at once in one process")
-    false_while_overlapping = [c for c in overlapping if not revive(c["environ"]["wsgi.multithread"])]
-    verify(not false_while_overlapping, sent="6 requests at once, each held 0.25 s by the app",
-           expected="wsgi.multithread true in calls that overlapped another call of the same process",
-           got=f"{len(false_while_overlapping)} overlapping call(s) said wsgi.multithread = False")
-
-
-@pytest.mark.requirement("WSGI-KEY-007")
-def test_multiprocess_is_true_when_several_processes_serve(concurrent_calls: list[dict]) -> None:
-    calls = concurrent_calls
-    pids = {call["call"]["pid"] for call in calls}
-    if len(pids) < 2:
-        pytest.skip("not applicable: one process served every call")
-    false_flags = [c["call"]["pid"] for c in calls if not revive(c["environ"]["wsgi.multiprocess"])]
-    verify(not false_flags, sent="6 requests at once, each held 0.25 s by the app",
-           expected=f"wsgi.multiprocess true, since processes {sorted(pids)} served them",
-           got=f"wsgi.multiprocess false in calls served by {sorted(set(false_flags))}")
-
-
-@pytest.mark.requirement("WSGI-HV-003")
-def test_repeated_headers_are_joined_in_order(wsgi: RawClient) -> None:
-    environ, _ = fetch_environ(wsgi, "/environ", [("X-Dup", "1"), ("X-Dup", "2")])
-    value = environ.get("HTTP_X_DUP")
-    verify(value in ("1,2", "1, 2"), sent="GET /environ with X-Dup: 1 and X-Dup: 2",
-           expected="HTTP_X_DUP '1,2' or '1, 2'", got=f"HTTP_X_DUP {value!r}")
-
-
-@pytest.mark.requirement("WSGI-HV-008")
-def test_underscore_header_names_are_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
-    """X-Auth-User: real, and X_Auth_User: spoof, which maps to the same CGI name."""
-    response = wsgi.request("GET", "/environ", [("X-Auth-User", "real"), ("X_Auth_User", "spoof")])
-    if response.status >= 400:
-        observe(f"a header name with '_' beside its '-' twin: the request was refused ({response.status})")
-        return
-    value = {k: revive(v) for k, v in response.json()["environ"].items()}.get("HTTP_X_AUTH_USER")
-    observe("X_Auth_User beside X-Auth-User: " + ("the underscore spelling was dropped" if value == "real" else
-                                                  f"merged into HTTP_X_AUTH_USER = {value!r}"))
-
-
-@pytest.mark.requirement("WSGI-ENV-051")
-def test_content_type_is_not_invented(wsgi: RawClient) -> None:
-    environ, _ = fetch_environ(wsgi, "/environ")
-    verify(environ.get("CONTENT_TYPE", "") == "", sent="GET /environ (no Content-Type)",
-           expected="CONTENT_TYPE absent or ''", got=f"CONTENT_TYPE {environ.get('CONTENT_TYPE')!r}")
-
-
-@pytest.mark.requirement("WSGI-ENV-050")
-@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded; charset=UTF-8",
-                                          'text/plain; charset="utf-8"; format=flowed'], ids=["charset", "quoted"])
-def test_content_type_is_the_header_sent(wsgi: RawClient, content_type: str) -> None:
-    environ, _ = fetch_environ(wsgi, "/environ", [("Content-Type", content_type)], method="POST", body=b"a=1")
-    verify(environ.get("CONTENT_TYPE") == content_type, sent=f"POST /environ with Content-Type: {content_type}",
-           expected=f"CONTENT_TYPE {content_type!r}", got=f"CONTENT_TYPE {environ.get('CONTENT_TYPE', '<absent>')!r}")
-
-
-@pytest.mark.requirement("WSGI-ENV-060")
-@pytest.mark.parametrize("size", [5, 70_000, 0])
-def test_content_length_is_the_header_sent(wsgi: RawClient, size: int) -> None:
-    """Content-Length: 0 may give '0', '' or no CONTENT_LENGTH at all."""
-    environ, _ = fetch_environ(wsgi, "/environ", [("Content-Length", "0")] if size == 0 else [],
-                               method="POST", body=b"x" * size)
-    allowed = ("0", "", None) if size == 0 else (str(size),)
-    verify(environ.get("CONTENT_LENGTH") in allowed, sent=f"POST /environ with Content-Length: {size}",
-           expected="CONTENT_LENGTH " + (" or ".join(map(repr, allowed[:2])) + " (or absent)" if size == 0
-                                         else repr(str(size))),
-           got=f"CONTENT_LENGTH {environ.get('CONTENT_LENGTH', '<absent>')!r}")
-
-
-@pytest.mark.requirement("WSGI-ENV-061")
-def test_content_length_without_a_body_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
-    environ, _ = fetch_environ(wsgi, "/environ")
-    observe("a GET without a body: CONTENT_LENGTH "
-            + (repr(environ["CONTENT_LENGTH"]) if "CONTENT_LENGTH" in environ else "absent"))
 
 
 # CGI variables beyond the PEP's list (and some no spec defines), reported as given.
@@ -384,6 +386,17 @@ def test_remote_addr_is_the_clients_address(wsgi: RawClient) -> None:
            expected="REMOTE_ADDR '127.0.0.1'", got=f"REMOTE_ADDR {environ.get('REMOTE_ADDR', '<absent>')!r}")
 
 
+@pytest.mark.requirement("WSGI-ENV-092")
+def test_https_is_on_over_tls(tls_environ: dict[str, Any], observe: Callable[[str], None]) -> None:
+    # (an SSL_ variable the server inherited from the suite's own environment is no Apache one)
+    ssl_keys = sorted(key for key, value in tls_environ.items()
+                      if key.startswith("SSL_") and os.environ.get(key) != value)
+    observe(f"over TLS: SSL_* variables {', '.join(ssl_keys) or 'none'}")
+    value = tls_environ.get("HTTPS")
+    verify(isinstance(value, str) and value.lower() in ("on", "1"), sent="GET /environ over TLS",
+           expected="HTTPS 'on' (or '1')", got=f"HTTPS {value!r}" if "HTTPS" in tls_environ else "no HTTPS")
+
+
 @pytest.mark.requirement("WSGI-ENV-093")
 def test_variables_without_a_value_are_left_out(wsgi: RawClient) -> None:
     environ, _ = fetch_environ(wsgi, "/environ")
@@ -392,28 +405,51 @@ def test_variables_without_a_value_are_left_out(wsgi: RawClient) -> None:
            got=f"present: {present}")
 
 
-@pytest.mark.requirement("WSGI-STR-001")
-def test_environ_keys_are_native_strings(wsgi_http: httpx.Client) -> None:
-    key_types = wsgi_http.get("/environ").json()["key_types"]
-    verify(key_types == ["str"], sent="GET /environ", expected="every key of type str", got=f"key types {key_types}")
+@pytest.mark.requirement("WSGI-ENV-094")
+def test_whether_os_variables_are_copied_is_reported(os_marked_environ: dict[str, Any],
+                                                     observe: Callable[[str], None]) -> None:
+    value = os_marked_environ.get("PROBE_OS_MARKER")
+    observe("the server's OS environment is " + ("copied into the environ" if value == "os-marker" else
+                                                "not copied into the environ"))
 
 
-def stream_attributes(environ: dict, key: str) -> set[str]:
-    value = environ.get(key)
-    return set(value.attrs) if isinstance(value, Opaque) else set()
+def is_cgi_variable(key: str) -> bool:
+    """CGI-style keys: upper-case names without a dot (wsgiref.validate draws the same line)."""
+    return "." not in key and key.upper() == key
 
 
-@pytest.mark.requirement("WSGI-KEY-004")
-def test_input_has_the_read_methods(wsgi_http: httpx.Client) -> None:
-    environ, _ = fetch_environ(wsgi_http, "/environ")
-    missing = {"read", "readline", "readlines"} - stream_attributes(environ, "wsgi.input")
-    verify(not missing, sent="GET /environ", expected="wsgi.input with read, readline and readlines",
-           got=f"missing: {sorted(missing)}")
+@pytest.mark.requirement("WSGI-ENV-095")
+def test_cgi_variables_are_native_strings(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ?q=1", [("X-Probe", "1")], method="POST", body=b"abc")
+    wrong = {k: type_name(v) for k, v in environ.items() if is_cgi_variable(k) and type(v) is not str}
+    verify(not wrong, sent="POST /environ?q=1 with X-Probe: 1 and a body",
+           expected="every CGI variable (upper-case key without a dot) of type str",
+           got=", ".join(f"{k} is {t}" for k, t in wrong.items()))
 
 
-@pytest.mark.requirement("WSGI-KEY-005")
-def test_errors_has_the_write_methods(wsgi_http: httpx.Client) -> None:
-    environ, _ = fetch_environ(wsgi_http, "/environ")
-    missing = {"write", "writelines", "flush"} - stream_attributes(environ, "wsgi.errors")
-    verify(not missing, sent="GET /environ", expected="wsgi.errors with write, writelines and flush",
-           got=f"missing: {sorted(missing)}")
+@pytest.mark.requirement("WSGI-ENV-096")
+def test_content_headers_are_not_http_variables(wsgi: RawClient) -> None:
+    environ, _ = fetch_environ(wsgi, "/environ", [("Content-Type", "text/plain")], method="POST", body=b"hello")
+    leaked = [k for k in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH") if k in environ]
+    verify(not leaked and environ.get("CONTENT_TYPE") == "text/plain" and environ.get("CONTENT_LENGTH") == "5",
+           sent="POST /environ with Content-Type: text/plain and Content-Length: 5",
+           expected="CONTENT_TYPE 'text/plain', CONTENT_LENGTH '5', no HTTP_CONTENT_TYPE or HTTP_CONTENT_LENGTH",
+           got=f"CONTENT_TYPE {environ.get('CONTENT_TYPE')!r}, CONTENT_LENGTH {environ.get('CONTENT_LENGTH')!r}, "
+               f"also present: {leaked or 'none'}")
+
+
+PEP_KEYS = {"wsgi.version", "wsgi.url_scheme", "wsgi.input", "wsgi.errors", "wsgi.multithread",
+            "wsgi.multiprocess", "wsgi.run_once", "wsgi.file_wrapper"}
+
+
+@pytest.mark.requirement("WSGI-ENV-097")
+def test_server_defined_variables_are_spelled_in_lower_case(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    """The keys with a dot other than the PEP's own: lower-case letters, digits, dots, underscores."""
+    environ, _ = fetch_environ(wsgi, "/environ", method="POST", body=b"x")
+    extra = sorted(key for key in environ if "." in key and key not in PEP_KEYS)
+    badly_spelled = [key for key in extra if not re.fullmatch(r"[a-z0-9_.]+", key)]
+    in_wsgi_namespace = [key for key in extra if key.startswith("wsgi.")]
+    observe(f"server-defined variables: {', '.join(extra) or 'none'}"
+            + (f"; in the wsgi. namespace: {', '.join(in_wsgi_namespace)}" if in_wsgi_namespace else ""))
+    verify(not badly_spelled, sent="POST /environ", expected="every server-defined key in [a-z0-9_.]",
+           got=f"spelled otherwise: {badly_spelled}")

@@ -1,43 +1,39 @@
 """PEP 3333, "Other HTTP Features": the server plays dumb with the app's response, and what it may
-add on its own (cache validation, compression, byte ranges) is reported, never required. HEAD
-and 1xx statuses from the app are here too: the server stands between the app and HTTP for both.
+add on its own (cache validation, compression, byte ranges) is reported, never required; a
+hop-by-hop header from the app is an error at start_response. HEAD and 1xx statuses from the app
+are HTTP/1.1's, in test_http11.py.
 
-Every scenario is /respond, which answers exactly the status, headers and body in its query, so
-any difference on the wire is the server's doing.
+The response scenario is /respond, which answers exactly the status, headers and body in its
+query, so any difference on the wire is the server's doing; /bad-header says what start_response
+raised.
 """
 
 from __future__ import annotations
 
 import gzip
-import re
 import zlib
 from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wire import Exchange, read_until_closed, target
-from conformance.clients.raw import RawClient, Response, WireError, build_request
+from conformance.checks.wire import Exchange, read_until_closed
+from conformance.checks.wsgi.scenarios import changed_headers, headers_of, respond
+from conformance.clients.raw import RawClient
 from conformance.verify import verify
 
-TEXT = b"hello world"
+
+@pytest.mark.requirement("WSGI-HOP-001")
+@pytest.mark.parametrize("case", ["connection", "keep-alive", "transfer-encoding", "upgrade", "te",
+                                  "proxy-authenticate"])
+def test_hop_by_hop_headers_raise_at_start_response(wsgi: RawClient, case: str) -> None:
+    response = wsgi.request("GET", f"/bad-header?case={case}")
+    raised = response.body.decode("latin-1").removeprefix("raised=")
+    verify(raised != "none", sent=f"GET /bad-header?case={case}",
+           expected="start_response raises (a hop-by-hop header from the app is a fatal error)",
+           got=f"start_response accepted it; the client got headers {headers_of(response)}")
+
+
 GZIPPED = gzip.compress(b"played dumb " * 20, mtime=0)
-LONG_TEXT = "hello again " * 150  # long and repetitive: worth compressing, for a server that does
-
-
-def respond(status: str, headers: list[tuple[str, str]], body: str | bytes) -> str:
-    text = body.decode("latin-1") if isinstance(body, bytes) else body
-    return target("/respond", ("status", status), *(("h", f"{k}:{v}") for k, v in headers), ("body", text))
-
-
-def headers_of(response: Response) -> str:
-    return ", ".join(f"{k.decode('latin-1')}: {v.decode('latin-1')}" for k, v in response.headers) or "none"
-
-
-def changed_headers(response: Response, sent: list[tuple[str, str]]) -> list[str]:
-    """The app's headers that did not arrive exactly once with their value."""
-    return [f"{name}: {value} became {[v.decode('latin-1') for v in response.header_values(name)]}"
-            for name, value in sent if response.header_values(name) != [value.encode("latin-1")]]
-
 
 PLAIN_DUMB = [("Content-Type", "text/x-probe; charset=latin-1"), ("ETag", '"e1"'), ("Cache-Control", "no-store"),
               ("Vary", "X-Probe"), ("Content-Encoding", "gzip"), ("X-A", "1"),
@@ -59,6 +55,9 @@ def test_the_apps_response_arrives_unchanged(wsgi: RawClient) -> None:
               f"{response.body[:30]!r}"))
 
 
+TEXT = b"hello world"
+
+
 @pytest.mark.requirement("WSGI-HOP-004")
 def test_cache_validation_by_the_server_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
     """The app always answers 200 with ETag "abc"; the client sends If-None-Match: "abc"."""
@@ -76,6 +75,9 @@ def test_cache_validation_by_the_server_is_reported(wsgi: RawClient, observe: Ca
            expected=f"the app's 200 and body {TEXT!r}, or a 304 with no body",
            got=f"status {response.status}, body {response.body[:40]!r}"
                + (f"; then {len(extra)} more bytes: {extra[:40]!r}" if extra else ""))
+
+
+LONG_TEXT = "hello again " * 150  # long and repetitive: worth compressing, for a server that does
 
 
 @pytest.mark.requirement("WSGI-HOP-005", "WSGI-IT-003")
@@ -118,38 +120,3 @@ def test_byte_ranges_by_the_server_are_reported(wsgi: RawClient, observe: Callab
     verify(whole or ranged, sent=f"GET {path} with Range: bytes=0-3",
            expected=f"200 with {TEXT!r}, or 206 with Content-Range: bytes 0-3/{len(TEXT)} and {TEXT[:4]!r}",
            got=f"status {response.status}, Content-Range {content_range!r}, body {response.body[:40]!r}")
-
-
-HEAD_HEADERS = [("Content-Type", "text/plain"), ("Content-Length", "5"), ("X-A", "1")]
-
-
-@pytest.mark.requirement("WSGI-H11-021")
-@pytest.mark.parametrize("body", ["hello", ""], ids=["body-returned", "no-body"])
-def test_a_head_response_keeps_the_apps_headers(wsgi: RawClient, body: str) -> None:
-    """HEAD to an app that sets Content-Length: 5 and returns its 5-byte body, or (knowing it is a
-    HEAD) no body."""
-    path = respond("200 OK", HEAD_HEADERS, body)
-    try:
-        response = wsgi.request("HEAD", path)
-    except WireError as error:
-        verify(False, sent=f"HEAD {path}", expected="a response", got=str(error))
-        return
-    changed = changed_headers(response, HEAD_HEADERS)
-    verify(response.status == 200 and not changed, sent=f"HEAD {path}",
-           expected="status 200 with Content-Type: text/plain, Content-Length: 5 and X-A: 1, as for a GET",
-           got=f"status {response.status}; " + ("; ".join(changed) or "the headers as sent"))
-
-
-STATUS_LINE = re.compile(rb"(?:^|\r\n)(HTTP/1\.[01] \d{3}[^\r\n]*)")
-
-
-@pytest.mark.requirement("WSGI-H11-022")
-def test_a_1xx_status_from_the_app_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
-    """The app calls start_response('103 Early Hints', [Link]) and returns b'final'."""
-    path = respond("103 Early Hints", [("Link", "</style.css>; rel=preload")], "final")
-    with wsgi.connect() as sock:
-        sock.sendall(build_request("GET", path, [("Connection", "close")], host=f"{wsgi.host}:{wsgi.port}"))
-        data, closed = read_until_closed(sock, 1.5)
-    lines = [line.decode("latin-1") for line in STATUS_LINE.findall(data)]
-    observe(f"status lines {lines or 'none'}" + (", then the connection closed" if closed
-                                                 else ", the connection still open 1.5 s later"))

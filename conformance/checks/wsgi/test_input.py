@@ -1,7 +1,9 @@
-"""PEP 3333, wsgi.input: the app reads exactly the request body, as bytes.
+"""PEP 3333, wsgi.input: the app reads exactly the request body, as bytes, through each of the
+stream's methods, also over many generated bodies (hypothesis); and when the app is called
+against when the body arrived is reported.
 
 The probe's /echo scenario reads wsgi.input the way ?mode= says and sends back what the reads
-returned, with their types in X-Probe-Read-Types.
+returned, with their types in X-Probe-Read-Types; /input?op=... reports what each call returned.
 """
 
 from __future__ import annotations
@@ -12,68 +14,21 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given
 
-from conformance.clients.raw import RawClient, Response, WireError, chunked, read_response
+from conformance.checks.wsgi.scenarios import input_path
+from conformance.clients.raw import RawClient, Response, WireError, read_response
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
 from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
+from conformance.strategies import PROPERTY_SETTINGS, bodies
 from conformance.verify import shown, verify
-
-# Every byte value, CR LF pairs and a NUL, so that no translation or decoding goes unnoticed.
-AWKWARD_BODY = bytes(range(256)) + b"\r\n\r\n\x00\xff" + os.urandom(64 * 1024)
-
-
-@pytest.mark.requirement("WSGI-IN-012")
-@pytest.mark.parametrize("body", [b"hello", b"\r\n\r\n", AWKWARD_BODY], ids=["text", "crlf", "binary-64k"])
-def test_input_yields_exactly_the_body(wsgi: RawClient, body: bytes) -> None:
-    """The app reads CONTENT_LENGTH bytes, as the PEP tells it to."""
-    response = wsgi.request("POST", "/echo", [("Content-Type", "application/octet-stream")], body)
-    verify(response.body == body, sent=f"POST /echo with body {shown(body, 40)}",
-           expected=f"the app reads exactly those {len(body)} bytes",
-           got=f"{len(response.body)} bytes: {shown(response.body, 40)}")
-
-
-@pytest.mark.requirement("WSGI-IN-002")
-def test_read_with_a_size_returns_the_body_in_bounded_pieces(wsgi: RawClient) -> None:
-    """The app calls read(1000) until it has CONTENT_LENGTH bytes; the pieces join to the body."""
-    body = os.urandom(10_000)
-    response = wsgi.request("POST", "/echo?mode=chunks&size=1000", [], body)
-    sizes = [int(n) for n in (response.header("X-Probe-Read-Sizes") or b"0").decode().split(",") if n.isdigit()]
-    verify(response.body == body and all(size <= 1000 for size in sizes),
-           sent="POST /echo?mode=chunks&size=1000 with 10000 random bytes",
-           expected="read(1000) calls of at most 1000 bytes each that together return the 10000 bytes, in order",
-           got=f"{len(response.body)} bytes, {'equal' if response.body == body else 'different'}; "
-               f"read sizes {sizes}")
-
-
-@pytest.mark.requirement("WSGI-STR-005")
-def test_read_returns_bytes(wsgi: RawClient) -> None:
-    response = wsgi.request("POST", "/echo?mode=chunks&size=3", [], b"abcdefg")
-    types = (response.header("X-Probe-Read-Types") or b"").decode()
-    verify(types and set(types.split(",")) == {"bytes"}, sent="POST /echo?mode=chunks&size=3 with b'abcdefg'",
-           expected="every read() result of type bytes", got=f"read() returned: {types or 'nothing'}")
-
-
-# --- the input stream's methods: /input?op=... reports what each call returned ---------------
-
-# A body that should take a moment at most to read: a wait past this means the server is waiting
-# for bytes the client will never send.
-QUICK = 1.5
-
-
-@pytest.fixture
-def quick(wsgi_server: ServerProcess) -> RawClient:
-    return RawClient(wsgi_server.host, wsgi_server.port, timeout=QUICK)
 
 
 def operations(response: Response) -> list[Any]:
     """What each call returned (as the exact value), or the text of what it raised."""
     payload = response.json()
     return [revive(r["value"]) if "value" in r else f"raised {r['raised']}" for r in payload["results"]]
-
-
-def input_path(*ops: str) -> str:
-    return "/input?" + "&".join(f"op={op}" for op in ops)
 
 
 def ask(client: RawClient, body: bytes, *ops: str, to_the_end: bool = False) -> tuple[str, list[Any]]:
@@ -87,6 +42,27 @@ def ask(client: RawClient, body: bytes, *ops: str, to_the_end: bool = False) -> 
             pytest.skip(f"not applicable: {', '.join(ops)} waited for bytes past CONTENT_LENGTH (see WSGI-IN-003)")
         return path, [f"no answer: {error}"]
     return path, operations(response)
+
+
+@pytest.mark.requirement("WSGI-IN-001")
+def test_readlines_returns_every_line(quick: RawClient) -> None:
+    body = b"a\nbb\nccc"
+    path, results = ask(quick, body, "readlines", to_the_end=True)
+    verify(results == [body.splitlines(True)], sent=f"POST {path} with {body!r}",
+           expected=f"{[body.splitlines(True)]}", got=f"{results}")
+
+
+@pytest.mark.requirement("WSGI-IN-002")
+def test_read_with_a_size_returns_the_body_in_bounded_pieces(wsgi: RawClient) -> None:
+    """The app calls read(1000) until it has CONTENT_LENGTH bytes; the pieces join to the body."""
+    body = os.urandom(10_000)
+    response = wsgi.request("POST", "/echo?mode=chunks&size=1000", [], body)
+    sizes = [int(n) for n in (response.header("X-Probe-Read-Sizes") or b"0").decode().split(",") if n.isdigit()]
+    verify(response.body == body and all(size <= 1000 for size in sizes),
+           sent="POST /echo?mode=chunks&size=1000 with 10000 random bytes",
+           expected="read(1000) calls of at most 1000 bytes each that together return the 10000 bytes, in order",
+           got=f"{len(response.body)} bytes, {'equal' if response.body == body else 'different'}; "
+               f"read sizes {sizes}")
 
 
 @pytest.mark.requirement("WSGI-IN-003")
@@ -130,14 +106,6 @@ def test_readline_honours_a_size(quick: RawClient) -> None:
            expected="[b'abc', b'def\\n']", got=f"{results}")
 
 
-@pytest.mark.requirement("WSGI-IN-001")
-def test_readlines_returns_every_line(quick: RawClient) -> None:
-    body = b"a\nbb\nccc"
-    path, results = ask(quick, body, "readlines", to_the_end=True)
-    verify(results == [body.splitlines(True)], sent=f"POST {path} with {body!r}",
-           expected=f"{[body.splitlines(True)]}", got=f"{results}")
-
-
 @pytest.mark.requirement("WSGI-IN-008")
 def test_readlines_with_a_hint_is_reported(quick: RawClient, observe: Callable[[str], None]) -> None:
     body = b"a\nbb\nccc\n"
@@ -167,30 +135,6 @@ def test_the_methods_share_one_position(quick: RawClient) -> None:
            expected="[b'01', b'23\\n', b'4567\\n89']", got=f"{results}")
 
 
-@pytest.mark.requirement("WSGI-H11-001")
-def test_a_chunked_request_body_reaches_the_app_decoded(quick: RawClient, observe: Callable[[str], None]) -> None:
-    """POST with Transfer-Encoding: chunked; the app reads CONTENT_LENGTH bytes, or until b''."""
-    body = b"hello chunked world"
-    path = input_path("body")
-    try:
-        response = quick.request("POST", path, [("Transfer-Encoding", "chunked")], chunked(body, 5))
-    except WireError as error:
-        verify(False, sent=f"POST {path} with a chunked body {body!r}",
-               expected="the decoded body read by the app, or a 4xx/501 refusal", got=str(error))
-        return
-    if 400 <= response.status < 500 or response.status == 501:
-        observe(f"chunked request bodies refused with {response.status}")
-        return
-    payload = response.json()
-    got = revive(payload["results"][0]["value"]) if "value" in payload["results"][0] else payload["results"][0]
-    length = payload["content_length"]
-    observe(f"chunked request body: CONTENT_LENGTH {length!r}, wsgi.input_terminated "
-            f"{revive(payload['input_terminated'])!r}")
-    verify(got == body and length in (None, "", str(len(body))), sent=f"POST {path} with a chunked body {body!r}",
-           expected=f"the app reads {body!r}, with CONTENT_LENGTH absent, empty or {len(body)}",
-           got=f"the app read {got!r}, CONTENT_LENGTH {length!r}")
-
-
 @pytest.mark.requirement("WSGI-IN-011")
 def test_read_minus_one_returns_the_rest(quick: RawClient) -> None:
     path, results = ask(quick, b"hello world", "read:6", "read:-1", to_the_end=True)
@@ -203,6 +147,29 @@ def test_read_none_is_reported(quick: RawClient, observe: Callable[[str], None])
     path, results = ask(quick, b"hello world", "read:6", "read:none", to_the_end=True)
     observe("read(None) after read(6) of b'hello world': " + (
         "returned the rest" if results == [b"hello ", b"world"] else f"gave {results[1:]}"))
+
+
+# Every byte value, CR LF pairs and a NUL, so that no translation or decoding goes unnoticed.
+AWKWARD_BODY = bytes(range(256)) + b"\r\n\r\n\x00\xff" + os.urandom(64 * 1024)
+
+
+@pytest.mark.requirement("WSGI-IN-012")
+@pytest.mark.parametrize("body", [b"hello", b"\r\n\r\n", AWKWARD_BODY], ids=["text", "crlf", "binary-64k"])
+def test_input_yields_exactly_the_body(wsgi: RawClient, body: bytes) -> None:
+    """The app reads CONTENT_LENGTH bytes, as the PEP tells it to."""
+    response = wsgi.request("POST", "/echo", [("Content-Type", "application/octet-stream")], body)
+    verify(response.body == body, sent=f"POST /echo with body {shown(body, 40)}",
+           expected=f"the app reads exactly those {len(body)} bytes",
+           got=f"{len(response.body)} bytes: {shown(response.body, 40)}")
+
+
+@pytest.mark.requirement("WSGI-IN-012")
+@PROPERTY_SETTINGS
+@given(body=bodies())
+def test_input_yields_exactly_the_body_sent(wsgi: RawClient, body: bytes) -> None:
+    response = wsgi.request("POST", "/echo", [("Content-Type", "application/octet-stream")], body)
+    verify(response.body == body, sent=f"POST /echo with {shown(body, 40)}",
+           expected=f"the app reads exactly the {len(body)} bytes", got=shown(response.body, 40))
 
 
 @pytest.mark.requirement("WSGI-IN-013")

@@ -1,5 +1,6 @@
-"""PEP 3333, the response iterable and write(): close() in every way a request can end, what the
-server may touch on the iterable, and how written data relates to the returned body.
+"""PEP 3333, the response iterable: close() in every way a request can end, what the server may
+touch on the iterable, what it may derive from it (a Content-Length), and the body byte for
+byte. write() is in test_write.py.
 
 The probe's bodies report to the recorder each block the server asks for ("next", with its index,
 before the block is produced) and each call of close().
@@ -13,69 +14,23 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wire import Exchange, read_until_closed, split_head, target, wall
-from conformance.checks.wsgi.wire import headers_arrival, wait_closed
-from conformance.clients.raw import RawClient, Response, WireError
-from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
+from conformance.checks.wire import Exchange, read_until_closed, split_head, target
+from conformance.checks.wsgi.wire import CLOSE_TIMEOUT, request, wait_closed
+from conformance.clients.raw import RawClient
+from conformance.recorder import Recorder, RecordTimeout
 from conformance.verify import shown, verify
 
-# close() and the app's own records are due as soon as the response is over (good servers: a few
-# milliseconds); the bound only decides how long a server that never does it is waited for.
-CLOSE_TIMEOUT = 3.0
-RECORD_WAIT = 3.0
+# Every byte value, then line endings of every kind a server might be tempted to normalise.
+BINARY = bytes(range(256)) + b"\r\n\n\r\r\n"
 
 
-def request(wsgi: RawClient, method: str, path: str, token: str) -> Response | None:
-    """The response, or None when the server ended it in a way that is no valid response."""
-    try:
-        return wsgi.request(method, path, [(TOKEN_HEADER, token)])
-    except WireError:
-        return None
-
-
-def events_once_closed(wsgi: RawClient, recorder: Recorder, path: str) -> list[str]:
-    """GET ``path``; the app's events once it has recorded close() (within CLOSE_TIMEOUT)."""
-    token = recorder.new_token()
-    request(wsgi, "GET", path, token)
-    return wait_closed(recorder, token, CLOSE_TIMEOUT)
-
-
-# --- write() -------------------------------------------------------------------------------
-
-
-@pytest.mark.requirement("WSGI-WR-004", "WSGI-WR-001", "WSGI-SR-002")
-def test_written_data_comes_before_the_returned_body(wsgi: RawClient) -> None:
-    """write(b'1'), write(b'2'), then return [b'3', b'4']."""
-    response = wsgi.request("GET", "/write?w=1&w=2&r=3&r=4")
-    verify(response.status == 200 and response.body == b"1234", sent="GET /write?w=1&w=2&r=3&r=4",
-           expected="status 200, body b'1234'", got=f"status {response.status}, body {response.body[:60]!r}")
-
-
-@pytest.mark.requirement("WSGI-WR-002")
-def test_written_data_is_sent_while_the_app_goes_on(wsgi: RawClient, recorder: Recorder) -> None:
-    """write(b'early'), then the app sleeps 0.5 s before it returns [b'late']."""
-    token = recorder.new_token()
-    response = wsgi.request("GET", "/write?w=early&gap=0.5&r=late", [(TOKEN_HEADER, token)])
-    returning = recorder.wait_for(token, "returning", timeout=RECORD_WAIT)[0].time
-    first = wall(response.chunks[0][0]) if response.chunks else None
-    verify(response.body == b"earlylate" and first is not None and first < returning,
-           sent="GET /write?w=early&gap=0.5&r=late",
-           expected="b'early' reaches the client before the app returns (0.5 s after writing it)",
-           got=f"body {response.body[:40]!r}; the first body bytes arrived "
-               + (f"{first - returning:+.3f} s from the app's return" if first else "never"))
-
-
-@pytest.mark.requirement("WSGI-IT-021")
-def test_a_derived_content_length_counts_the_written_data(wsgi: RawClient) -> None:
-    """write(b'XX'), then return [b'abc'], a one-item list, with no Content-Length."""
-    response = wsgi.request("GET", "/write?w=XX&r=abc")
-    length = response.header("Content-Length")
-    verify(response.body == b"XXabc" and length in (None, b"5"), sent="GET /write?w=XX&r=abc",
-           expected="body b'XXabc', and Content-Length 5 or none",
-           got=f"body {response.body!r}, Content-Length {length!r}")
-
-
-# --- close() -------------------------------------------------------------------------------
+@pytest.mark.requirement("WSGI-IT-002")
+def test_the_body_goes_out_byte_for_byte(wsgi: RawClient) -> None:
+    path = target("/respond", ("h", "Content-Type:application/octet-stream"), ("body", BINARY.decode("latin-1")))
+    response = wsgi.request("GET", path)
+    verify(response.body == BINARY, sent="GET /respond with a body of the 256 byte values, then CR LF, LF, CR, CR LF",
+           expected=f"those {len(BINARY)} bytes, unchanged",
+           got=f"{len(response.body)} bytes, {shown(response.body, 40)}")
 
 
 @pytest.mark.requirement("WSGI-IT-010")
@@ -90,12 +45,29 @@ def test_close_is_called_once_after_a_complete_response(wsgi: RawClient, recorde
            got=f"events {events}")
 
 
+def events_once_closed(wsgi: RawClient, recorder: Recorder, path: str) -> list[str]:
+    """GET ``path``; the app's events once it has recorded close() (within CLOSE_TIMEOUT)."""
+    token = recorder.new_token()
+    request(wsgi, "GET", path, token)
+    return wait_closed(recorder, token, CLOSE_TIMEOUT)
+
+
 @pytest.mark.requirement("WSGI-IT-011")
 def test_close_is_called_when_the_iteration_raises(wsgi: RawClient, recorder: Recorder) -> None:
     """The second block raises RuntimeError."""
     events = events_once_closed(wsgi, recorder, "/stream?chunks=3&fail_at=1")
     verify(events.count("close") == 1, sent="GET /stream?chunks=3&fail_at=1",
            expected="close() called once", got=f"events {events}")
+
+
+@pytest.mark.requirement("WSGI-IT-012")
+def test_close_is_called_when_the_first_block_raises(wsgi: RawClient, recorder: Recorder) -> None:
+    """start_response('200 OK'), then producing the very first block raises."""
+    token = recorder.new_token()
+    request(wsgi, "GET", "/raise?when=first", token)
+    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    verify(events.count("close") == 1, sent="GET /raise?when=first", expected="close() called once",
+           got=f"events {events}")
 
 
 @pytest.mark.requirement("WSGI-IT-013")
@@ -124,19 +96,6 @@ def test_close_is_called_when_content_length_is_reached(wsgi: RawClient, recorde
            expected="close() called once", got=f"events {events}")
 
 
-@pytest.mark.requirement("WSGI-CL-002")
-def test_iteration_stops_at_content_length(wsgi: RawClient, recorder: Recorder) -> None:
-    """Content-Length: 8, and a body of three 8-byte blocks: only the first is needed."""
-    token = recorder.new_token()
-    response = request(wsgi, "GET", "/stream?chunks=3&size=8&cl=8", token)
-    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
-    asked = [r.data["index"] for r in recorder.records(token) if r.event == "next"]
-    verify(asked == [0], sent="GET /stream?chunks=3&size=8&cl=8",
-           expected="only block 0 asked for, then close()",
-           got=f"blocks asked for: {asked}; events {events}; "
-               f"{'no valid response' if response is None else f'{len(response.body)} body bytes'}")
-
-
 @pytest.mark.requirement("WSGI-IT-015")
 @pytest.mark.parametrize(("method", "path"), [("HEAD", "/stream?chunks=2"),
                                               ("GET", "/stream?chunks=0&status=204+No+Content"),
@@ -160,98 +119,6 @@ def test_close_is_called_after_the_body_was_written(wsgi: RawClient, recorder: R
     verify(response is not None and response.body == b"x" and events.count("close") == 1, sent="GET /write?w=x",
            expected="body b'x', close() called once",
            got=f"{'no valid response' if response is None else f'body {response.body!r}'}, events {events}")
-
-
-ALLOWED_ATTRIBUTES = {"__iter__", "__next__", "__len__", "close"}
-
-
-@pytest.mark.requirement("WSGI-IT-019")
-def test_the_server_touches_nothing_but_iteration_len_and_close(wsgi: RawClient, recorder: Recorder) -> None:
-    """The body records every attribute the server looks up on it; it offers read() and fileno()."""
-    token = recorder.new_token()
-    response = request(wsgi, "GET", "/watched", token)
-    try:  # a server that calls close() looks it up first; one that does not is WSGI-IT-010's business
-        recorder.wait_for(token, "attribute", timeout=2.0)
-    except RecordTimeout:
-        pass
-    wsgi.request("GET", "/ready")  # a later request answered: the first one is long finished
-    names = [r.data["name"] for r in recorder.records(token) if r.event == "attribute"]
-    other = sorted(set(names) - ALLOWED_ATTRIBUTES)
-    verify(response is not None and response.body == b"watched" and not other, sent="GET /watched",
-           expected=f"only {', '.join(sorted(ALLOWED_ATTRIBUTES))} looked up on the body",
-           got=f"also looked up: {other}" if other else f"looked up {names}; response {response!r:.80}")
-
-
-@pytest.mark.requirement("WSGI-IT-012")
-def test_close_is_called_when_the_first_block_raises(wsgi: RawClient, recorder: Recorder) -> None:
-    """start_response('200 OK'), then producing the very first block raises."""
-    token = recorder.new_token()
-    request(wsgi, "GET", "/raise?when=first", token)
-    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
-    verify(events.count("close") == 1, sent="GET /raise?when=first", expected="close() called once",
-           got=f"events {events}")
-
-
-@pytest.mark.requirement("WSGI-WR-006")
-def test_write_past_content_length_raises(wsgi: RawClient, recorder: Recorder) -> None:
-    """Content-Length: 5, write(b'hello'), then write(b'world')."""
-    token = recorder.new_token()
-    request(wsgi, "GET", "/write?cl=5&w=hello&extra=world", token)
-    raised = recorder.wait_for(token, "extra-write", timeout=RECORD_WAIT)[0].data["raised"]
-    verify(raised is not None, sent="GET /write?cl=5&w=hello&extra=world",
-           expected="the second write() raises", got="it returned normally")
-
-
-@pytest.mark.requirement("WSGI-IT-020")
-def test_a_content_length_from_a_one_item_body_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
-    """The app returns [b'abc'] with no Content-Length and no write()."""
-    response = wsgi.request("GET", "/write?r=abc")
-    length = response.header("Content-Length")
-    observe("no Content-Length derived from a one-item body" if length is None else
-            f"Content-Length {length.decode('latin-1')} derived from a one-item body"
-            + ("" if length == b"3" else " (wrong: the body is 3 bytes)"))
-
-
-@pytest.mark.requirement("WSGI-WR-003")
-def test_headers_upon_an_empty_first_write_are_reported(wsgi: RawClient, recorder: Recorder,
-                                                        observe: Callable[[str], None]) -> None:
-    """start_response, write(b''), then the app waits 0.5 s before it returns [b'x']."""
-    first, record = headers_arrival(wsgi, recorder, "/early?write=1&gap=0.5")
-    if record.data.get("write_raised"):
-        pytest.skip(f"not applicable: write(b'') raised {record.data['write_raised']} (see WSGI-SR-002)")
-    returning = record.time
-    observe("after write(b''), no response within 5 s" if first is None else
-            "the headers were sent upon write(b''), before the app returned" if first < returning
-            else "the headers waited for body data: write(b'') sent nothing")
-
-
-@pytest.mark.requirement("WSGI-WR-007")
-def test_write_with_a_str_is_handled(wsgi: RawClient, recorder: Recorder, observe: Callable[[str], None]) -> None:
-    """write('text'): the app reports whether it raised, then returns a body (b'raised=...') with
-    a close()."""
-    token = recorder.new_token()
-    response = request(wsgi, "GET", "/write-str", token)
-    outcome = recorder.wait_for(token, "write-str")[0].data["outcome"]
-    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
-    sent = response is not None and b"text" in response.body.replace(b"raised=", b"")
-    observe(("write('text') returned normally" if outcome == "raised=none"
-             else f"write('text') raised {outcome.removeprefix('raised=')}")
-            + ("; the client got b'text'" if sent else "; b'text' did not reach the client"))
-    verify(events.count("close") == 1, sent="GET /write-str", expected="close() called once",
-           got=f"events {events}")
-
-
-# Every byte value, then line endings of every kind a server might be tempted to normalise.
-BINARY = bytes(range(256)) + b"\r\n\n\r\r\n"
-
-
-@pytest.mark.requirement("WSGI-IT-002")
-def test_the_body_goes_out_byte_for_byte(wsgi: RawClient) -> None:
-    path = target("/respond", ("h", "Content-Type:application/octet-stream"), ("body", BINARY.decode("latin-1")))
-    response = wsgi.request("GET", path)
-    verify(response.body == BINARY, sent="GET /respond with a body of the 256 byte values, then CR LF, LF, CR, CR LF",
-           expected=f"those {len(BINARY)} bytes, unchanged",
-           got=f"{len(response.body)} bytes, {shown(response.body, 40)}")
 
 
 @pytest.mark.requirement("WSGI-IT-017")
@@ -279,6 +146,56 @@ def test_how_much_of_a_head_body_is_asked_for_is_reported(wsgi: RawClient, recor
     asked = len([r for r in recorder.records(token) if r.event == "next"])
     observe("for HEAD, the server asked for every block before close()" if asked >= 3 else
             f"for HEAD, the server closed the body early, after asking for {asked} of its 3 blocks")
+
+
+ALLOWED_ATTRIBUTES = {"__iter__", "__next__", "__len__", "close"}
+
+
+@pytest.mark.requirement("WSGI-IT-019")
+def test_the_server_touches_nothing_but_iteration_len_and_close(wsgi: RawClient, recorder: Recorder) -> None:
+    """The body records every attribute the server looks up on it; it offers read() and fileno()."""
+    token = recorder.new_token()
+    response = request(wsgi, "GET", "/watched", token)
+    try:  # a server that calls close() looks it up first; one that does not is WSGI-IT-010's business
+        recorder.wait_for(token, "attribute", timeout=2.0)
+    except RecordTimeout:
+        pass
+    wsgi.request("GET", "/ready")  # a later request answered: the first one is long finished
+    names = [r.data["name"] for r in recorder.records(token) if r.event == "attribute"]
+    other = sorted(set(names) - ALLOWED_ATTRIBUTES)
+    verify(response is not None and response.body == b"watched" and not other, sent="GET /watched",
+           expected=f"only {', '.join(sorted(ALLOWED_ATTRIBUTES))} looked up on the body",
+           got=f"also looked up: {other}" if other else f"looked up {names}; response {response!r:.80}")
+
+
+@pytest.mark.requirement("WSGI-IT-020")
+def test_a_content_length_from_a_one_item_body_is_reported(wsgi: RawClient, observe: Callable[[str], None]) -> None:
+    """The app returns [b'abc'] with no Content-Length and no write()."""
+    response = wsgi.request("GET", "/write?r=abc")
+    length = response.header("Content-Length")
+    observe("no Content-Length derived from a one-item body" if length is None else
+            f"Content-Length {length.decode('latin-1')} derived from a one-item body"
+            + ("" if length == b"3" else " (wrong: the body is 3 bytes)"))
+
+
+@pytest.mark.requirement("WSGI-IT-021")
+def test_a_derived_content_length_counts_the_written_data(wsgi: RawClient) -> None:
+    """write(b'XX'), then return [b'abc'], a one-item list, with no Content-Length."""
+    response = wsgi.request("GET", "/write?w=XX&r=abc")
+    length = response.header("Content-Length")
+    verify(response.body == b"XXabc" and length in (None, b"5"), sent="GET /write?w=XX&r=abc",
+           expected="body b'XXabc', and Content-Length 5 or none",
+           got=f"body {response.body!r}, Content-Length {length!r}")
+
+
+@pytest.mark.requirement("WSGI-IT-022")
+def test_an_empty_block_does_not_end_the_body(wsgi: RawClient) -> None:
+    """The app returns [b'a', b'', b'b'] without a Content-Length."""
+    with Exchange(wsgi, "GET", "/write?r=a&r=&r=b") as exchange:
+        response = exchange.response()
+        ok, follow_up = exchange.follow_up(response)
+    verify(response.body == b"ab" and ok, sent="GET /write?r=a&r=&r=b, then GET /ready on the same connection",
+           expected="body b'ab', and nothing after it", got=f"body {response.body!r}; {follow_up}")
 
 
 @pytest.mark.requirement("WSGI-IT-023")

@@ -1,8 +1,9 @@
-"""PEP 3333, start_response(): when the headers go out, exc_info, faulty and hop-by-hop headers,
-and what the server adds to the app's headers.
+"""PEP 3333, start_response(): when the headers go out, exc_info, faulty headers and statuses, and
+what the server adds to the app's headers. Hop-by-hop headers from the app are in
+test_http_features.py, latin-1 header values in test_strings.py.
 
-The probe's scenarios (/replace, /after-headers, /twice, /bad-header, /respond, /lazy) report in
-the response body what start_response did, so most checks need no side channel.
+The probe's scenarios (/replace, /after-headers, /twice, /bad-header, /respond) report in the
+response body what start_response did, so most checks need no side channel.
 """
 
 from __future__ import annotations
@@ -14,23 +15,21 @@ from collections.abc import Callable
 import pytest
 
 from conformance.checks.wire import Exchange, read_until_closed, target
+from conformance.checks.wsgi.scenarios import headers_of
 from conformance.checks.wsgi.wire import headers_arrival
-from conformance.clients.raw import RawClient, Response, WireError
+from conformance.clients.raw import RawClient, WireError
 from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import verify
 
 
-def headers_of(response: Response) -> str:
-    return ", ".join(f"{k.decode('latin-1')}: {v.decode('latin-1')}" for k, v in response.headers) or "none"
-
-
-@pytest.mark.requirement("WSGI-CALL-005")
-def test_start_response_may_come_in_the_first_iteration(wsgi: RawClient) -> None:
-    """The app is a generator: it calls start_response('201 Created', ...) only when first iterated."""
-    response = wsgi.request("GET", "/lazy")
-    verify(response.status == 201 and response.header("X-Lazy") == b"1" and response.body == b"lazy",
-           sent="GET /lazy", expected="status 201, X-Lazy: 1, body b'lazy'",
-           got=f"status {response.status}, headers {headers_of(response)}, body {response.body[:60]!r}")
+@pytest.mark.requirement("WSGI-SR-001")
+def test_start_response_takes_exc_info_none_positionally(wsgi: RawClient) -> None:
+    """start_response('200 OK', headers, None): the optional third argument, given as None
+    (every other scenario calls it with two)."""
+    response = wsgi.request("GET", "/exc-info-none")
+    verify(response.status == 200 and response.body == b"accepted", sent="GET /exc-info-none",
+           expected="status 200, body b'accepted' (the call returned normally)",
+           got=f"status {response.status}, body {response.body[:80]!r}")
 
 
 @pytest.mark.requirement("WSGI-SR-003")
@@ -42,6 +41,32 @@ def test_headers_wait_for_the_first_non_empty_block(wsgi: RawClient) -> None:
     verify(bool(ok) and response.body == b"replaced", sent="GET /replace?empty=2",
            expected="status 500 with X-Second and no X-First, body b'replaced' (the empty blocks sent nothing)",
            got=f"status {response.status}, headers {headers_of(response)}, body {response.body[:60]!r}")
+
+
+@pytest.mark.requirement("WSGI-SR-004")
+def test_headers_sent_early_for_content_length_zero_are_reported(wsgi: RawClient, recorder: Recorder,
+                                                                 observe: Callable[[str], None]) -> None:
+    """start_response with Content-Length: 0, then the app waits 0.5 s before returning []."""
+    first, record = headers_arrival(wsgi, recorder, "/early?cl=0&gap=0.5")
+    returning = record.time
+    observe("with Content-Length: 0, no response within 5 s" if first is None else
+            "with Content-Length: 0, the headers were sent at start_response, before the app returned"
+            if first < returning else "with Content-Length: 0, the headers waited for the app to return")
+
+
+@pytest.mark.requirement("WSGI-SR-005")
+@pytest.mark.parametrize("path", ["/write", "/write?r=&r="], ids=["nothing", "empty-blocks"])
+def test_an_empty_body_still_gets_a_complete_response(wsgi: RawClient, path: str) -> None:
+    """The app returns [] (or [b'', b'']) after start_response, without Content-Length."""
+    try:
+        response = wsgi.request("GET", path)
+    except WireError as error:
+        verify(False, sent=f"GET {path}", expected="a complete response with an empty body",
+               got=f"no valid response: {error}")
+        return
+    verify(response.status == 200 and response.body == b"", sent=f"GET {path}",
+           expected="status 200 and an empty body, delimited (Content-Length: 0, an empty chunked body, or a close)",
+           got=f"status {response.status}, body {response.body[:60]!r}")
 
 
 @pytest.mark.requirement("WSGI-SR-006")
@@ -137,6 +162,15 @@ def test_a_malformed_status_never_goes_out_as_an_invalid_status_line(wsgi: RawCl
            got=f"the status line {status_line!r}" if data else "no response, and then GET /ready was not answered")
 
 
+@pytest.mark.requirement("WSGI-SR-012")
+def test_the_status_line_is_the_apps_status(wsgi: RawClient) -> None:
+    path = target("/respond", ("status", "299 Custom Reason Here"), ("h", "Content-Type:text/plain"), ("body", "x"))
+    response = wsgi.request("GET", path)
+    verify(response.status == 299 and response.reason == b"Custom Reason Here", sent=f"GET {path}",
+           expected="status line '299 Custom Reason Here'",
+           got=f"status line '{response.status} {response.reason.decode('latin-1')}'")
+
+
 @pytest.mark.requirement("WSGI-SR-013")
 def test_changes_to_the_apps_header_list_are_reported(wsgi: RawClient, recorder: Recorder,
                                                       observe: Callable[[str], None]) -> None:
@@ -150,17 +184,6 @@ def test_changes_to_the_apps_header_list_are_reported(wsgi: RawClient, recorder:
         pytest.skip("not applicable: the body's close() was not called (see WSGI-IT-010)")
     observe("the app's header list left as it was" if after == [repr(("Content-Type", "text/plain"))]
             else f"the server changed the app's header list to [{', '.join(after)}]")
-
-
-@pytest.mark.requirement("WSGI-HOP-001")
-@pytest.mark.parametrize("case", ["connection", "keep-alive", "transfer-encoding", "upgrade", "te",
-                                  "proxy-authenticate"])
-def test_hop_by_hop_headers_raise_at_start_response(wsgi: RawClient, case: str) -> None:
-    response = wsgi.request("GET", f"/bad-header?case={case}")
-    raised = response.body.decode("latin-1").removeprefix("raised=")
-    verify(raised != "none", sent=f"GET /bad-header?case={case}",
-           expected="start_response raises (a hop-by-hop header from the app is a fatal error)",
-           got=f"start_response accepted it; the client got headers {headers_of(response)}")
 
 
 def is_http_date(value: bytes) -> bool:
@@ -202,73 +225,6 @@ def test_repeated_app_headers_stay_separate(wsgi: RawClient) -> None:
     cookies = response.header_values("Set-Cookie")
     verify(cookies == [b"a=1; Path=/", b"b=2; Path=/"], sent=f"GET {path}",
            expected="two Set-Cookie lines, a=1 then b=2", got=f"Set-Cookie lines: {cookies or 'none'}")
-
-
-@pytest.mark.requirement("WSGI-SR-012")
-def test_the_status_line_is_the_apps_status(wsgi: RawClient) -> None:
-    path = target("/respond", ("status", "299 Custom Reason Here"), ("h", "Content-Type:text/plain"), ("body", "x"))
-    response = wsgi.request("GET", path)
-    verify(response.status == 299 and response.reason == b"Custom Reason Here", sent=f"GET {path}",
-           expected="status line '299 Custom Reason Here'",
-           got=f"status line '{response.status} {response.reason.decode('latin-1')}'")
-
-
-@pytest.mark.requirement("WSGI-STR-006")
-def test_header_values_go_out_as_latin1(wsgi: RawClient) -> None:
-    """The app's header value is the str 'café' (é is U+00E9)."""
-    path = target("/respond", ("h", "X-Latin:caf\u00e9"), ("h", "Content-Type:text/plain"), ("body", "x"))
-    response = wsgi.request("GET", path)
-    verify(response.header("X-Latin") == b"caf\xe9", sent=f"GET {path}", expected="X-Latin: b'caf\\xe9'",
-           got=f"X-Latin: {response.header('X-Latin')!r}")
-
-
-@pytest.mark.requirement("WSGI-STR-007")
-def test_a_header_value_beyond_latin1_is_an_error(wsgi: RawClient) -> None:
-    """start_response with X-Snow: '\\u2603' (a snowman)."""
-    try:
-        response = wsgi.request("GET", "/bad-header?case=non-latin-1-value")
-    except WireError:
-        return  # the connection was closed on the app: the error was fatal, as it should be
-    raised = response.body.decode("latin-1").removeprefix("raised=") if response.status == 200 else None
-    verify(response.status >= 500 or raised not in (None, "none"), sent="GET /bad-header?case=non-latin-1-value",
-           expected="start_response raises, or an error response or a close",
-           got=f"status {response.status} with X-Snow: {response.header('X-Snow')!r}")
-
-
-@pytest.mark.requirement("WSGI-SR-001")
-def test_start_response_takes_exc_info_none_positionally(wsgi: RawClient) -> None:
-    """start_response('200 OK', headers, None): the optional third argument, given as None
-    (every other scenario calls it with two)."""
-    response = wsgi.request("GET", "/exc-info-none")
-    verify(response.status == 200 and response.body == b"accepted", sent="GET /exc-info-none",
-           expected="status 200, body b'accepted' (the call returned normally)",
-           got=f"status {response.status}, body {response.body[:80]!r}")
-
-
-@pytest.mark.requirement("WSGI-SR-004")
-def test_headers_sent_early_for_content_length_zero_are_reported(wsgi: RawClient, recorder: Recorder,
-                                                                 observe: Callable[[str], None]) -> None:
-    """start_response with Content-Length: 0, then the app waits 0.5 s before returning []."""
-    first, record = headers_arrival(wsgi, recorder, "/early?cl=0&gap=0.5")
-    returning = record.time
-    observe("with Content-Length: 0, no response within 5 s" if first is None else
-            "with Content-Length: 0, the headers were sent at start_response, before the app returned"
-            if first < returning else "with Content-Length: 0, the headers waited for the app to return")
-
-
-@pytest.mark.requirement("WSGI-SR-005")
-@pytest.mark.parametrize("path", ["/write", "/write?r=&r="], ids=["nothing", "empty-blocks"])
-def test_an_empty_body_still_gets_a_complete_response(wsgi: RawClient, path: str) -> None:
-    """The app returns [] (or [b'', b'']) after start_response, without Content-Length."""
-    try:
-        response = wsgi.request("GET", path)
-    except WireError as error:
-        verify(False, sent=f"GET {path}", expected="a complete response with an empty body",
-               got=f"no valid response: {error}")
-        return
-    verify(response.status == 200 and response.body == b"", sent=f"GET {path}",
-           expected="status 200 and an empty body, delimited (Content-Length: 0, an empty chunked body, or a close)",
-           got=f"status {response.status}, body {response.body[:60]!r}")
 
 
 @pytest.mark.requirement("WSGI-SR-017")

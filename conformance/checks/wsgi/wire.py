@@ -1,5 +1,6 @@
-"""What only the WSGI checks share: waiting for the app's close() record, and when the headers of
-a response arrived against when the app was about to return (the probe's "returning" record).
+"""What only the WSGI checks share: a request whose answer may be no valid response, waiting for
+the app's close() record, when the headers of a response arrived against when the app was about
+to return (the probe's "returning" record), and when the first bytes of a paced body arrived.
 What both interfaces share on the wire is in conformance/checks/wire.py.
 
 Rule: every wait has a deadline; nothing here sleeps a fixed time.
@@ -11,8 +12,23 @@ import select
 import time
 
 from conformance.checks.wire import Exchange, wall
-from conformance.clients.raw import RawClient
-from conformance.recorder import Record, Recorder
+from conformance.clients.raw import RawClient, Response, WireError
+from conformance.recorder import TOKEN_HEADER, Record, Recorder
+
+# close() and the app's own records are due as soon as the response is over (good servers: a few
+# milliseconds); the bound only decides how long a server that never does it is waited for.
+CLOSE_TIMEOUT = 3.0
+RECORD_WAIT = 3.0
+
+GAP = 0.5  # seconds a paced body (/stream?gap=, /write?rgap=) waits before it produces its next block
+
+
+def request(wsgi: RawClient, method: str, path: str, token: str) -> Response | None:
+    """The response, or None when the server ended it in a way that is no valid response."""
+    try:
+        return wsgi.request(method, path, [(TOKEN_HEADER, token)])
+    except WireError:
+        return None
 
 
 def wait_closed(recorder: Recorder, token: str, timeout: float = 5.0) -> list[str]:
@@ -33,3 +49,13 @@ def headers_arrival(client: RawClient, recorder: Recorder, path: str,
         first = wall(time.monotonic()) if ready else None
         returning = recorder.wait_for(token, "returning", timeout=timeout)[0]
     return first, returning
+
+
+def arrival_of(response: Response, size: int) -> float | None:
+    """When the first ``size`` body bytes had all arrived (wall clock)."""
+    received = 0
+    for at, data in response.chunks:
+        received += len(data)
+        if received >= size:
+            return wall(at)
+    return None
