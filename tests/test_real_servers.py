@@ -63,7 +63,7 @@ REFERENCES = {
         Reference(command(THREADED_WSGI, THREADED_WSGI_VARIANTS), "waitress-threaded.toml"),
         Reference(command(TWO_PROCESS_WSGI, TWO_PROCESS_WSGI_VARIANTS), "gunicorn-two-process.toml"),
         # Mounted: a server here that splits SCRIPT_NAME from PATH_INFO at a segment boundary.
-        Reference(("--server=uwsgi", "-k", "test_environ_launch and not over_tls")),
+        Reference(("--server=uwsgi", "-k", "mount_point or os_environment or os_variables")),
         # Over TLS: a server here that sets HTTPS=on (cheroot's TLS needs nothing but Python's ssl).
         Reference(("--server=cheroot", "-k", "over_tls")),
     ],
