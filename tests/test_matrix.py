@@ -184,8 +184,8 @@ def test_servers_run_in_parallel_up_to_the_jobs_asked(monkeypatch: pytest.Monkey
         return Entry(spec.name, matrix.OK, []), None
 
     monkeypatch.setattr(matrix, "run_one", fake_run)
-    specs = [ServerSpec(name=f"s{i}", interfaces=frozenset({"wsgi"}), command="x {port}", install_hint="")
-             for i in range(6)]
+    specs = [ServerSpec(name=f"s{i}", interfaces=frozenset({"wsgi"}), command="x {port}",
+                        install_hint="nothing to install") for i in range(6)]
     outcomes = matrix.run_all(specs, jobs=3, timeout=10)
     assert [entry.name for entry, _ in outcomes] == [f"s{i}" for i in range(6)]  # the registry's order
     assert most == 3
