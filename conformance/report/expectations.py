@@ -8,7 +8,7 @@ and optionally an ``issue`` link::
     reason = "SERVER_PORT is an int"
     issue = "https://github.com/example/server/issues/12"
 
-    ["wsgi/test_environ.py::test_non_ascii_path_bytes_arrive_as_latin1[invalid-utf8]"]
+    ["wsgi/test_strings.py::test_non_ascii_path_bytes_arrive_as_latin1[invalid-utf8]"]
     reason = "PATH_INFO is decoded as UTF-8"
 
 Rules:
