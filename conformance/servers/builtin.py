@@ -30,6 +30,49 @@ GRANIAN_TLS = "--ssl-certificate {certfile} --ssl-keyfile {keyfile}"
 GUNICORN_ROOT_PATH = "--env SCRIPT_NAME={root_path}"
 SCRIPT_TLS = "{certfile} {keyfile}"  # the launch scripts' (conformance/servers/scripts/) after the app
 
+
+# hypercorn takes the same options whichever worker class it runs.
+HYPERCORN_VARIANTS = {"tls": CERTFILE_KEYFILE, "root_path": "--root-path {root_path}",
+                      "workers": "--workers {workers}", "ws_ping": HYPERCORN_WS_PING}
+
+
+def gunicorn(worker_options: str, workers: str = "1") -> str:
+    """gunicorn's launch command with a worker class (and its options), as its users type it.
+    --no-control-socket: gunicorn 27 otherwise shares ~/.gunicorn/gunicorn.ctl between concurrent
+    instances, and the second one removes the first one's socket."""
+    return f"gunicorn --no-control-socket --bind {{host}}:{{port}} --workers {workers} {worker_options} {{app}}"
+
+
+def gunicorn_wsgi(name: str, description: str, worker_options: str, *, module: str, extra: str) -> ServerSpec:
+    """gunicorn with one of its WSGI workers: the same variants for each."""
+    return ServerSpec(
+        name=name,
+        description=description,
+        interfaces=frozenset({"wsgi"}),
+        command=gunicorn(worker_options),
+        distribution="gunicorn",
+        module=module,
+        extra=extra,
+        variant_options={"tls": CERTFILE_KEYFILE, "root_path": GUNICORN_ROOT_PATH},
+    )
+
+
+def served_by_our_script(name: str, description: str) -> ServerSpec:
+    """A WSGI server started by a script of ours (conformance/servers/scripts/NAME_serve.py) as its
+    documentation shows, the package, module and extra all named NAME."""
+    return ServerSpec(
+        name=name,
+        description=description,
+        interfaces=frozenset({"wsgi"}),
+        command=f"{{python}} -m conformance.servers.scripts.{name}_serve {{host}} {{port}} {{app}}",
+        distribution=name,
+        module=name,
+        extra=name,
+        variant_options={"tls": SCRIPT_TLS},
+        options_after_app=True,
+    )
+
+
 BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
     ServerSpec(
         name="wsgiref",
@@ -106,8 +149,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="hypercorn",
         capabilities=frozenset({"lifespan", "http2", "websocket"}),
         extra="hypercorn",
-        variant_options={"tls": CERTFILE_KEYFILE, "root_path": "--root-path {root_path}",
-                         "workers": "--workers {workers}", "ws_ping": HYPERCORN_WS_PING},
+        variant_options=HYPERCORN_VARIANTS,
     ),
     ServerSpec(
         name="hypercorn-trio",
@@ -118,8 +160,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         module="trio",
         capabilities=frozenset({"lifespan", "http2", "websocket"}),
         extra="hypercorn-trio",
-        variant_options={"tls": CERTFILE_KEYFILE, "root_path": "--root-path {root_path}",
-                         "workers": "--workers {workers}", "ws_ping": HYPERCORN_WS_PING},
+        variant_options=HYPERCORN_VARIANTS,
     ),
     ServerSpec(
         name="daphne",
@@ -155,10 +196,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         name="gunicorn-asgi",
         description="gunicorn's own ASGI worker (-k asgi, gunicorn 24 and later)",
         interfaces=frozenset({"asgi"}),
-        command=(
-            "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-            "--worker-class asgi {app}"
-        ),
+        command=gunicorn("--worker-class asgi"),
         distribution="gunicorn",
         module="gunicorn",
         capabilities=frozenset({"lifespan", "websocket"}),
@@ -166,9 +204,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         variant_options={"tls": CERTFILE_KEYFILE, "root_path": "--root-path {root_path}"},
         variants={
             # --workers {workers} instead of --workers 1
-            "workers": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers {workers} --worker-class asgi {app}"
-            ),
+            "workers": gunicorn("--worker-class asgi", workers="{workers}"),
             # No ws_ping: gunicorn 27's asgi worker answers pings but sends none (gunicorn/asgi/websocket.py);
             # its only WebSocket setting is --websocket-max-message-size.
         },
@@ -178,10 +214,7 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         description="gunicorn's own ASGI worker with HTTP/2 on (h2c by prior knowledge or upgrade, and HTTP/1.1)",
         interfaces=frozenset({"asgi"}),
         # --http2-cleartext both: "prior-knowledge" alone answers HTTP/1.1 with 400 (research/servers.md).
-        command=(
-            "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-            "--worker-class asgi --http-protocols h2,h1 --http2-cleartext both {app}"
-        ),
+        command=gunicorn("--worker-class asgi --http-protocols h2,h1 --http2-cleartext both"),
         distribution="gunicorn",
         module="h2",
         capabilities=frozenset({"lifespan", "websocket", "http2"}),
@@ -189,25 +222,17 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         variant_options={"root_path": "--root-path {root_path}"},
         variants={
             # without --http2-cleartext: over TLS, HTTP/2 is negotiated by ALPN
-            "tls": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers 1 --worker-class asgi "
-                "--http-protocols h2,h1 --certfile {certfile} --keyfile {keyfile} {app}"
-            ),
+            "tls": gunicorn("--worker-class asgi --http-protocols h2,h1 --certfile {certfile} --keyfile {keyfile}"),
             # --workers {workers} instead of --workers 1
-            "workers": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers {workers} --worker-class asgi "
-                "--http-protocols h2,h1 --http2-cleartext both {app}"
-            ),
+            "workers": gunicorn("--worker-class asgi --http-protocols h2,h1 --http2-cleartext both",
+                                workers="{workers}"),
         },
     ),
     ServerSpec(
         name="gunicorn-uvicorn",
         description="gunicorn with the uvicorn worker (uvicorn-worker); the version shown is uvicorn's",
         interfaces=frozenset({"asgi"}),
-        command=(
-            "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-            "--worker-class uvicorn_worker.UvicornWorker {app}"
-        ),
+        command=gunicorn("--worker-class uvicorn_worker.UvicornWorker"),
         distribution="uvicorn",
         module="uvicorn_worker",
         capabilities=frozenset({"lifespan", "websocket"}),
@@ -215,27 +240,11 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         variant_options={"tls": CERTFILE_KEYFILE},
         variants={
             # --workers {workers} instead of --workers 1
-            "workers": (
-                "gunicorn --no-control-socket --bind {host}:{port} --workers {workers} "
-                "--worker-class uvicorn_worker.UvicornWorker {app}"
-            ),
+            "workers": gunicorn("--worker-class uvicorn_worker.UvicornWorker", workers="{workers}"),
         },
     ),
-    ServerSpec(
-        name="gunicorn",
-        description="gunicorn with the sync worker",
-        interfaces=frozenset({"wsgi"}),
-        # --no-control-socket: gunicorn 27 otherwise shares ~/.gunicorn/gunicorn.ctl between
-        # concurrent instances, and the second one removes the first one's socket.
-        command=(
-            "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-            "--worker-class sync {app}"
-        ),
-        distribution="gunicorn",
-        module="gunicorn",
-        extra="gunicorn",
-        variant_options={"tls": CERTFILE_KEYFILE, "root_path": GUNICORN_ROOT_PATH},
-    ),
+    gunicorn_wsgi("gunicorn", "gunicorn with the sync worker", "--worker-class sync", module="gunicorn",
+                  extra="gunicorn"),
     ServerSpec(
         name="waitress",
         description="waitress-serve",
@@ -247,78 +256,23 @@ BUILTIN_SERVERS: tuple[ServerSpec, ...] = (
         variant_options={"root_path": "--url-prefix={root_path}"},
     ),
     # --- WSGI servers and variants (each variant its own name, launched as its users launch it) --
-    ServerSpec(
-        name="gunicorn-gthread",
-        description="gunicorn with the gthread worker (4 threads)",
-        interfaces=frozenset({"wsgi"}),
-        command=(
-            "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-            "--worker-class gthread --threads 4 {app}"
-        ),
-        distribution="gunicorn",
-        module="gunicorn",
-        extra="gunicorn",
-        variant_options={"tls": CERTFILE_KEYFILE, "root_path": GUNICORN_ROOT_PATH},
-    ),
-    ServerSpec(
-        name="gunicorn-gevent",
-        description="gunicorn with the gevent worker",
-        interfaces=frozenset({"wsgi"}),
-        command=(
-            "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-            "--worker-class gevent {app}"
-        ),
-        distribution="gunicorn",
-        module="gevent",
-        extra="gunicorn-gevent",
-        variant_options={"tls": CERTFILE_KEYFILE, "root_path": GUNICORN_ROOT_PATH},
-    ),
+    gunicorn_wsgi("gunicorn-gthread", "gunicorn with the gthread worker (4 threads)",
+                  "--worker-class gthread --threads 4", module="gunicorn", extra="gunicorn"),
+    gunicorn_wsgi("gunicorn-gevent", "gunicorn with the gevent worker", "--worker-class gevent", module="gevent",
+                  extra="gunicorn-gevent"),
     ServerSpec(
         name="gunicorn-eventlet",
         description="gunicorn with the eventlet worker",
         interfaces=frozenset({"wsgi"}),
-        command=(
-            "gunicorn --no-control-socket --bind {host}:{port} --workers 1 "
-            "--worker-class eventlet {app}"
-        ),
+        command=gunicorn("--worker-class eventlet"),
         distribution="gunicorn",
         module="eventlet",
         unavailable=GUNICORN_EVENTLET_GONE,
         install_hint=f"cannot be installed on this platform: {GUNICORN_EVENTLET_GONE}",
     ),
-    ServerSpec(
-        name="cheroot",
-        description="cheroot's WSGI server (CherryPy's), started as its documentation shows",
-        interfaces=frozenset({"wsgi"}),
-        command="{python} -m conformance.servers.scripts.cheroot_serve {host} {port} {app}",
-        distribution="cheroot",
-        module="cheroot",
-        extra="cheroot",
-        variant_options={"tls": SCRIPT_TLS},
-        options_after_app=True,
-    ),
-    ServerSpec(
-        name="werkzeug",
-        description="werkzeug's development server: run_simple() with its defaults",
-        interfaces=frozenset({"wsgi"}),
-        command="{python} -m conformance.servers.scripts.werkzeug_serve {host} {port} {app}",
-        distribution="werkzeug",
-        module="werkzeug",
-        extra="werkzeug",
-        variant_options={"tls": SCRIPT_TLS},
-        options_after_app=True,
-    ),
-    ServerSpec(
-        name="gevent",
-        description="gevent.pywsgi.WSGIServer, with gevent's monkey patching",
-        interfaces=frozenset({"wsgi"}),
-        command="{python} -m conformance.servers.scripts.gevent_serve {host} {port} {app}",
-        distribution="gevent",
-        module="gevent",
-        extra="gevent",
-        variant_options={"tls": SCRIPT_TLS},
-        options_after_app=True,
-    ),
+    served_by_our_script("cheroot", "cheroot's WSGI server (CherryPy's), started as its documentation shows"),
+    served_by_our_script("werkzeug", "werkzeug's development server: run_simple() with its defaults"),
+    served_by_our_script("gevent", "gevent.pywsgi.WSGIServer, with gevent's monkey patching"),
     ServerSpec(
         name="twisted",
         description="twisted's WSGI resource: twist web --wsgi",
