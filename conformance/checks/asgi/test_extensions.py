@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
+from conformance.checks.asgi.gating import extensions_of
 from conformance.checks.wire import (
     is_next_response_or_nothing,
     parse,
@@ -21,34 +22,16 @@ from conformance.checks.wire import (
     what_follows,
 )
 from conformance.clients.raw import RawClient, Response, build_request
-from conformance.probing import fetch_scope
 from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.verify import shown, verify
 
 PATHSEND_SIZE = 100_000
 
 
-def extensions_of(asgi: RawClient) -> object:
-    scope, _, _ = fetch_scope(asgi)
-    return scope.get("extensions")
-
-
 def pathsend_content(size: int) -> bytes:
     """The bytes of the probe's pathsend file (pathsend_content in probe_apps/asgi_probe.py)."""
     block = hashlib.sha256(b"conformance pathsend").digest()
     return (block * (size // len(block) + 1))[:size]
-
-
-@pytest.mark.requirement("ASGI-GEN-024")
-def test_extensions_are_a_dict_of_dicts(asgi: RawClient, observe: Callable[[str], None]) -> None:
-    extensions = extensions_of(asgi)
-    if extensions is None:
-        observe("no extensions key (or None) in the HTTP scope")
-        return
-    observe(f"HTTP/1.1 scope extensions: {sorted(map(str, extensions)) if isinstance(extensions, dict) else '?'}")
-    ok = isinstance(extensions, dict) and all(type(k) is str and type(v) is dict for k, v in extensions.items())
-    verify(ok, sent="GET /scope", expected="scope['extensions'] a dict: extension name (str) -> dict",
-           got=repr(extensions))
 
 
 @pytest.mark.requirement("ASGI-EXT-TLS-001")

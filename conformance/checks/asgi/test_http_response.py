@@ -16,25 +16,17 @@ from urllib.parse import quote
 
 import pytest
 
+from conformance.checks.asgi.responses import ENDED_WAIT, WAIT, ended_by_the_server, verify_raised
 from conformance.checks.wire import (
     gap_between_parts,
     is_next_response_or_nothing,
-    parse,
     read_head,
     read_one,
-    read_until_closed,
     what_follows,
 )
-from conformance.clients.raw import RawClient, Response, build_request, read_response
-from conformance.launcher import ServerProcess
+from conformance.clients.raw import RawClient, Response, build_request
 from conformance.recorder import TOKEN_HEADER, Recorder
-from conformance.session import ConformanceRun
 from conformance.verify import shown, verify
-
-WAIT = 5.0  # seconds a check waits for the server to end a response or the connection
-# Once the app has returned or raised, ending the request is the server's alone and takes it
-# milliseconds; the bound is how long a server that leaves the client waiting is waited for.
-ENDED_WAIT = 3.0
 
 
 def respond_target(status: int = 200, body: str = "", headers: tuple[tuple[str, str], ...] = (),
@@ -169,15 +161,6 @@ def test_a_body_sent_after_the_response_completed_goes_nowhere(asgi: RawClient, 
            got=f"body {body!r}, then {shown(after, 160)}")
 
 
-@pytest.mark.requirement("ASGI-GEN-021")
-def test_an_exception_before_the_response_ends_the_request(asgi: RawClient, observe: Callable[[str], None]) -> None:
-    """Informational on what is sent: an error response or a closed connection are both allowed."""
-    answer = ended_by_the_server(asgi, "/raise?when=before")
-    observe(f"app raised before http.response.start: {answer}")
-    verify(answer != "hang", sent="GET /raise?when=before (the app raises before http.response.start)",
-           expected="an error response, or the connection closed", got=f"neither within {ENDED_WAIT:g} s")
-
-
 @pytest.mark.requirement("ASGI-HTTP-RESP-023")
 def test_an_app_that_returns_without_a_response_does_not_leave_the_client_waiting(
         asgi: RawClient, observe: Callable[[str], None]) -> None:
@@ -185,49 +168,6 @@ def test_an_app_that_returns_without_a_response_does_not_leave_the_client_waitin
     observe(f"app returned without responding: {answer}")
     verify(answer != "hang", sent="GET /silent (the app reads the request and returns without sending anything)",
            expected="an error response, or the connection closed", got=f"neither within {ENDED_WAIT:g} s")
-
-
-@pytest.mark.requirement("ASGI-GEN-021")
-@pytest.mark.parametrize("framing", ["chunked", "content-length"])
-def test_an_exception_after_the_response_started_leaves_it_visibly_incomplete(
-        asgi: RawClient, framing: str, asgi_server: ServerProcess, conformance_run: ConformanceRun) -> None:
-    """The app sends the start and b'partial' (more_body true), then raises.
-
-    A server that leaves such a request hanging may be broken beyond it (daphne's clean-up loop
-    dies there), so it is replaced before the next check."""
-    target = "/raise?when=after" + ("&length=100" if framing == "content-length" else "")
-    with asgi.connect() as sock:
-        sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % target.encode())
-        data, closed = read_until_closed(sock, ENDED_WAIT)
-    status, body, complete = parse(data)
-    if not closed:
-        conformance_run.discard(asgi_server)
-    verify(closed and not complete,
-           sent=f"GET {target} (start{', content-length 100' if framing == 'content-length' else ''}, "
-                "b'partial' with more_body, then the app raises)",
-           expected="the connection closed before the response is complete (no final chunk; fewer bytes than "
-                    "Content-Length)",
-           got=("the connection was closed" if closed else f"the connection still open after {ENDED_WAIT:g} s")
-               + f"; the response {'looks complete' if complete else 'is incomplete'}: {shown(data, 200)}")
-
-
-def ended_by_the_server(asgi: RawClient, target: str) -> str:
-    """How the server ended a request the app gave no response to: 'status N', 'closed without a
-    response', or 'hang' when nothing came and the connection stayed open."""
-    with asgi.connect() as sock:
-        sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % target.encode())
-        try:
-            response = read_response(sock, timeout=ENDED_WAIT)
-        except AssertionError:
-            sock.settimeout(0.1)
-            try:
-                closed = sock.recv(1) == b""
-            except TimeoutError:
-                closed = False
-            except OSError:
-                closed = True
-            return "closed without a complete response" if closed else "hang"
-    return f"status {response.status}"
 
 
 @pytest.mark.requirement("ASGI-HTTP-RESP-005")
@@ -302,55 +242,12 @@ def test_the_final_body_event_completes_the_response_at_once(asgi: RawClient) ->
            got=f"body {response.body!r} after {took:.2f} s")
 
 
-def bad_send(asgi: RawClient, recorder: Recorder, kind: str) -> dict:
-    """What send() did with one of the probe's invalid events (BAD_SENDS in the probe)."""
-    token = recorder.new_token()
-    with asgi.connect() as sock:  # the answer after a bad event is not judged: only the app's report is waited for
-        sock.sendall(build_request("GET", f"/bad-send?kind={kind}", [(TOKEN_HEADER, token)]))
-        return recorder.wait_for(token, "bad-send", timeout=WAIT)[0].data
-
-
-def verify_raised(asgi: RawClient, recorder: Recorder, kind: str, what: str) -> None:
-    outcome = bad_send(asgi, recorder, kind)
-    verify(outcome["raised"] is not None, sent=f"GET /bad-send?kind={kind}: the app sends {what}",
-           expected="send() raises an exception back to the app", got="send() returned without raising")
-
-
-@pytest.mark.requirement("ASGI-GEN-017")
-def test_send_raises_for_an_unknown_event_type(asgi: RawClient, recorder: Recorder) -> None:
-    verify_raised(asgi, recorder, "unknown-type", "{'type': 'http.response.bogus'}")
-
-
-@pytest.mark.requirement("ASGI-GEN-018")
-def test_send_raises_for_a_start_without_status(asgi: RawClient, recorder: Recorder) -> None:
-    verify_raised(asgi, recorder, "missing-status", "http.response.start without status")
-
-
-@pytest.mark.requirement("ASGI-GEN-019")
-@pytest.mark.parametrize(("kind", "what"), [("str-headers", "http.response.start with str header names and values"),
-                                            ("str-body", "http.response.body with a str body")],
-                         ids=["str-headers", "str-body"])
-def test_send_raises_for_values_of_the_wrong_type(asgi: RawClient, recorder: Recorder, kind: str, what: str) -> None:
-    verify_raised(asgi, recorder, kind, what)
-
-
 @pytest.mark.requirement("ASGI-HTTP-RESP-019")
 @pytest.mark.parametrize(("kind", "what"), [("body-before-start", "http.response.body before any http.response.start"),
                                             ("second-start", "a second http.response.start after the first")],
                          ids=["body-before-start", "second-start"])
 def test_send_raises_for_an_event_out_of_order(asgi: RawClient, recorder: Recorder, kind: str, what: str) -> None:
     verify_raised(asgi, recorder, kind, what)
-
-
-@pytest.mark.requirement("ASGI-GEN-020")
-def test_extra_keys_in_events_are_accepted(asgi: RawClient, recorder: Recorder) -> None:
-    token = recorder.new_token()
-    response = asgi.request("GET", "/bad-send?kind=extra-key", [(TOKEN_HEADER, token)])
-    outcome = recorder.wait_for(token, "bad-send", timeout=WAIT)[0].data
-    verify(outcome["raised"] is None and response.body == b"extra keys",
-           sent="GET /bad-send?kind=extra-key: a start and a body event, each with an extra key 'x-probe-extra'",
-           expected="send() does not raise, and the response b'extra keys' goes out",
-           got=f"send() raised {outcome['raised']}; body {response.body!r}")
 
 
 @pytest.mark.requirement("ASGI-HTTP-RESP-006")

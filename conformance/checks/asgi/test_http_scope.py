@@ -22,23 +22,6 @@ def header_values(scope: dict, name: bytes) -> list[bytes]:
     return [bytes(v) for n, v in scope.get("headers", []) if bytes(n).lower() == name]
 
 
-@pytest.mark.requirement("ASGI-GEN-005", "ASGI-HTTP-SCOPE-002")
-def test_scope_has_an_asgi_dict_with_a_version_string(asgi_http: httpx.Client) -> None:
-    scope, _, _ = fetch_scope(asgi_http)
-    asgi_info = scope.get("asgi")
-    version = asgi_info.get("version") if type(asgi_info) is dict else None
-    verify(type(version) is str, sent="GET /scope", expected="scope['asgi'] a dict with a str 'version'",
-           got=f"scope['asgi'] = {asgi_info!r}")
-
-
-@pytest.mark.requirement("ASGI-GEN-006")
-def test_asgi_version_is_3_0_for_a_single_callable_app(asgi_http: httpx.Client) -> None:
-    scope, _, _ = fetch_scope(asgi_http)
-    version = (scope.get("asgi") or {}).get("version")
-    verify(version == "3.0", sent="GET /scope (the probe is a single-callable app)",
-           expected="asgi.version '3.0'", got=repr(version))
-
-
 @pytest.mark.requirement("ASGI-HTTP-SCOPE-001", "ASGI-GEN-004")
 def test_scope_type_is_http(asgi_http: httpx.Client) -> None:
     scope, _, _ = fetch_scope(asgi_http)
