@@ -1,11 +1,21 @@
-"""Fixtures of the ASGI checks."""
+"""Fixtures of the ASGI checks that several check modules take.
+
+A module-scoped fixture here is made once per module that takes it (the TLS scope is read once
+in test_http_scope.py and once in test_tls.py); what must be made once per server instance is
+cached in a helper module instead (conformance/checks/per_instance.py).
+"""
 
 from __future__ import annotations
+
+import socket
 
 import pytest
 
 from conformance.checks.asgi.ws import WsServer, websocket_server
+from conformance.checks.launching import TlsServer, TlsServers, trusting
+from conformance.clients.raw import read_response
 from conformance.launcher import ServerProcess
+from conformance.probe_data import revive
 from conformance.recorder import Recorder
 from conformance.servers import ServerSpec
 
@@ -15,3 +25,19 @@ def ws(asgi_server: ServerProcess, server_spec: ServerSpec, recorder: Recorder) 
     """The server under test as a WebSocket server; the check is not applicable (skipped) if the
     server does not do WebSocket (see conformance/checks/asgi/ws.py)."""
     return websocket_server(asgi_server, server_spec, recorder)
+
+
+@pytest.fixture(scope="module")
+def tls_server(tls_servers: TlsServers) -> TlsServer:
+    """The shared instance started by the adapter's tls variant, and the CA that trusts it."""
+    return tls_servers.server("asgi")
+
+
+@pytest.fixture(scope="module")
+def tls_scope(tls_server: TlsServer) -> dict:
+    """The scope of GET /scope over TLS (HTTP/1.1, the certificate verified)."""
+    server, ca = tls_server
+    with socket.create_connection((server.host, server.port), timeout=5.0) as plain:
+        with trusting(ca).wrap_socket(plain, server_hostname=server.host) as sock:
+            sock.sendall(b"GET /scope HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % server.host.encode())
+            return revive(read_response(sock).json()["scope"])

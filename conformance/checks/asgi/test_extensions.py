@@ -34,20 +34,6 @@ def pathsend_content(size: int) -> bytes:
     return (block * (size // len(block) + 1))[:size]
 
 
-@pytest.mark.requirement("ASGI-EXT-TLS-001")
-def test_no_tls_extension_on_a_plain_connection(asgi: RawClient) -> None:
-    extensions = extensions_of(asgi) or {}
-    verify("tls" not in extensions, sent="GET /scope over plain HTTP (no TLS)",
-           expected="no 'tls' in scope['extensions']", got=repr(extensions))
-
-
-@pytest.mark.requirement("ASGI-EXT-DEBUG-001")
-def test_the_debug_extension_is_not_offered(asgi: RawClient) -> None:
-    extensions = extensions_of(asgi) or {}
-    verify("http.response.debug" not in extensions, sent="GET /scope",
-           expected="no 'http.response.debug' in scope['extensions']", got=repr(extensions))
-
-
 @pytest.mark.requirement("ASGI-EXT-PATHSEND-001")
 def test_whether_pathsend_is_offered_is_reported(asgi: RawClient, observe: Callable[[str], None]) -> None:
     offered = "http.response.pathsend" in (extensions_of(asgi) or {})

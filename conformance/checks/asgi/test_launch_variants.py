@@ -10,36 +10,19 @@ server, or one that cannot be started that way) is reported not applicable.
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Callable, Iterator
 
 import pytest
 
-from conformance.checks.launching import TlsServer, TlsServers, needs_variant, trusting
+from conformance.checks.launching import TlsServer, needs_variant, trusting
 from conformance.clients.h2 import H2Request, NoHTTP2, alpn_context, exchange
-from conformance.clients.raw import RawClient, read_response
+from conformance.clients.raw import RawClient
 from conformance.probe_data import revive
 from conformance.probing import fetch_scope
 from conformance.servers import ServerSpec
 from conformance.verify import verify
 
 ROOT_PATH = "/mnt/probe"
-
-
-@pytest.fixture(scope="module")
-def tls_server(tls_servers: TlsServers) -> TlsServer:
-    """The shared instance started by the adapter's tls variant, and the CA that trusts it."""
-    return tls_servers.server("asgi")
-
-
-@pytest.fixture(scope="module")
-def tls_scope(tls_server: TlsServer) -> dict:
-    """The scope of GET /scope over TLS (HTTP/1.1, the certificate verified)."""
-    server, ca = tls_server
-    with socket.create_connection((server.host, server.port), timeout=5.0) as plain:
-        with trusting(ca).wrap_socket(plain, server_hostname=server.host) as sock:
-            sock.sendall(b"GET /scope HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % server.host.encode())
-            return revive(read_response(sock).json()["scope"])
 
 
 @pytest.fixture(scope="module")
@@ -58,13 +41,6 @@ def test_scheme_is_https_over_tls(tls_scope: dict) -> None:
     verify(tls_scope.get("scheme") == "https", sent="GET /scope over TLS (a certificate for 127.0.0.1)",
            expected="scheme 'https' (a missing scheme means 'http', which is wrong here)",
            got=repr(tls_scope.get("scheme", "<absent>")))
-
-
-@pytest.mark.requirement("ASGI-EXT-TLS-002")
-def test_whether_the_tls_extension_is_offered_is_reported(tls_scope: dict, observe: Callable[[str], None]) -> None:
-    extensions = tls_scope.get("extensions") or {}
-    observe("the tls extension is " + (f"present: {extensions['tls']!r}" if "tls" in extensions else
-                                       "not offered over TLS"))
 
 
 @pytest.fixture(scope="module")
