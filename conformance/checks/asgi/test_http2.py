@@ -17,36 +17,19 @@ from collections.abc import Callable
 import pytest
 from h2.exceptions import InvalidBodyLengthError, ProtocolError
 
+from conformance.checks.asgi.http2 import h2, scope_of
 from conformance.checks.launching import TlsServer, TlsServers, trusting
-from conformance.checks.per_instance import PerInstance
 from conformance.checks.wire import gap_between_parts
-from conformance.clients.h2 import H2Error, H2Request, H2Response, NoHTTP2, alpn_context, exchange, speaks_h2c
+from conformance.clients.h2 import H2Error, H2Request, H2Response, NoHTTP2, alpn_context, exchange
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
 from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import verify
 
-_speaks: PerInstance[bool] = PerInstance()
-
-
-def h2(server: ServerProcess, *requests: H2Request) -> list[H2Response]:
-    """The responses to ``requests``, sent at once on one h2c connection; skip if no HTTP/2."""
-    if not _speaks.once(server, "h2c", lambda: speaks_h2c(server.host, server.port)):
-        pytest.skip("not applicable: the server does not speak HTTP/2 in cleartext (h2c, prior knowledge)")
-    return exchange(server.host, server.port, list(requests))
-
 
 def token_field(token: str) -> tuple[bytes, bytes]:
     """The recorder token as an HTTP/2 field (whose names are lowercase)."""
     return TOKEN_HEADER.lower().encode(), token.encode()
-
-
-def scope_of(response: H2Response) -> dict:
-    try:
-        return revive(json.loads(response.body)["scope"])
-    except (ValueError, KeyError):
-        raise AssertionError(f"expected the probe app's JSON, got status {response.status} and body "
-                             f"{response.body[:200]!r}") from None
 
 
 def scope_headers(scope: dict) -> list[tuple[bytes, bytes]]:
@@ -394,46 +377,3 @@ def test_the_push_promise_keeps_the_authority(asgi_server: ServerProcess, record
            expected=f"the PUSH_PROMISE's :authority {authority!r}", got=repr(got))
 
 
-# --- early hints (extensions.rst, "Early Hints"), where offered -----------------------------------
-
-EARLY_HINT_LINK = b"</probe.css>; rel=preload; as=style"  # the probe's /early-hint
-
-
-@pytest.mark.requirement("ASGI-EXT-EARLYHINT-001")
-def test_whether_early_hints_are_offered_is_reported(asgi_server: ServerProcess,
-                                                      observe: Callable[[str], None]) -> None:
-    scope = scope_of(h2(asgi_server, H2Request(path="/scope"))[0])
-    offered = "http.response.early_hint" in (scope.get("extensions") or {})
-    observe("http.response.early_hint " + ("advertised" if offered else "not advertised") + " over HTTP/2")
-
-
-@pytest.mark.requirement("ASGI-EXT-EARLYHINT-002")
-def test_an_early_hint_reaches_the_client_as_a_103(asgi_server: ServerProcess) -> None:
-    """Both orders are tried (before and after the response start, see ASGI-EXT-EARLYHINT-005): either
-    one giving a 103 with the app's Link passes."""
-    got = {}
-    for when in ("before", "after"):
-        response = h2(asgi_server, H2Request(path=f"/early-hint?when={when}"))[0]
-        if response.status == 501:
-            pytest.skip("not applicable: the server does not advertise http.response.early_hint over HTTP/2")
-        got[when] = [dict(block).get(b"link") for block in response.informational
-                     if dict(block).get(b":status") == b"103"]
-    verify(any(EARLY_HINT_LINK in links for links in got.values()),
-           sent="GET /early-hint over HTTP/2, once with the hint before the response start, once after it",
-           expected=f"a 103 (in either order) whose Link is {EARLY_HINT_LINK!r}",
-           got="; ".join(f"{when}: 103 Links {links or 'none'}" for when, links in got.items()))
-
-
-@pytest.mark.requirement("ASGI-EXT-EARLYHINT-005")
-@pytest.mark.parametrize("when", ["before", "after"])
-def test_what_an_early_hint_does_is_reported(asgi_server: ServerProcess, when: str,
-                                             observe: Callable[[str], None]) -> None:
-    """Two hints in a row ("at any time (and multiple times)")."""
-    response = h2(asgi_server, H2Request(path=f"/early-hint?when={when}&times=2"))[0]
-    if response.status == 501:
-        pytest.skip("not applicable: the server does not advertise http.response.early_hint over HTTP/2")
-    hints = [dict(block).get(b"link") for block in response.informational if dict(block).get(b":status") == b"103"]
-    outcome = response.body.removeprefix(b"early hint ").decode(errors="replace")
-    verdict = "accepted it" if outcome == "accepted" else f"raised {outcome}"
-    observe(f"two early hints {when} the response start: send() {verdict}; 103 responses with Link "
-            f"{hints or 'none'}")
