@@ -1,6 +1,5 @@
 """The ASGI HTTP scope, body and response over HTTP/2 (www.rst, "HTTP", "HTTP Connection Scope",
-"Response Start", "Response Body"),
-and the trailers and server push extensions where a server offers them (extensions.rst).
+"Response Start", "Response Body").
 
 Every check here talks HTTP/2 in cleartext with prior knowledge (h2c) and is not applicable to a
 server that does not answer the HTTP/2 connection preface; the response checks also run over TLS
@@ -15,21 +14,15 @@ import time
 from collections.abc import Callable
 
 import pytest
-from h2.exceptions import InvalidBodyLengthError, ProtocolError
+from h2.exceptions import InvalidBodyLengthError
 
 from conformance.checks.asgi.http2 import h2, scope_of
 from conformance.checks.launching import TlsServer, TlsServers, trusting
 from conformance.checks.wire import gap_between_parts
-from conformance.clients.h2 import H2Error, H2Request, H2Response, NoHTTP2, alpn_context, exchange
+from conformance.clients.h2 import H2Request, H2Response, NoHTTP2, alpn_context, exchange
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
-from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import verify
-
-
-def token_field(token: str) -> tuple[bytes, bytes]:
-    """The recorder token as an HTTP/2 field (whose names are lowercase)."""
-    return TOKEN_HEADER.lower().encode(), token.encode()
 
 
 def scope_headers(scope: dict) -> list[tuple[bytes, bytes]]:
@@ -210,170 +203,3 @@ def test_the_final_body_event_ends_the_stream_at_once_over_http2(over_h2: H2Exch
            sent="GET /linger?seconds=2 over HTTP/2 (the app sends its final body event, then goes on for 2 s)",
            expected="the stream ended with the complete response within 1 s, before the app returns",
            got=f"body {response.body!r} after {took:.2f} s")
-
-
-# --- trailers (extensions.rst, "HTTP Trailers"), where offered ----------------------------------
-
-TE_TRAILERS = [(b"te", b"trailers")]
-
-
-def trailers(server: ServerProcess, query: str = "", te: bool = True) -> H2Response:
-    response = h2(server, H2Request(path=f"/trailers{query}", headers=TE_TRAILERS if te else []))[0]
-    if response.status == 501:
-        pytest.skip("not applicable: the server does not advertise http.response.trailers over HTTP/2")
-    return response
-
-
-@pytest.mark.requirement("ASGI-EXT-TRAILERS-001")
-def test_whether_trailers_are_offered_is_reported(asgi_server: ServerProcess,
-                                                  observe: Callable[[str], None]) -> None:
-    scope = scope_of(h2(asgi_server, H2Request(path="/scope", headers=TE_TRAILERS))[0])
-    offered = "http.response.trailers" in (scope.get("extensions") or {})
-    observe("http.response.trailers " + ("advertised" if offered else "not advertised") + " over HTTP/2")
-
-
-@pytest.mark.requirement("ASGI-EXT-TRAILERS-003")
-def test_trailers_reach_a_client_that_asked_for_them(asgi_server: ServerProcess) -> None:
-    response = trailers(asgi_server)
-    verify(response.body == b"body before trailers" and (b"x-probe-trailer", b"yes") in response.trailers,
-           sent="GET /trailers over HTTP/2 with te: trailers (start with trailers: True, a body, trailers)",
-           expected="the body, then trailing headers with x-probe-trailer: yes",
-           got=f"body {response.body!r}, trailers {response.trailers!r}")
-
-
-@pytest.mark.requirement("ASGI-EXT-TRAILERS-002")
-def test_the_response_waits_for_its_trailers(asgi_server: ServerProcess) -> None:
-    response = trailers(asgi_server, "?delay=0.3")
-    verify((b"x-probe-trailer", b"yes") in response.trailers,
-           sent="GET /trailers?delay=0.3 over HTTP/2 with te: trailers (0.3 s between the final body and the "
-                "trailers)",
-           expected="the stream ends only with the trailers", got=f"trailers {response.trailers!r}")
-
-
-@pytest.mark.requirement("ASGI-EXT-TRAILERS-004")
-def test_trailers_in_two_messages_all_arrive(asgi_server: ServerProcess) -> None:
-    response = trailers(asgi_server, "?more=1")
-    fields = set(response.trailers)
-    verify({(b"x-probe-trailer-1", b"first"), (b"x-probe-trailer", b"yes")} <= fields,
-           sent="GET /trailers?more=1 over HTTP/2 with te: trailers (trailers with more_trailers true, then more)",
-           expected="both x-probe-trailer-1: first and x-probe-trailer: yes", got=f"trailers {response.trailers!r}")
-
-
-@pytest.mark.requirement("ASGI-EXT-TRAILERS-006")
-def test_no_trailers_without_te_trailers(asgi_server: ServerProcess) -> None:
-    response = trailers(asgi_server, te=False)
-    verify(response.body == b"body before trailers" and not response.trailers and response.reset is None,
-           sent="GET /trailers over HTTP/2 without te: trailers",
-           expected="the body, a complete response, and no trailing headers",
-           got=f"body {response.body!r}, trailers {response.trailers!r}, reset {response.reset}")
-
-
-# --- server push (extensions.rst, "HTTP/2 Server Push"), where offered --------------------------
-
-
-def pushed(server: ServerProcess, recorder: Recorder) -> tuple[H2Response, str]:
-    """GET /push over HTTP/2 with a fresh token; skip if push is not advertised."""
-    token = recorder.new_token()
-    response = h2(server, H2Request(path="/push", headers=[token_field(token)]))[0]
-    if response.status == 501:
-        pytest.skip("not applicable: the server does not advertise http.response.push over HTTP/2")
-    return response, token
-
-
-@pytest.mark.requirement("ASGI-EXT-PUSH-001")
-def test_whether_push_is_offered_is_reported(asgi_server: ServerProcess, observe: Callable[[str], None]) -> None:
-    scope = scope_of(h2(asgi_server, H2Request(path="/scope"))[0])
-    offered = "http.response.push" in (scope.get("extensions") or {})
-    observe("http.response.push " + ("advertised" if offered else "not advertised") + " over HTTP/2")
-
-
-@pytest.mark.requirement("ASGI-EXT-PUSH-002")
-def test_a_push_is_accepted_and_the_response_completes(asgi_server: ServerProcess, recorder: Recorder) -> None:
-    response, token = pushed(asgi_server, recorder)
-    sent = recorder.wait_for(token, "push.sent", timeout=5.0)[0].data
-    verify(sent["raised"] is None and response.body == b"the pushing response",
-           sent="GET /push over HTTP/2 (start, http.response.push of /record, then the body)",
-           expected="send() accepts the push, and the response completes with its body",
-           got=f"send() raised {sent['raised']}; body {response.body!r}")
-
-
-@pytest.mark.requirement("ASGI-EXT-PUSH-003")
-def test_the_client_gets_a_push_promise(asgi_server: ServerProcess, recorder: Recorder) -> None:
-    response, _ = pushed(asgi_server, recorder)
-    paths = [dict(headers).get(b":path") for headers, _ in response.pushes]
-    verify(paths == [b"/record"], sent="GET /push over HTTP/2, push enabled (the app pushes /record)",
-           expected="one PUSH_PROMISE with :path /record", got=f"promised paths {paths}")
-
-
-@pytest.mark.requirement("ASGI-EXT-PUSH-004")
-def test_the_pushed_request_reaches_the_app(asgi_server: ServerProcess, recorder: Recorder) -> None:
-    response, token = pushed(asgi_server, recorder)
-    try:
-        recorder.wait_for(token, "hit", timeout=5.0)
-        reached = True
-    except RecordTimeout:
-        reached = False
-    statuses = [promised.status for _, promised in response.pushes]
-    verify(reached and statuses == [200],
-           sent="GET /push over HTTP/2 (the app pushes /record, the request's token in the push headers)",
-           expected="the app is called for /record, and its 200 comes on the promised stream",
-           got=f"the app {'was' if reached else 'was not'} called; promised stream statuses {statuses}")
-
-
-@pytest.mark.requirement("ASGI-EXT-PUSH-007")
-def test_a_client_that_disables_push_gets_no_promise_and_the_response(asgi_server: ServerProcess,
-                                                                      recorder: Recorder,
-                                                                      observe: Callable[[str], None]) -> None:
-    """Where push is advertised: the client's SETTINGS say SETTINGS_ENABLE_PUSH 0."""
-    pushed(asgi_server, recorder)
-    token = recorder.new_token()
-    try:
-        response = exchange(asgi_server.host, asgi_server.port,
-                            [H2Request(path="/push", headers=[token_field(token)])], push=False)[0]
-        got = f"{len(response.pushes)} PUSH_PROMISE, body {response.body!r}"
-        ok = not response.pushes and response.body == b"the pushing response"
-    except ProtocolError as error:  # the client's h2 refuses a PUSH_PROMISE it did not allow
-        ok, got = False, f"a frame the client had not allowed ({error})"
-    except H2Error as error:
-        ok, got = False, str(error)
-    try:
-        raised = recorder.wait_for(token, "push.sent", timeout=2.0)[0].data["raised"]
-        observe(f"with push disabled, send() of the push {'raised ' + raised if raised else 'returned'}")
-    except RecordTimeout:
-        pass
-    verify(ok, sent="GET /push over HTTP/2 with SETTINGS_ENABLE_PUSH 0 (the app pushes /record, then sends its body)",
-           expected="no PUSH_PROMISE, and the response completes with its body", got=got)
-
-
-@pytest.mark.requirement("ASGI-EXT-PUSH-006")
-@pytest.mark.parametrize("bad", ["bytes-path", "pseudo-header"])
-def test_a_malformed_push_raises(asgi_server: ServerProcess, recorder: Recorder, bad: str,
-                                 observe: Callable[[str], None]) -> None:
-    """Where push is advertised: the push's path as bytes, or a :path among its headers."""
-    pushed(asgi_server, recorder)
-    token = recorder.new_token()
-    try:
-        response = h2(asgi_server, H2Request(path=f"/push?bad={bad}", headers=[token_field(token)]))[0]
-        promised = [dict(headers).get(b":path") for headers, _ in response.pushes]
-        clean = not promised and response.body == b"the pushing response"
-        wire = f"PUSH_PROMISE for {promised or 'nothing'}, body {response.body!r}"
-    except (ProtocolError, H2Error) as error:
-        clean, wire = False, f"the HTTP/2 exchange failed ({error})"
-    raised = recorder.wait_for(token, "push.sent", timeout=5.0)[0].data["raised"]
-    if raised is None and clean:
-        observe(f"{bad}: send() returned, and no push was made of it")
-    verify(raised is not None or clean, sent=f"GET /push?bad={bad} over HTTP/2 (a malformed http.response.push)",
-           expected="send() raises for the push (or, if it returns, no push is made of it and the response completes)",
-           got=f"send() {'raised ' + raised if raised else 'returned'}; {wire}")
-
-
-@pytest.mark.requirement("ASGI-EXT-PUSH-005")
-def test_the_push_promise_keeps_the_authority(asgi_server: ServerProcess, recorder: Recorder) -> None:
-    response, _ = pushed(asgi_server, recorder)
-    authority = f"{asgi_server.host}:{asgi_server.port}".encode()
-    got = [dict(headers).get(b":authority") for headers, _ in response.pushes]
-    verify(bool(got) and all(value == authority for value in got),
-           sent=f"GET /push over HTTP/2 with :authority {authority.decode()}",
-           expected=f"the PUSH_PROMISE's :authority {authority!r}", got=repr(got))
-
-
