@@ -9,7 +9,6 @@ where ALPN picks h2. The probe scenarios are the HTTP/1.1 ones: /scope, /echo, /
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 
@@ -21,7 +20,6 @@ from conformance.checks.launching import TlsServer, TlsServers, trusting
 from conformance.checks.wire import gap_between_parts
 from conformance.clients.h2 import H2Request, H2Response, NoHTTP2, alpn_context, exchange
 from conformance.launcher import ServerProcess
-from conformance.probe_data import revive
 from conformance.verify import verify
 
 
@@ -74,20 +72,6 @@ def test_concurrent_streams_get_their_own_scopes(asgi_server: ServerProcess) -> 
     got = [scope_of(response).get("path") for response in responses]
     verify(got == paths, sent=f"GET {', '.join(paths)}, all at once on one HTTP/2 connection",
            expected="each stream's response holds its own request's path", got=repr(got))
-
-
-@pytest.mark.requirement("ASGI-HTTP-REQ-011")
-def test_a_body_in_several_data_frames_arrives_whole(asgi_server: ServerProcess) -> None:
-    body = bytes(range(256)) * 120
-    response = h2(asgi_server, H2Request(method="POST", path="/echo", body=body, frames=4))[0]
-    payload = json.loads(response.body)
-    received = revive(payload["body"])
-    events = payload["events"]
-    last_more = revive(events[-1]["more_body"]) if events and "more_body" in events[-1] else False
-    verify(received == body and last_more is False,
-           sent=f"POST /echo over HTTP/2 with {len(body)} bytes in 4 DATA frames",
-           expected="the bytes sent, the last http.request event with more_body false",
-           got=f"{len(received)} bytes ({'equal' if received == body else 'different'}), last more_body {last_more!r}")
 
 
 @pytest.mark.requirement("ASGI-HTTP-RESP-004")

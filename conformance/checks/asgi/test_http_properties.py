@@ -9,18 +9,16 @@ import pytest
 from hypothesis import given
 
 from conformance.clients.raw import RawClient
-from conformance.probe_data import revive
 from conformance.probing import fetch_scope
 from conformance.strategies import (
     PROPERTY_SETTINGS,
-    bodies,
     encoded_path,
     header_lists,
     path_texts,
     query_strings,
     raw_path_segments,
 )
-from conformance.verify import shown, verify
+from conformance.verify import verify
 
 
 @pytest.mark.requirement("ASGI-HTTP-SCOPE-007")
@@ -66,15 +64,3 @@ def test_header_values_keep_their_order_and_duplicates(asgi: RawClient, headers:
         got_values = [v for n, v in got if n == name]
         verify(got_values == sent_values, sent=f"GET /scope with headers {headers}",
                expected=f"{name.decode()} values {sent_values}, each apart, in order", got=repr(got_values))
-
-
-@pytest.mark.requirement("ASGI-HTTP-REQ-005")
-@PROPERTY_SETTINGS
-@given(body=bodies())
-def test_body_events_join_to_exactly_the_body_sent(asgi: RawClient, body: bytes) -> None:
-    response = asgi.request("POST", "/echo", [("Content-Type", "application/octet-stream")], body)
-    received = revive(response.json()["body"])
-    verify(received == body, sent=f"POST /echo with {shown(body, 40)}",
-           expected=f"the {len(body)} bytes sent", got=shown(received, 40))
-
-
