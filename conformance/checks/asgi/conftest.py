@@ -1,16 +1,19 @@
 """Fixtures of the ASGI checks that several check modules take.
 
-A module-scoped fixture here is made once per module that takes it (the TLS scope is read once
-in test_http_scope.py and once in test_tls.py); what must be made once per server instance is
-cached in a helper module instead (conformance/checks/per_instance.py).
+A module-scoped fixture here is made once per module that takes it: the TLS scope is read once in
+test_http_scope.py and once in test_tls.py, and each of test_lifespan.py and test_state.py starts
+its own slow lifespan instance. What must be made once per server instance is cached in a helper
+module instead (conformance/checks/per_instance.py).
 """
 
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 
 import pytest
 
+from conformance.checks.asgi.lifespan import LIFESPAN_DELAY, declares_no_lifespan, startup_records
 from conformance.checks.asgi.ws import WsServer, websocket_server
 from conformance.checks.launching import TlsServer, TlsServers, trusting
 from conformance.clients.raw import read_response
@@ -41,3 +44,17 @@ def tls_scope(tls_server: TlsServer) -> dict:
         with trusting(ca).wrap_socket(plain, server_hostname=server.host) as sock:
             sock.sendall(b"GET /scope HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % server.host.encode())
             return revive(read_response(sock).json()["scope"])
+
+
+@pytest.fixture(scope="module")
+def slow_lifespan_server(dedicated_server: Callable, recorder: Recorder, server_spec: ServerSpec):
+    """A dedicated instance whose app takes LIFESPAN_DELAY seconds before each `complete`.
+
+    Shared by the checks of a module: the startup check reads its records, the shutdown checks stop
+    it (stopping twice is harmless) and read theirs. test_lifespan.py and test_state.py get one
+    each: the state check stops its own, so it reads a shutdown that no other check caused."""
+    if declares_no_lifespan(server_spec):
+        pytest.skip(f"not applicable: {server_spec.name} sends no lifespan scope")
+    with dedicated_server("asgi", {"CONFORMANCE_LIFESPAN_DELAY": str(LIFESPAN_DELAY)}) as server:
+        startup_records(recorder, server, server_spec)
+        yield server

@@ -8,54 +8,20 @@ answers it with the scope as its first message (typed JSON: a str and bytes stay
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from conformance.checks.asgi.ws import WsServer
-from conformance.checks.per_instance import PerInstance
-from conformance.clients.raw import RawClient, WireError
-from conformance.clients.websocket import CLOSE, TEXT, close_payload, frame
-from conformance.launcher import ServerProcess
-from conformance.probe_data import revive
-from conformance.probing import fetch_scope
-from conformance.recorder import Recorder, RecordTimeout
+from conformance.checks.asgi.ws_scope import SENT, handshake, scope_of
 from conformance.verify import verify
 
-TARGET = "/inspect/caf%C3%A9/x%20y?q=a%20b&s=%2F&e=%C3%A9"
+# What the scope must say of the shared handshake's target (ws_scope.TARGET).
 PATH = "/inspect/café/x y"
 RAW_PATH = b"/inspect/caf%C3%A9/x%20y"
 QUERY = b"q=a%20b&s=%2F&e=%C3%A9"
-HEADERS = [("X-Probe-Order-A", "a"), ("X-Dup", "1"), ("X-Probe-Order-B", "b"), ("X-Dup", "2"),
-           ("X-Mixed-Case", "M"), ("Sec-WebSocket-Protocol", "chat, superchat")]
 HANDSHAKE_HEADERS = ("upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol")
-SENT = f"GET {TARGET} with Upgrade: websocket and " + ", ".join(f"{n}: {v}" for n, v in HEADERS)
-
-_exchanges: PerInstance[dict[str, Any]] = PerInstance()
-
-
-def handshake(ws: WsServer) -> dict[str, Any]:
-    """The scope of the shared handshake, with the client's own address (once per server)."""
-    def run() -> dict[str, Any]:
-        with ws.raw() as client:
-            head = client.open(TARGET, HEADERS)
-            if head.status != 101:
-                raise WireError(f"the handshake to {TARGET} got HTTP {head.status} instead of 101")
-            first = client.recv_frame()
-            if first.opcode != TEXT:
-                raise WireError(f"the probe's first message came as a {first.kind} frame")
-            scope = revive(json.loads(first.payload)["scope"])
-            local = client.sock.getsockname()[:2]
-            client.send(frame(CLOSE, close_payload(1000)))
-        return {"scope": scope, "local": local}
-
-    return _exchanges.once(ws, "handshake", run)
-
-
-def scope_of(ws: WsServer) -> dict[str, Any]:
-    return handshake(ws)["scope"]
 
 
 def header_pairs(scope: dict[str, Any]) -> list[Any]:
@@ -210,30 +176,3 @@ def test_subprotocols_are_empty_when_none_are_offered(ws: WsServer) -> None:
     verify(isinstance(offered, (list, tuple)) and len(offered) == 0,
            sent="GET /inspect with Upgrade: websocket and no Sec-WebSocket-Protocol",
            expected="subprotocols [] or absent", got=f"subprotocols {offered!r}")
-
-
-@pytest.mark.requirement("ASGI-STATE-003")
-def test_the_scope_carries_a_copy_of_the_lifespan_state(ws: WsServer) -> None:
-    scope = scope_of(ws)
-    if "state" not in scope:
-        pytest.skip("not applicable: the websocket scope has no state (the server does not offer lifespan state)")
-    state = scope["state"]
-    verify(isinstance(state, dict) and state.get("probe.lifespan") == "set-at-startup",
-           sent=SENT + " (at startup the app put 'probe.lifespan': 'set-at-startup' in the lifespan state)",
-           expected="the websocket scope's state holds 'probe.lifespan': 'set-at-startup'", got=repr(state))
-
-
-@pytest.mark.requirement("ASGI-STATE-007")
-def test_state_is_in_every_scope_or_in_none(ws: WsServer, asgi: RawClient, asgi_server: ServerProcess,
-                                            recorder: Recorder) -> None:
-    """The lifespan scope (at startup), an HTTP scope (GET /scope) and a websocket scope."""
-    try:
-        recorder.wait_for(f"lifespan:{asgi_server.instance_id}", "lifespan.startup", timeout=0.3)
-    except RecordTimeout:
-        pytest.skip("not applicable: the server sends no lifespan scope")
-    startup = next(r for r in recorder.records(f"lifespan:{asgi_server.instance_id}") if "scope" in r.data)
-    has = {"lifespan": "state" in revive(startup.data["scope"]), "http": "state" in fetch_scope(asgi)[0],
-           "websocket": "state" in scope_of(ws)}
-    verify(len(set(has.values())) == 1, sent="(server start), GET /scope, and " + SENT,
-           expected="a state key in the lifespan, http and websocket scopes alike, or in none of them",
-           got=", ".join(f"{kind} {'has' if present else 'lacks'} state" for kind, present in has.items()))
