@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conformance.checks.asgi.ws import APP_WAITS_AFTER_CLOSE, WsServer
+from conformance.checks.asgi.ws import APP_WAITS_AFTER_CLOSE, CLOSE_WAIT, WsServer, disconnect_after, refused
 from conformance.checks.per_instance import PerInstance
 from conformance.checks.wire import read_until_closed
 from conformance.clients.raw import Response, read_response
@@ -25,24 +25,11 @@ from conformance.clients.websocket import handshake, new_key
 from conformance.recorder import TOKEN_HEADER
 from conformance.verify import verify
 
-CLOSE_WAIT = 2.0  # seconds the client waits for the server to close the connection
 DENIAL_EXTENSION = "websocket.http.response"
 DENIAL = [("status", "401"), ("header", "content-type:text/plain"), ("header", "www-authenticate:Bearer"),
           ("header", "x-probe-denial:yes"), ("body", "denied by the app")]
 
 _exchanges: PerInstance[dict[str, Any]] = PerInstance()
-
-
-def refused(ws: WsServer) -> dict[str, Any]:
-    """GET /deny (the app closes before accepting): the answer, and whether the connection closed."""
-    def run() -> dict[str, Any]:
-        token = ws.new_token()
-        with ws.raw() as client:
-            head = client.open("/deny", [(TOKEN_HEADER, token)])
-            closed = client.closed_within(CLOSE_WAIT)
-        return {"head": head, "closed": closed, "token": token}
-
-    return _exchanges.once(ws, "deny", run)
 
 
 def denial_response(ws: WsServer, params: list[tuple[str, str]], name: str,
@@ -73,11 +60,6 @@ def shown(response: Response) -> str:
     return f"HTTP {response.status} [{headers}] body {response.body[:200]!r}"
 
 
-def disconnect_after(ws: WsServer, token: str, event: str) -> str:
-    message = ws.reported(token, event, timeout=APP_WAITS_AFTER_CLOSE + 3)["message"]
-    return str(message.get("type"))
-
-
 @pytest.mark.requirement("ASGI-WS-HS-004")
 def test_a_close_before_accept_is_refused_with_403(ws: WsServer) -> None:
     head = refused(ws)["head"]
@@ -93,15 +75,6 @@ def test_the_connection_is_closed_after_the_403(ws: WsServer) -> None:
     verify(exchange["closed"], sent="GET /deny with Upgrade: websocket; the app sends websocket.close before accepting",
            expected=f"after the 403, the server closes the connection (waited {CLOSE_WAIT:g} s)",
            got="the connection was still open")
-
-
-@pytest.mark.requirement("ASGI-WS-DISC-009")
-def test_the_app_is_told_of_the_disconnect_after_a_refusal(ws: WsServer) -> None:
-    got = disconnect_after(ws, refused(ws)["token"], "after-deny")
-    verify(got == "websocket.disconnect",
-           sent="GET /deny with Upgrade: websocket; after its websocket.close the app calls receive()",
-           expected="receive() returns websocket.disconnect",
-           got=f"receive() gave {got} (the app waited {APP_WAITS_AFTER_CLOSE:g} s)")
 
 
 @pytest.mark.requirement("ASGI-EXT-WSDENIAL-001")
