@@ -1,12 +1,12 @@
-"""Refusing a WebSocket (www.rst, "Close - send event" before accept) and the WebSocket Denial
-Response extension (extensions.rst): the 403, the connection closed, the app told of the
-disconnect; and, where the scope advertises websocket.http.response, the app's own HTTP
-response (status, headers, body in parts, defaults) reaching the client, and an accept after the
-response's start refused.
+"""The WebSocket Denial Response extension (extensions.rst, "Websocket Denial Response"): whether
+the websocket scope advertises websocket.http.response (reported), and where it does, the app's
+own HTTP response (status, headers, body in parts, defaults) reaching the client, the connection
+closed after it, the app told of the disconnect, and an accept after the response's start
+refused. A close before the accept, without the extension, has test_websocket_handshake.py.
 
-The probe's /deny closes before accepting; /deny-http sends websocket.http.response.start and
-.body as its query string asks. Both report to the recorder what receive() gives afterwards.
-One exchange of each kind is shared by the checks that read it.
+The probe's /deny-http sends websocket.http.response.start and .body as its query string asks,
+and reports to the recorder what receive() gives afterwards. One exchange of each kind is shared
+by the checks that read it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conformance.checks.asgi.ws import APP_WAITS_AFTER_CLOSE, CLOSE_WAIT, WsServer, disconnect_after, refused
+from conformance.checks.asgi.ws import APP_WAITS_AFTER_CLOSE, CLOSE_WAIT, WsServer, disconnect_after
 from conformance.checks.per_instance import PerInstance
 from conformance.checks.wire import read_until_closed
 from conformance.clients.raw import Response, read_response
@@ -58,23 +58,6 @@ def require_denial_extension(ws: WsServer) -> None:
 def shown(response: Response) -> str:
     headers = ", ".join(f"{k.decode('latin-1')}: {v.decode('latin-1')}" for k, v in response.headers)
     return f"HTTP {response.status} [{headers}] body {response.body[:200]!r}"
-
-
-@pytest.mark.requirement("ASGI-WS-HS-004")
-def test_a_close_before_accept_is_refused_with_403(ws: WsServer) -> None:
-    head = refused(ws)["head"]
-    verify(head.status == 403, sent="GET /deny with Upgrade: websocket; the app sends websocket.close before accepting",
-           expected="HTTP 403 (the handshake not completed)", got=repr(head.raw[:400]))
-
-
-@pytest.mark.requirement("ASGI-WS-HS-013")
-def test_the_connection_is_closed_after_the_403(ws: WsServer) -> None:
-    exchange = refused(ws)
-    if exchange["head"].status != 403:
-        pytest.skip("not applicable here: the close before accept was not answered with 403 (see ASGI-WS-HS-004)")
-    verify(exchange["closed"], sent="GET /deny with Upgrade: websocket; the app sends websocket.close before accepting",
-           expected=f"after the 403, the server closes the connection (waited {CLOSE_WAIT:g} s)",
-           got="the connection was still open")
 
 
 @pytest.mark.requirement("ASGI-EXT-WSDENIAL-001")
