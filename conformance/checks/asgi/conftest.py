@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from conformance.checks.asgi.lifespan import LIFESPAN_DELAY, declares_no_lifespan, startup_records
 from conformance.checks.asgi.ws import WsServer, websocket_server
+from conformance.checks.asgi.ws_http2 import websocket_over_h2
 from conformance.checks.launching import TlsServer, TlsServers, trusting
 from conformance.clients.raw import read_response
 from conformance.launcher import ServerProcess
@@ -58,3 +60,19 @@ def slow_lifespan_server(dedicated_server: Callable, recorder: Recorder, server_
     with dedicated_server("asgi", {"CONFORMANCE_LIFESPAN_DELAY": str(LIFESPAN_DELAY)}) as server:
         startup_records(recorder, server, server_spec)
         yield server
+
+
+@pytest.fixture(scope="module")
+def wss_h2_server(tls_servers: TlsServers, server_spec: ServerSpec) -> TlsServer:
+    if server_spec.name != "custom" and "websocket" not in server_spec.capabilities:
+        pytest.skip(f"not applicable: {server_spec.name} does not do WebSocket (its adapter declares no websocket "
+                    "capability)")
+    return tls_servers.server("asgi")
+
+
+@pytest.fixture(params=["h2c", "tls"])
+def over_h2(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """A WebSocket over HTTP/2, on each transport: cleartext with prior knowledge on the shared
+    instance, TLS where ALPN picks h2 on the shared TLS instance (see ws_http2.py).
+    test_http_response.py has an over_h2 of its own, for HTTP requests over HTTP/2."""
+    return websocket_over_h2(request, request.param)

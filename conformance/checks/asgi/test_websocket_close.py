@@ -2,8 +2,8 @@
 send exception"; asgi.rst, "Error Handling"; RFC 6455 section 7): the app's close code and reason
 reaching the client, the TCP connection ended after the closing handshake, the app told of the
 disconnect after its close, send() once closed, a message the client sends after the app's close
-(reported), an app that raises or returns, and other connections left alone. What the client's
-leaving does has test_websocket_disconnect.py.
+(reported), an app that raises, and other connections left alone. What the client's leaving
+does has test_websocket_disconnect.py.
 
 What the app sees after its close goes to the recorder: /close reports "close", "after-close" and
 "send-after-close" (probe_apps/asgi_websocket.py).
@@ -23,6 +23,7 @@ from conformance.checks.asgi.ws import (
     WsServer,
     close_outcome,
     describe_code,
+    end_of,
 )
 from conformance.checks.per_instance import PerInstance
 from conformance.clients.websocket import CLOSE, TEXT, RawWebSocket, close_payload, frame
@@ -136,16 +137,6 @@ def test_send_after_the_apps_close_raises_oserror_from_2_4(ws: WsServer) -> None
 # --- the app dies ------------------------------------------------------------------------------------
 
 
-def end_of(ws: WsServer, target: str) -> tuple[int | None, str]:
-    """How a connection to ``target`` ended: the close code (None: no close frame), or 'open'."""
-    with ws.open(target) as connection:
-        try:
-            code, _, _ = close_outcome(connection, timeout=CLOSE_WAIT)
-        except TimeoutError:
-            return None, "open"
-    return code, "closed"
-
-
 @pytest.mark.requirement("ASGI-WS-CLOSE-009")
 def test_an_exception_after_accept_closes_the_connection(ws: WsServer, observe: Callable[[str], None]) -> None:
     code, state = end_of(ws, "/raise?when=after")
@@ -155,15 +146,6 @@ def test_an_exception_after_accept_closes_the_connection(ws: WsServer, observe: 
            expected=f"the server ends the connection (waited {CLOSE_WAIT:g} s); 1011 or a dropped connection "
                     "(1006) would say what happened, but the spec names no code",
            got="the connection stayed open")
-
-
-@pytest.mark.requirement("ASGI-WS-SCOPE-016")
-def test_an_app_that_returns_gets_its_connection_closed(ws: WsServer, observe: Callable[[str], None]) -> None:
-    code, state = end_of(ws, "/return")
-    if state == "closed":
-        observe(f"an app that returned after accept, without a close: {describe_code(code)}")
-    verify(state == "closed", sent="(after accepting, the app returns without sending websocket.close)",
-           expected=f"the server closes the connection (waited {CLOSE_WAIT:g} s)", got="the connection stayed open")
 
 
 @pytest.mark.requirement("ASGI-WS-CLOSE-010")

@@ -14,32 +14,14 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.asgi.ws import first_message, needs_websocket, websocket_server
-from conformance.checks.launching import TlsServer, TlsServers, needs_variant, trusting
+from conformance.checks.asgi.ws import needs_websocket, websocket_server
+from conformance.checks.launching import needs_variant
 from conformance.clients.raw import WireError
-from conformance.clients.websocket import PING, open_websocket
+from conformance.clients.websocket import PING
 from conformance.recorder import Recorder
 from conformance.servers import ServerSpec
-from conformance.verify import verify
 
 PING_WAIT = 2.5  # seconds an idle client waits for a ping (a ws_ping variant pings every 0.3 s, or every 1 s)
-
-
-@pytest.fixture(scope="module")
-def wss_server(tls_servers: TlsServers, server_spec: ServerSpec) -> TlsServer:
-    needs_websocket(server_spec)
-    return tls_servers.server("asgi")
-
-
-@pytest.mark.requirement("ASGI-WS-SCOPE-019")
-def test_scheme_is_wss_over_tls(wss_server: TlsServer) -> None:
-    server, ca = wss_server
-    url = f"wss://{server.host}:{server.port}/inspect/wss"
-    with open_websocket(url, tls=trusting(ca)) as connection:
-        scope = first_message(connection)["scope"]
-    verify(scope.get("scheme") == "wss", sent=f"a WebSocket handshake to {url} (TLS, a certificate for 127.0.0.1)",
-           expected="scheme 'wss' (a missing scheme means 'ws', which is wrong here)",
-           got=repr(scope.get("scheme", "<absent>")))
 
 
 @pytest.mark.requirement("ASGI-WS-MSG-009")

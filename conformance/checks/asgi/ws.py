@@ -155,6 +155,16 @@ def close_outcome(connection: ClientConnection, timeout: float = RECORD_WAIT) ->
     return received.code, received.reason, messages
 
 
+def end_of(ws: WsServer, target: str) -> tuple[int | None, str]:
+    """How a connection to ``target`` ended: the close code (None: no close frame), or 'open'."""
+    with ws.open(target) as connection:
+        try:
+            code, _, _ = close_outcome(connection, timeout=CLOSE_WAIT)
+        except TimeoutError:
+            return None, "open"
+    return code, "closed"
+
+
 def describe_code(code: int | None) -> str:
     if code is None:
         return "no close frame (the TCP connection just ended: 1006)"
