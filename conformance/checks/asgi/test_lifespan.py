@@ -1,6 +1,6 @@
 """ASGI lifespan (lifespan.rst): startup and shutdown, and that the server waits for `complete`;
 one lifespan per worker process, sharing the event loop of the requests; an app that fails
-(startup.failed, shutdown.failed, an exception). The lifespan `state` has test_state.py.
+(startup.failed, shutdown.failed, an exception). The lifespan `state` is test_state.py's.
 
 The probe app reports every lifespan event to the recorder under "lifespan:<instance>" (see
 lifespan.py), and any request it serves before it has sent lifespan.startup.complete. Stopping a

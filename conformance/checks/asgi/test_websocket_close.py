@@ -3,7 +3,7 @@ send exception"; asgi.rst, "Error Handling"; RFC 6455 section 7): the app's clos
 reaching the client, the TCP connection ended after the closing handshake, the app told of the
 disconnect after its close, send() once closed, a message the client sends after the app's close
 (reported), an app that raises, and other connections left alone. What the client's leaving
-does has test_websocket_disconnect.py.
+does is test_websocket_disconnect.py's.
 
 What the app sees after its close goes to the recorder: /close reports "close", "after-close" and
 "send-after-close" (probe_apps/asgi_websocket.py).

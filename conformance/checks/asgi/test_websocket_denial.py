@@ -2,7 +2,7 @@
 the websocket scope advertises websocket.http.response (reported), and where it does, the app's
 own HTTP response (status, headers, body in parts, defaults) reaching the client, the connection
 closed after it, the app told of the disconnect, and an accept after the response's start
-refused. A close before the accept, without the extension, has test_websocket_handshake.py.
+refused. A close before the accept, without the extension, is test_websocket_handshake.py's.
 
 The probe's /deny-http sends websocket.http.response.start and .body as its query string asks,
 and reports to the recorder what receive() gives afterwards. One exchange of each kind is shared
