@@ -1,6 +1,6 @@
-"""What a server says it implements, for checks that depend on it (asgi.rst, "Applications";
-www.rst, "Spec Versions"): the HTTP spec version in ``scope["asgi"]["spec_version"]``, where a
-missing key means "2.0"."""
+"""What a server says it implements, for checks that depend on it (asgi.rst, "Applications",
+"Extensions"; www.rst, "Spec Versions"): the HTTP spec version in ``scope["asgi"]["spec_version"]``,
+where a missing key means "2.0", and the extensions ``scope["extensions"]`` advertises."""
 
 from __future__ import annotations
 
@@ -26,3 +26,8 @@ def http_spec_version(client: RawClient) -> str:
 
 def at_least(version: str, wanted: str) -> bool:
     return version_tuple(version) >= version_tuple(wanted)
+
+
+def extensions_of(asgi: RawClient) -> object:
+    scope, _, _ = fetch_scope(asgi)
+    return scope.get("extensions")

@@ -1,12 +1,17 @@
-"""The core spec's rules on every scope and event (asgi.rst, "Applications", "Events",
-"Protocol Specifications", "Strings and Unicode"), read on an HTTP request and on the lifespan;
-what runs the app ("Overview"); an error send() raised, re-raised by the app ("Error Handling");
-and legacy (ASGI 2) apps ("Legacy Applications"). Legacy apps, and the lifespan.shutdown event
-(which needs a server stopped), each get a dedicated instance.
+"""The core spec's rules, whatever the protocol (asgi.rst): every scope and event ("Applications",
+"Events", "Protocol Specifications", "Strings and Unicode"), read on an HTTP request and on the
+lifespan; scope["asgi"] and scope["extensions"] ("Extensions"); what runs the app, and what
+receive() and send() do once the client has gone ("Overview", "Applications"); send() given an
+invalid event, an app that raises, and an error send() raised, re-raised by the app ("Error
+Handling"); and legacy (ASGI 2) apps ("Legacy Applications"). Legacy apps, and the
+lifespan.shutdown event (which needs a server stopped), each get a dedicated instance.
 
 The probe's /scope answers with the scope and the events it received, typed; the lifespan scope
-and events come from the recorder (see test_lifespan.py); /runtime says what runs the app, and
-/reraise-after-disconnect re-raises what send() raised once the client had gone.
+and events come from the recorder (see test_lifespan.py); /runtime says what runs the app;
+/wait-disconnect and /flood report what receive() and send() do once the client has gone (see
+disconnects.py); /bad-send what send() did with an invalid event, /raise misbehaves on purpose
+(see responses.py), and /reraise-after-disconnect re-raises what send() raised once the client
+had gone.
 """
 
 from __future__ import annotations
@@ -17,14 +22,20 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
+from conformance.checks.asgi.disconnects import APP_WAITS, hang_up, request_line
+from conformance.checks.asgi.gating import at_least, extensions_of, http_spec_version
+from conformance.checks.asgi.responses import ENDED_WAIT, WAIT, ended_by_the_server, verify_raised
+from conformance.checks.wire import parse, read_until_closed
 from conformance.clients.raw import RawClient, build_request
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive, type_name
 from conformance.probing import fetch_scope
 from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
-from conformance.verify import verify
+from conformance.session import ConformanceRun
+from conformance.verify import shown, verify
 
 INT64 = range(-2**63, 2**63)
 
@@ -62,6 +73,23 @@ def test_the_scope_is_a_dict(asgi: RawClient, asgi_server: ServerProcess, record
     wrong = {kind: type_name(scope) for kind, scope in scopes.items() if scope is not None and type(scope) is not dict}
     verify(not wrong, sent="POST /scope, and the server start (lifespan)", expected="each scope a dict",
            got=f"scope types {wrong}")
+
+
+@pytest.mark.requirement("ASGI-GEN-005", "ASGI-HTTP-SCOPE-002")
+def test_scope_has_an_asgi_dict_with_a_version_string(asgi_http: httpx.Client) -> None:
+    scope, _, _ = fetch_scope(asgi_http)
+    asgi_info = scope.get("asgi")
+    version = asgi_info.get("version") if type(asgi_info) is dict else None
+    verify(type(version) is str, sent="GET /scope", expected="scope['asgi'] a dict with a str 'version'",
+           got=f"scope['asgi'] = {asgi_info!r}")
+
+
+@pytest.mark.requirement("ASGI-GEN-006")
+def test_asgi_version_is_3_0_for_a_single_callable_app(asgi_http: httpx.Client) -> None:
+    scope, _, _ = fetch_scope(asgi_http)
+    version = (scope.get("asgi") or {}).get("version")
+    verify(version == "3.0", sent="GET /scope (the probe is a single-callable app)",
+           expected="asgi.version '3.0'", got=repr(version))
 
 
 @pytest.mark.requirement("ASGI-GEN-008", "ASGI-GEN-002")
@@ -145,7 +173,7 @@ def test_events_hold_lists_not_tuples(asgi: RawClient, asgi_server: ServerProces
            expected="no tuple anywhere in the received events (lists instead)", got=f"tuples at {tuples[:5]}")
 
 
-# --- the lifespan's shutdown: a dedicated instance, stopped as its users stop it ----------------
+# --- the lifespan's shutdown: a dedicated instance, stopped as its users stop it ------------------
 
 SHUTDOWN_EVENT_WAIT = 2.0  # seconds for lifespan.shutdown to reach the recorder once the server is stopped
 
@@ -186,6 +214,18 @@ def test_shutdown_events_hold_lists_not_tuples(lifespan_to_shutdown: list[tuple[
            got=f"tuples at {tuples[:5]}")
 
 
+@pytest.mark.requirement("ASGI-GEN-024")
+def test_extensions_are_a_dict_of_dicts(asgi: RawClient, observe: Callable[[str], None]) -> None:
+    extensions = extensions_of(asgi)
+    if extensions is None:
+        observe("no extensions key (or None) in the HTTP scope")
+        return
+    observe(f"HTTP/1.1 scope extensions: {sorted(map(str, extensions)) if isinstance(extensions, dict) else '?'}")
+    ok = isinstance(extensions, dict) and all(type(k) is str and type(v) is dict for k, v in extensions.items())
+    verify(ok, sent="GET /scope", expected="scope['extensions'] a dict: extension name (str) -> dict",
+           got=repr(extensions))
+
+
 @pytest.mark.requirement("ASGI-GEN-025")
 def test_the_app_runs_in_a_running_asyncio_loop(asgi: RawClient, asgi_server: ServerProcess, recorder: Recorder,
                                                 observe: Callable[[str], None]) -> None:
@@ -202,6 +242,144 @@ def test_the_app_runs_in_a_running_asyncio_loop(asgi: RawClient, asgi_server: Se
            expected="a running asyncio event loop in each", got="; ".join(
                f"{kind}: {info['loop'] if info['asyncio'] else 'no running asyncio loop'}"
                + (" (a trio run)" if info["trio"] else "") for kind, info in seen.items()))
+
+
+# --- receive() and send() once the client has gone (the exchanges of disconnects.py) --------------
+
+IDLE = 0.5  # seconds the client stays idle before it hangs up, in the check of ASGI-GEN-014
+
+
+@pytest.mark.requirement("ASGI-GEN-014")
+def test_receive_waits_until_the_client_leaves(asgi: RawClient, recorder: Recorder) -> None:
+    token = recorder.new_token()
+    with asgi.connect() as sock:
+        sock.sendall(request_line("/wait-disconnect", token))
+        recorder.wait_for(token, "waiting", timeout=APP_WAITS)
+        time.sleep(IDLE)
+    got = recorder.wait_for(token, "wait-disconnect.receive", timeout=APP_WAITS + 1)[0].data
+    verify(got["got"] == "http.disconnect" and got["after"] >= IDLE - 0.1,
+           sent=f"GET /wait-disconnect; once the app waits in receive() (after the whole request), the client "
+                f"stays idle {IDLE:g} s, then closes the connection",
+           expected=f"receive() returns nothing until the client leaves (at least {IDLE - 0.1:g} s), then "
+                    "http.disconnect",
+           got=f"receive() gave {got['got']} after {got['after']:.2f} s")
+
+
+@pytest.mark.requirement("ASGI-GEN-013")
+def test_a_send_waiting_on_a_client_that_left_returns(asgi: RawClient, recorder: Recorder,
+                                                      observe: Callable[[str], None]) -> None:
+    token = recorder.new_token()
+    with asgi.connect() as sock:
+        sock.sendall(request_line("/flood?mib=64", token))
+        progress = 0
+        while not recorder.records(token) or recorder.records(token)[-1].event != "flood.done":
+            try:  # the client reads nothing; it waits until the app stops getting anywhere
+                progress = len(recorder.wait_for(token, "flood.progress", timeout=0.3, count=progress + 1))
+            except RecordTimeout:
+                break
+    try:
+        done = recorder.wait_for(token, "flood.done", timeout=5.0)[0].data
+    except RecordTimeout:
+        done = None
+    observe(f"send() stalled after {progress} MiB with the client not reading" if done is None or progress < 64
+            else "the server took all 64 MiB without making send() wait")
+    verify(done is not None,
+           sent="GET /flood?mib=64 (64 KiB parts as fast as send() returns); the client reads nothing and, once "
+                "the app's progress stalls, closes the connection",
+           expected="the app's pending send() returns or raises, and the app finishes (within 5 s)",
+           got=f"the app was still in send() 5 s after the close, having sent {progress} MiB")
+
+
+@pytest.mark.requirement("ASGI-GEN-022")
+def test_send_after_the_client_left_is_a_no_op_before_2_4(asgi: RawClient, recorder: Recorder,
+                                                         asgi_server: ServerProcess) -> None:
+    version = http_spec_version(asgi)
+    if at_least(version, "2.4"):
+        pytest.skip(f"not applicable: the server advertises HTTP spec_version {version}, which specifies an error")
+    sent = hang_up(asgi, recorder, asgi_server)["send"].data
+    verify(sent.get("raised") is None,
+           sent="GET /wait-disconnect; the client hangs up; the app, after http.disconnect, sends a response",
+           expected=f"send() returns without raising (spec_version {version} < 2.4: no error condition specified)",
+           got=f"send() raised {sent.get('raised')}")
+
+
+@pytest.mark.requirement("ASGI-GEN-026")
+def test_the_app_may_clean_up_after_disconnect(asgi: RawClient, recorder: Recorder,
+                                               asgi_server: ServerProcess) -> None:
+    """The probe reports a send it makes more than 1 s after it received http.disconnect."""
+    try:
+        sent = hang_up(asgi, recorder, asgi_server)["send"]
+    except RecordTimeout as error:
+        sent, missing = None, str(error)
+    verify(sent is not None,
+           sent="GET /wait-disconnect; the client hangs up; the app waits 1 s more in receive(), then sends",
+           expected="the app runs on after http.disconnect and reports its send",
+           got="" if sent is not None else f"the app stopped before it could report: {missing}")
+
+
+# --- invalid events, and an app that fails (asgi.rst, "Error Handling") ---------------------------
+
+
+@pytest.mark.requirement("ASGI-GEN-017")
+def test_send_raises_for_an_unknown_event_type(asgi: RawClient, recorder: Recorder) -> None:
+    verify_raised(asgi, recorder, "unknown-type", "{'type': 'http.response.bogus'}")
+
+
+@pytest.mark.requirement("ASGI-GEN-018")
+def test_send_raises_for_a_start_without_status(asgi: RawClient, recorder: Recorder) -> None:
+    verify_raised(asgi, recorder, "missing-status", "http.response.start without status")
+
+
+@pytest.mark.requirement("ASGI-GEN-019")
+@pytest.mark.parametrize(("kind", "what"), [("str-headers", "http.response.start with str header names and values"),
+                                            ("str-body", "http.response.body with a str body")],
+                         ids=["str-headers", "str-body"])
+def test_send_raises_for_values_of_the_wrong_type(asgi: RawClient, recorder: Recorder, kind: str, what: str) -> None:
+    verify_raised(asgi, recorder, kind, what)
+
+
+@pytest.mark.requirement("ASGI-GEN-020")
+def test_extra_keys_in_events_are_accepted(asgi: RawClient, recorder: Recorder) -> None:
+    token = recorder.new_token()
+    response = asgi.request("GET", "/bad-send?kind=extra-key", [(TOKEN_HEADER, token)])
+    outcome = recorder.wait_for(token, "bad-send", timeout=WAIT)[0].data
+    verify(outcome["raised"] is None and response.body == b"extra keys",
+           sent="GET /bad-send?kind=extra-key: a start and a body event, each with an extra key 'x-probe-extra'",
+           expected="send() does not raise, and the response b'extra keys' goes out",
+           got=f"send() raised {outcome['raised']}; body {response.body!r}")
+
+
+@pytest.mark.requirement("ASGI-GEN-021")
+def test_an_exception_before_the_response_ends_the_request(asgi: RawClient, observe: Callable[[str], None]) -> None:
+    """Informational on what is sent: an error response or a closed connection are both allowed."""
+    answer = ended_by_the_server(asgi, "/raise?when=before")
+    observe(f"app raised before http.response.start: {answer}")
+    verify(answer != "hang", sent="GET /raise?when=before (the app raises before http.response.start)",
+           expected="an error response, or the connection closed", got=f"neither within {ENDED_WAIT:g} s")
+
+
+@pytest.mark.requirement("ASGI-GEN-021")
+@pytest.mark.parametrize("framing", ["chunked", "content-length"])
+def test_an_exception_after_the_response_started_leaves_it_visibly_incomplete(
+        asgi: RawClient, framing: str, asgi_server: ServerProcess, conformance_run: ConformanceRun) -> None:
+    """The app sends the start and b'partial' (more_body true), then raises.
+
+    A server that leaves such a request hanging may be broken beyond it (daphne's clean-up loop
+    dies there), so it is replaced before the next check."""
+    target = "/raise?when=after" + ("&length=100" if framing == "content-length" else "")
+    with asgi.connect() as sock:
+        sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % target.encode())
+        data, closed = read_until_closed(sock, ENDED_WAIT)
+    status, body, complete = parse(data)
+    if not closed:
+        conformance_run.discard(asgi_server)
+    verify(closed and not complete,
+           sent=f"GET {target} (start{', content-length 100' if framing == 'content-length' else ''}, "
+                "b'partial' with more_body, then the app raises)",
+           expected="the connection closed before the response is complete (no final chunk; fewer bytes than "
+                    "Content-Length)",
+           got=("the connection was closed" if closed else f"the connection still open after {ENDED_WAIT:g} s")
+               + f"; the response {'looks complete' if complete else 'is incomplete'}: {shown(data, 200)}")
 
 
 REDELIVERY_WAIT = 0.3  # seconds the server gets to log what the app raised
@@ -235,7 +413,7 @@ def test_an_error_from_send_re_raised_by_the_app_is_caught_quietly(asgi: RawClie
                                             "no traceback in the log"))
 
 
-# --- legacy (ASGI 2) apps: a dedicated instance serving the probe in that form ------------------
+# --- legacy (ASGI 2) apps: a dedicated instance serving the probe in that form --------------------
 
 LEGACY_WAIT = 10.0  # seconds a server gets to answer its first request
 

@@ -1,87 +1,29 @@
 """http.disconnect, and send() once the client has gone (www.rst, "Disconnect - receive event",
-"Disconnected Client - send exception"; asgi.rst, "Error Handling").
+"Disconnected Client - send exception"): receive() after the response and after the client hung
+up (a second time too, reported), a client hanging up mid-body, a request body left unread
+(reported), a streaming app told that the client left, and send() raising OSError from
+spec_version 2.4.
 
 What the app sees after its client left has no response to travel in, so the probe reports it to
 the recorder: /after-response what receive() returns once the response is out, /wait-disconnect
-what receive() and send() do when the client hangs up, /upload-watch each body event until the
-client goes. One exchange of each kind is shared by the checks that read it.
+what receive() and send() do when the client hangs up (each exchange made once and shared, see
+disconnects.py), /upload-watch each body event until the client goes, /stream-until-disconnect
+what receive() gives between the parts of a stream.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
 
+from conformance.checks.asgi.disconnects import APP_WAITS, OPEN_FOR, after_response, hang_up, request_line
 from conformance.checks.asgi.gating import at_least, http_spec_version
-from conformance.checks.per_instance import PerInstance
 from conformance.checks.wire import read_head
 from conformance.clients.raw import RawClient, build_request, read_response
 from conformance.launcher import ServerProcess
-from conformance.recorder import TOKEN_HEADER, Record, Recorder, RecordTimeout
+from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.verify import verify
-
-OPEN_FOR = 1.0  # seconds the client keeps the connection open after the response, before closing
-APP_WAITS = 5.0  # seconds the probe waits in receive() (see probe_apps/asgi_probe.py)
-
-_exchanges: PerInstance[dict] = PerInstance()
-
-
-def request_line(target: str, token: str, extra: str = "") -> bytes:
-    return f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{TOKEN_HEADER}: {token}\r\n{extra}\r\n".encode()
-
-
-def after_response(asgi: RawClient, recorder: Recorder, server: ServerProcess) -> dict:
-    def run() -> dict:
-        token = recorder.new_token()
-        with asgi.connect() as sock:
-            sock.sendall(request_line("/after-response", token))
-            read_response(sock)
-            try:
-                first = recorder.wait_for(token, "after-response.receive", timeout=OPEN_FOR)[0]
-                when = "while the connection was still open"
-            except RecordTimeout:
-                first, when = None, ""
-        if first is None:
-            first = recorder.wait_for(token, "after-response.receive", timeout=APP_WAITS + 1)[0]
-            when = f"only once the client closed the connection ({OPEN_FOR:g} s after the response)"
-        again = recorder.wait_for(token, "after-response.receive-again", timeout=APP_WAITS)[0]
-        return {"got": first.data["got"], "when": when, "again": again.data["got"]}
-
-    return _exchanges.once(server, "after-response", run)
-
-
-def hang_up(asgi: RawClient, recorder: Recorder, server: ServerProcess) -> dict[str, Record]:
-    """The client asks /wait-disconnect, waits until the app is in receive(), and hangs up."""
-    def run() -> dict:
-        token = recorder.new_token()
-        with asgi.connect() as sock:
-            sock.sendall(request_line("/wait-disconnect", token))
-            recorder.wait_for(token, "waiting", timeout=APP_WAITS)
-        return {event: recorder.wait_for(token, f"wait-disconnect.{event}", timeout=APP_WAITS + 1)[0]
-                for event in ("receive", "receive-again", "send")}
-
-    return _exchanges.once(server, "hang-up", run)
-
-
-IDLE = 0.5  # seconds the client stays idle before it hangs up, in the check of ASGI-GEN-014
-
-
-@pytest.mark.requirement("ASGI-GEN-014")
-def test_receive_waits_until_the_client_leaves(asgi: RawClient, recorder: Recorder) -> None:
-    token = recorder.new_token()
-    with asgi.connect() as sock:
-        sock.sendall(request_line("/wait-disconnect", token))
-        recorder.wait_for(token, "waiting", timeout=APP_WAITS)
-        time.sleep(IDLE)
-    got = recorder.wait_for(token, "wait-disconnect.receive", timeout=APP_WAITS + 1)[0].data
-    verify(got["got"] == "http.disconnect" and got["after"] >= IDLE - 0.1,
-           sent=f"GET /wait-disconnect; once the app waits in receive() (after the whole request), the client "
-                f"stays idle {IDLE:g} s, then closes the connection",
-           expected=f"receive() returns nothing until the client leaves (at least {IDLE - 0.1:g} s), then "
-                    "http.disconnect",
-           got=f"receive() gave {got['got']} after {got['after']:.2f} s")
 
 
 @pytest.mark.requirement("ASGI-HTTP-DISC-001")
@@ -137,19 +79,6 @@ def test_send_after_the_client_left_raises_oserror_from_2_4(asgi: RawClient, rec
            got=f"send() raised {sent['raised']}" if sent.get("raised") else "send() returned without raising")
 
 
-@pytest.mark.requirement("ASGI-GEN-022")
-def test_send_after_the_client_left_is_a_no_op_before_2_4(asgi: RawClient, recorder: Recorder,
-                                                         asgi_server: ServerProcess) -> None:
-    version = http_spec_version(asgi)
-    if at_least(version, "2.4"):
-        pytest.skip(f"not applicable: the server advertises HTTP spec_version {version}, which specifies an error")
-    sent = hang_up(asgi, recorder, asgi_server)["send"].data
-    verify(sent.get("raised") is None,
-           sent="GET /wait-disconnect; the client hangs up; the app, after http.disconnect, sends a response",
-           expected=f"send() returns without raising (spec_version {version} < 2.4: no error condition specified)",
-           got=f"send() raised {sent.get('raised')}")
-
-
 @pytest.mark.requirement("ASGI-HTTP-DISC-004")
 def test_a_client_hanging_up_mid_body_gives_disconnect_not_a_cut_body(asgi: RawClient, recorder: Recorder,
                                                                      observe: Callable[[str], None]) -> None:
@@ -193,29 +122,6 @@ def test_receive_after_a_response_that_left_the_body_unread_is_reported(asgi: Ra
     observe(f"receive() after a response that left a {len(body)}-byte body unread: {got}")
 
 
-@pytest.mark.requirement("ASGI-HTTP-REQ-006")
-def test_no_request_event_follows_the_last_one(asgi: RawClient, recorder: Recorder,
-                                              asgi_server: ServerProcess) -> None:
-    outcome = after_response(asgi, recorder, asgi_server)
-    verify(outcome["got"] != "http.request",
-           sent="GET /after-response (the app reads the request to more_body false, answers, calls receive())",
-           expected="no further http.request event", got=f"receive() gave {outcome['got']}")
-
-
-@pytest.mark.requirement("ASGI-GEN-026")
-def test_the_app_may_clean_up_after_disconnect(asgi: RawClient, recorder: Recorder,
-                                               asgi_server: ServerProcess) -> None:
-    """The probe reports a send it makes more than 1 s after it received http.disconnect."""
-    try:
-        sent = hang_up(asgi, recorder, asgi_server)["send"]
-    except RecordTimeout as error:
-        sent, missing = None, str(error)
-    verify(sent is not None,
-           sent="GET /wait-disconnect; the client hangs up; the app waits 1 s more in receive(), then sends",
-           expected="the app runs on after http.disconnect and reports its send",
-           got="" if sent is not None else f"the app stopped before it could report: {missing}")
-
-
 @pytest.mark.requirement("ASGI-HTTP-DISC-006")
 def test_a_streaming_app_learns_that_the_client_hung_up(asgi: RawClient, recorder: Recorder) -> None:
     token = recorder.new_token()
@@ -232,58 +138,3 @@ def test_a_streaming_app_learns_that_the_client_hung_up(asgi: RawClient, recorde
            sent="GET /stream-until-disconnect (a part every 50 ms, receive() between parts); the client reads "
                 "the first part and hangs up",
            expected="receive() gives http.disconnect", got=f"receive() gave {got['got']} after {got['parts']} parts")
-
-
-@pytest.mark.requirement("ASGI-GEN-013")
-def test_a_send_waiting_on_a_client_that_left_returns(asgi: RawClient, recorder: Recorder,
-                                                      observe: Callable[[str], None]) -> None:
-    token = recorder.new_token()
-    with asgi.connect() as sock:
-        sock.sendall(request_line("/flood?mib=64", token))
-        progress = 0
-        while not recorder.records(token) or recorder.records(token)[-1].event != "flood.done":
-            try:  # the client reads nothing; it waits until the app stops getting anywhere
-                progress = len(recorder.wait_for(token, "flood.progress", timeout=0.3, count=progress + 1))
-            except RecordTimeout:
-                break
-    try:
-        done = recorder.wait_for(token, "flood.done", timeout=5.0)[0].data
-    except RecordTimeout:
-        done = None
-    observe(f"send() stalled after {progress} MiB with the client not reading" if done is None or progress < 64
-            else "the server took all 64 MiB without making send() wait")
-    verify(done is not None,
-           sent="GET /flood?mib=64 (64 KiB parts as fast as send() returns); the client reads nothing and, once "
-                "the app's progress stalls, closes the connection",
-           expected="the app's pending send() returns or raises, and the app finishes (within 5 s)",
-           got=f"the app was still in send() 5 s after the close, having sent {progress} MiB")
-
-
-@pytest.mark.requirement("ASGI-HTTP-REQ-008")
-def test_whether_the_body_streams_to_the_app_is_reported(asgi: RawClient, recorder: Recorder,
-                                                         observe: Callable[[str], None]) -> None:
-    """The client sends 64 KiB of a 128 KiB body, waits up to 0.5 s for the app's first body event,
-    then sends the rest."""
-    token = recorder.new_token()
-    half = 65536
-    with asgi.connect() as sock:
-        sock.sendall(build_request("POST", "/upload-watch", [(TOKEN_HEADER, token), ("Content-Length", str(2 * half))])
-                     + b"a" * half)
-        try:
-            first = recorder.wait_for(token, "upload-watch.first", timeout=0.5)[0].data
-        except RecordTimeout:
-            first = None
-        sock.sendall(b"b" * half)
-        events = recorder.wait_for(token, "upload-watch.done", timeout=APP_WAITS + 1)[0].data["events"]
-        read_response(sock)
-    if first is not None:
-        observe(f"the first http.request ({first['length']} bytes, more_body {first['more_body']}) reached the app "
-                "before the body was complete: the body streams")
-    else:
-        observe(f"the app's first http.request came only once the body was complete (the server buffers; "
-                f"{len(events)} event(s))")
-    received = sum(e["length"] for e in events if e["type"] == "http.request")
-    verify(received == 2 * half and events[-1]["type"] == "http.request" and not events[-1]["more_body"],
-           sent=f"POST /upload-watch with Content-Length: {2 * half}: {half} bytes, a pause, then the rest",
-           expected=f"http.request events carrying all {2 * half} bytes, the last with more_body false",
-           got=f"{received} bytes in {events}"[:300])

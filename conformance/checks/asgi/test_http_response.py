@@ -1,9 +1,11 @@
 """ASGI HTTP responses on the wire (www.rst, "Response Start", "Response Body"; RFC 9110/9112
-where HTTP itself decides), and what the client gets when the app fails (asgi.rst, "Error
-Handling").
+where HTTP itself decides), over HTTP/1.1 and over HTTP/2, and an app that returns without a
+response (www.rst, "HTTP Connection Scope").
 
 The probe's /respond scenario sends the status, headers and body the query string asks for;
-/stream sends a body in parts with a pause between them; /raise and /silent misbehave on purpose.
+/stream sends a body in parts with a pause between them; /linger goes on after its final body
+event; /silent returns without sending anything (see responses.py). The HTTP/2 checks talk h2c
+(see http2.py), and those taking over_h2 also TLS where ALPN picks h2.
 """
 
 from __future__ import annotations
@@ -14,27 +16,25 @@ import time
 from collections.abc import Callable
 from urllib.parse import quote
 
+import httpx
 import pytest
+from h2.exceptions import InvalidBodyLengthError
 
+from conformance.checks.asgi.http2 import h2
+from conformance.checks.asgi.responses import ENDED_WAIT, WAIT, ended_by_the_server, verify_raised
+from conformance.checks.launching import TlsServer, TlsServers, trusting
 from conformance.checks.wire import (
     gap_between_parts,
     is_next_response_or_nothing,
-    parse,
     read_head,
     read_one,
-    read_until_closed,
     what_follows,
 )
-from conformance.clients.raw import RawClient, Response, build_request, read_response
+from conformance.clients.h2 import H2Request, H2Response, NoHTTP2, alpn_context, exchange
+from conformance.clients.raw import RawClient, Response, build_request
 from conformance.launcher import ServerProcess
 from conformance.recorder import TOKEN_HEADER, Recorder
-from conformance.session import ConformanceRun
 from conformance.verify import shown, verify
-
-WAIT = 5.0  # seconds a check waits for the server to end a response or the connection
-# Once the app has returned or raised, ending the request is the server's alone and takes it
-# milliseconds; the bound is how long a server that leaves the client waiting is waited for.
-ENDED_WAIT = 3.0
 
 
 def respond_target(status: int = 200, body: str = "", headers: tuple[tuple[str, str], ...] = (),
@@ -117,6 +117,17 @@ def test_each_part_of_a_stream_arrives_before_the_next_is_sent(asgi: RawClient) 
            got=f"{apart:.3f} s between the end of the first part and the start of the second; body {response.body!r}")
 
 
+@pytest.mark.requirement("ASGI-HTTP-RESP-012")
+@pytest.mark.parametrize(("chunks", "size"), [(5, 1000), (50, 7)])
+def test_a_response_sent_in_parts_arrives_complete(asgi_http: httpx.Client, chunks: int, size: int) -> None:
+    response = asgi_http.get("/stream", params={"chunks": chunks, "size": size})
+    expected = b"".join((b"%d" % i).ljust(size, b".") for i in range(chunks))
+    verify(response.status_code == 200 and response.content == expected,
+           sent=f"GET /stream?chunks={chunks}&size={size}: the app sends {chunks} body events with more_body",
+           expected=f"status 200 and the {len(expected)} bytes of all events, in order",
+           got=f"status {response.status_code}, {len(response.content)} bytes: {shown(response.content, 60)}")
+
+
 @pytest.mark.requirement("ASGI-HTTP-RESP-021")
 def test_a_head_response_carries_no_body(asgi: RawClient) -> None:
     """The app sends the body it would send for GET, with its Content-Length."""
@@ -169,15 +180,6 @@ def test_a_body_sent_after_the_response_completed_goes_nowhere(asgi: RawClient, 
            got=f"body {body!r}, then {shown(after, 160)}")
 
 
-@pytest.mark.requirement("ASGI-GEN-021")
-def test_an_exception_before_the_response_ends_the_request(asgi: RawClient, observe: Callable[[str], None]) -> None:
-    """Informational on what is sent: an error response or a closed connection are both allowed."""
-    answer = ended_by_the_server(asgi, "/raise?when=before")
-    observe(f"app raised before http.response.start: {answer}")
-    verify(answer != "hang", sent="GET /raise?when=before (the app raises before http.response.start)",
-           expected="an error response, or the connection closed", got=f"neither within {ENDED_WAIT:g} s")
-
-
 @pytest.mark.requirement("ASGI-HTTP-RESP-023")
 def test_an_app_that_returns_without_a_response_does_not_leave_the_client_waiting(
         asgi: RawClient, observe: Callable[[str], None]) -> None:
@@ -185,49 +187,6 @@ def test_an_app_that_returns_without_a_response_does_not_leave_the_client_waitin
     observe(f"app returned without responding: {answer}")
     verify(answer != "hang", sent="GET /silent (the app reads the request and returns without sending anything)",
            expected="an error response, or the connection closed", got=f"neither within {ENDED_WAIT:g} s")
-
-
-@pytest.mark.requirement("ASGI-GEN-021")
-@pytest.mark.parametrize("framing", ["chunked", "content-length"])
-def test_an_exception_after_the_response_started_leaves_it_visibly_incomplete(
-        asgi: RawClient, framing: str, asgi_server: ServerProcess, conformance_run: ConformanceRun) -> None:
-    """The app sends the start and b'partial' (more_body true), then raises.
-
-    A server that leaves such a request hanging may be broken beyond it (daphne's clean-up loop
-    dies there), so it is replaced before the next check."""
-    target = "/raise?when=after" + ("&length=100" if framing == "content-length" else "")
-    with asgi.connect() as sock:
-        sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % target.encode())
-        data, closed = read_until_closed(sock, ENDED_WAIT)
-    status, body, complete = parse(data)
-    if not closed:
-        conformance_run.discard(asgi_server)
-    verify(closed and not complete,
-           sent=f"GET {target} (start{', content-length 100' if framing == 'content-length' else ''}, "
-                "b'partial' with more_body, then the app raises)",
-           expected="the connection closed before the response is complete (no final chunk; fewer bytes than "
-                    "Content-Length)",
-           got=("the connection was closed" if closed else f"the connection still open after {ENDED_WAIT:g} s")
-               + f"; the response {'looks complete' if complete else 'is incomplete'}: {shown(data, 200)}")
-
-
-def ended_by_the_server(asgi: RawClient, target: str) -> str:
-    """How the server ended a request the app gave no response to: 'status N', 'closed without a
-    response', or 'hang' when nothing came and the connection stayed open."""
-    with asgi.connect() as sock:
-        sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % target.encode())
-        try:
-            response = read_response(sock, timeout=ENDED_WAIT)
-        except AssertionError:
-            sock.settimeout(0.1)
-            try:
-                closed = sock.recv(1) == b""
-            except TimeoutError:
-                closed = False
-            except OSError:
-                closed = True
-            return "closed without a complete response" if closed else "hang"
-    return f"status {response.status}"
 
 
 @pytest.mark.requirement("ASGI-HTTP-RESP-005")
@@ -302,55 +261,12 @@ def test_the_final_body_event_completes_the_response_at_once(asgi: RawClient) ->
            got=f"body {response.body!r} after {took:.2f} s")
 
 
-def bad_send(asgi: RawClient, recorder: Recorder, kind: str) -> dict:
-    """What send() did with one of the probe's invalid events (BAD_SENDS in the probe)."""
-    token = recorder.new_token()
-    with asgi.connect() as sock:  # the answer after a bad event is not judged: only the app's report is waited for
-        sock.sendall(build_request("GET", f"/bad-send?kind={kind}", [(TOKEN_HEADER, token)]))
-        return recorder.wait_for(token, "bad-send", timeout=WAIT)[0].data
-
-
-def verify_raised(asgi: RawClient, recorder: Recorder, kind: str, what: str) -> None:
-    outcome = bad_send(asgi, recorder, kind)
-    verify(outcome["raised"] is not None, sent=f"GET /bad-send?kind={kind}: the app sends {what}",
-           expected="send() raises an exception back to the app", got="send() returned without raising")
-
-
-@pytest.mark.requirement("ASGI-GEN-017")
-def test_send_raises_for_an_unknown_event_type(asgi: RawClient, recorder: Recorder) -> None:
-    verify_raised(asgi, recorder, "unknown-type", "{'type': 'http.response.bogus'}")
-
-
-@pytest.mark.requirement("ASGI-GEN-018")
-def test_send_raises_for_a_start_without_status(asgi: RawClient, recorder: Recorder) -> None:
-    verify_raised(asgi, recorder, "missing-status", "http.response.start without status")
-
-
-@pytest.mark.requirement("ASGI-GEN-019")
-@pytest.mark.parametrize(("kind", "what"), [("str-headers", "http.response.start with str header names and values"),
-                                            ("str-body", "http.response.body with a str body")],
-                         ids=["str-headers", "str-body"])
-def test_send_raises_for_values_of_the_wrong_type(asgi: RawClient, recorder: Recorder, kind: str, what: str) -> None:
-    verify_raised(asgi, recorder, kind, what)
-
-
 @pytest.mark.requirement("ASGI-HTTP-RESP-019")
 @pytest.mark.parametrize(("kind", "what"), [("body-before-start", "http.response.body before any http.response.start"),
                                             ("second-start", "a second http.response.start after the first")],
                          ids=["body-before-start", "second-start"])
 def test_send_raises_for_an_event_out_of_order(asgi: RawClient, recorder: Recorder, kind: str, what: str) -> None:
     verify_raised(asgi, recorder, kind, what)
-
-
-@pytest.mark.requirement("ASGI-GEN-020")
-def test_extra_keys_in_events_are_accepted(asgi: RawClient, recorder: Recorder) -> None:
-    token = recorder.new_token()
-    response = asgi.request("GET", "/bad-send?kind=extra-key", [(TOKEN_HEADER, token)])
-    outcome = recorder.wait_for(token, "bad-send", timeout=WAIT)[0].data
-    verify(outcome["raised"] is None and response.body == b"extra keys",
-           sent="GET /bad-send?kind=extra-key: a start and a body event, each with an extra key 'x-probe-extra'",
-           expected="send() does not raise, and the response b'extra keys' goes out",
-           got=f"send() raised {outcome['raised']}; body {response.body!r}")
 
 
 @pytest.mark.requirement("ASGI-HTTP-RESP-006")
@@ -393,3 +309,119 @@ def test_a_start_with_trailers_false_completes_normally(asgi: RawClient) -> None
     response = asgi.request("GET", target)
     verify(response.body == b"no trailers coming", sent=f"GET {target} (http.response.start with trailers: False)",
            expected="a complete response with the body", got=f"body {response.body!r}")
+
+
+# --- the response over HTTP/2 (www.rst, "Response Start", "Response Body") ---------------------
+# Each check taking over_h2 runs twice: over h2c on the shared instance, and over TLS where ALPN
+# picks h2, on the shared TLS instance, started by the adapter's tls launch variant (daphne speaks
+# HTTP/2 only there). The others talk h2c only.
+
+H2Exchange = Callable[..., list[H2Response]]
+
+
+@pytest.fixture(scope="module")
+def tls_h2_server(tls_servers: TlsServers) -> TlsServer:
+    return tls_servers.server("asgi")
+
+
+@pytest.fixture(params=["h2c", "tls"])
+def over_h2(request: pytest.FixtureRequest) -> H2Exchange:
+    """Sends requests at once on one HTTP/2 connection: h2c, or TLS with ALPN h2; skips where the
+    server does not speak HTTP/2 that way."""
+    if request.param == "h2c":
+        server: ServerProcess = request.getfixturevalue("asgi_server")
+        return lambda *requests: h2(server, *requests)
+    tls_server, ca = request.getfixturevalue("tls_h2_server")
+
+    def over_tls(*requests: H2Request) -> list[H2Response]:
+        try:
+            return exchange(tls_server.host, tls_server.port, list(requests), tls=alpn_context(trusting(ca)))
+        except NoHTTP2 as error:
+            pytest.skip(f"not applicable: no HTTP/2 over TLS ({error})")
+
+    return over_tls
+
+
+def probe_fields(response: H2Response) -> list[tuple[bytes, bytes]]:
+    return [(name, value) for name, value in response.headers if name.startswith(b"x-probe-")
+            and name != b"x-probe-pid"]
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-001")
+@pytest.mark.parametrize("status", [200, 201, 404, 418, 500, 503])
+def test_the_status_is_the_apps_over_http2(over_h2: H2Exchange, status: int) -> None:
+    response = over_h2(H2Request(path=f"/respond?status={status}&body=status+body&length=1"))[0]
+    verify(response.status == status, sent=f"GET /respond?status={status} over HTTP/2",
+           expected=f":status {status}", got=f":status {response.status}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-002")
+def test_response_fields_keep_the_apps_order_over_http2(over_h2: H2Exchange,
+                                                        observe: Callable[[str], None]) -> None:
+    """Informational on the order across names (HTTP gives it no meaning), as over HTTP/1.1."""
+    sent = [(b"x-probe-a", b"1"), (b"x-probe-b", b"2"), (b"x-probe-a", b"3"), (b"x-probe-c", b"4"),
+            (b"x-probe-a", b"5")]
+    query = "&".join(f"header={name.decode()}:{value.decode()}" for name, value in sent)
+    got = probe_fields(over_h2(H2Request(path=f"/respond?body=ordered&length=1&{query}"))[0])
+    observe("HTTP/2 response fields across names: " + ("in the app's order" if got == sent else
+                                                       f"reordered to {[n.decode() for n, _ in got]}"))
+    per_name = {name: [v for n, v in got if n == name] for name, _ in sent}
+    verify(per_name == {name: [v for n, v in sent if n == name] for name, _ in sent},
+           sent="GET /respond over HTTP/2: the app sends x-probe-a: 1, x-probe-b: 2, x-probe-a: 3, x-probe-c: 4, "
+                "x-probe-a: 5",
+           expected="each field's values in the app's order, none lost or joined (x-probe-a: 1, 3, 5)",
+           got=repr(got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-004")
+def test_set_cookie_fields_stay_separate_over_http2(asgi_server: ServerProcess) -> None:
+    response = h2(asgi_server, H2Request(path="/respond?body=c&header=set-cookie:a%3D1&header=set-cookie:b%3D2"))[0]
+    got = response.header_values(b"set-cookie")
+    verify(got == [b"a=1", b"b=2"], sent="GET /respond over HTTP/2: the app sends set-cookie a=1 and b=2",
+           expected="two set-cookie fields, a=1 then b=2", got=repr(got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-011")
+def test_each_part_of_a_stream_arrives_before_the_next_over_http2(over_h2: H2Exchange) -> None:
+    """The app sends a 16-byte part, waits 0.5 s, then sends the last part."""
+    gap, size = 0.5, 16
+    response = over_h2(H2Request(path=f"/stream?chunks=2&size={size}&gap={gap}"))[0]
+    apart = gap_between_parts(response.chunks, size)
+    verify(response.body == b"0" + b"." * (size - 1) + b"1" + b"." * (size - 1) and apart >= gap / 2,
+           sent=f"GET /stream?chunks=2&size={size}&gap={gap} over HTTP/2: two body events, {gap} s apart",
+           expected=f"the first part in a DATA frame at least {gap / 2:g} s before the second",
+           got=f"{apart:.3f} s between the end of the first part and the start of the second; body {response.body!r}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-014")
+def test_the_final_body_event_ends_the_stream_at_once_over_http2(over_h2: H2Exchange) -> None:
+    started = time.monotonic()
+    response = over_h2(H2Request(path="/linger?seconds=2"))[0]
+    took = time.monotonic() - started
+    verify(response.body == b"complete" and took < 1.0,
+           sent="GET /linger?seconds=2 over HTTP/2 (the app sends its final body event, then goes on for 2 s)",
+           expected="the stream ended with the complete response within 1 s, before the app returns",
+           got=f"body {response.body!r} after {took:.2f} s")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-015")
+def test_a_bare_body_event_completes_an_empty_response_over_http2(over_h2: H2Exchange) -> None:
+    response = over_h2(H2Request(path="/respond?status=200&omit=body"))[0]
+    verify(response.status == 200 and response.body == b"" and response.reset is None,
+           sent="GET /respond over HTTP/2: http.response.start, then {'type': 'http.response.body'} and nothing else",
+           expected="a complete 200 response (the stream ended, not reset) with an empty body",
+           got=f":status {response.status}, body {response.body!r}, reset {response.reset}")
+
+
+@pytest.mark.requirement("ASGI-HTTP-RESP-021")
+def test_a_head_response_carries_no_body_over_http2(over_h2: H2Exchange) -> None:
+    """The app sends the body it would send for GET, with its Content-Length."""
+    sent = "HEAD /respond over HTTP/2 (the app sends a body and its content-length)"
+    expected = "a 200 response with no DATA payload, the stream ended normally"
+    try:
+        response = over_h2(H2Request(method="HEAD", path="/respond?body=the+body+a+GET+would+get&length=1"))[0]
+    except InvalidBodyLengthError as error:  # the client's h2 refuses content for HEAD
+        verify(False, sent=sent, expected=expected, got=f"DATA frames with {error.actual_length} bytes of content")
+    verify(response.status == 200 and response.body == b"" and response.reset is None, sent=sent, expected=expected,
+           got=f":status {response.status}, {len(response.body)} body bytes {response.body[:40]!r}, "
+               f"reset {response.reset}")

@@ -1,42 +1,46 @@
-"""ASGI HTTP connection scope (www.rst, "HTTP Connection Scope"), and the core rules on scopes.
+"""ASGI HTTP connection scope (www.rst, "HTTP Connection Scope"): over HTTP/1.1, as properties
+over many generated requests (hypothesis), over HTTP/2 (www.rst, "HTTP"), and from a server
+started another way: over TLS with a certificate made here, over HTTP/2 on that TLS where ALPN
+picks h2, and mounted at a root path (www.rst, "WSGI Compatibility").
 
-Every check sends one request to the ASGI probe app's /scope scenario, which answers with the
-scope it was called with (values of their exact types), and compares it with what was sent.
+Every check sends a request to the ASGI probe app's /scope scenario, which answers with the
+scope it was called with (values of their exact types), and compares it with what was sent. The
+HTTP/2 checks talk h2c (see http2.py). Over TLS the checks read the TLS instance the checks share
+(conformance/checks/launching.py; its scope is the tls_scope fixture of conftest.py); the root
+path needs a dedicated instance. A server whose adapter has no such launch variant (a
+--server-cmd server, or one that cannot be started that way) is reported not applicable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from hypothesis import given
 
+from conformance.checks.asgi.http2 import h2, scope_of
+from conformance.checks.launching import TlsServer, needs_variant, trusting
+from conformance.clients.h2 import H2Request, NoHTTP2, alpn_context, exchange
 from conformance.clients.raw import RawClient, read_response
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive, type_name
 from conformance.probing import fetch_scope
+from conformance.servers import ServerSpec
+from conformance.strategies import (
+    PROPERTY_SETTINGS,
+    encoded_path,
+    header_lists,
+    path_texts,
+    query_strings,
+    raw_path_segments,
+)
 from conformance.verify import verify
 
 
 def header_values(scope: dict, name: bytes) -> list[bytes]:
     return [bytes(v) for n, v in scope.get("headers", []) if bytes(n).lower() == name]
-
-
-@pytest.mark.requirement("ASGI-GEN-005", "ASGI-HTTP-SCOPE-002")
-def test_scope_has_an_asgi_dict_with_a_version_string(asgi_http: httpx.Client) -> None:
-    scope, _, _ = fetch_scope(asgi_http)
-    asgi_info = scope.get("asgi")
-    version = asgi_info.get("version") if type(asgi_info) is dict else None
-    verify(type(version) is str, sent="GET /scope", expected="scope['asgi'] a dict with a str 'version'",
-           got=f"scope['asgi'] = {asgi_info!r}")
-
-
-@pytest.mark.requirement("ASGI-GEN-006")
-def test_asgi_version_is_3_0_for_a_single_callable_app(asgi_http: httpx.Client) -> None:
-    scope, _, _ = fetch_scope(asgi_http)
-    version = (scope.get("asgi") or {}).get("version")
-    verify(version == "3.0", sent="GET /scope (the probe is a single-callable app)",
-           expected="asgi.version '3.0'", got=repr(version))
 
 
 @pytest.mark.requirement("ASGI-HTTP-SCOPE-001", "ASGI-GEN-004")
@@ -264,3 +268,172 @@ def test_a_response_held_open_completes(asgi: RawClient) -> None:
         ok, got = False, f"no complete response ({error})"
     verify(ok, sent=f"GET {target} (the start, {HOLD:g} s of nothing, then a 16-byte body)",
            expected="the complete response: the connection scope lasts until the response ends", got=got)
+
+
+# --- properties, over many generated requests (hypothesis) ----------------------------------------
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-007")
+@PROPERTY_SETTINGS
+@given(text=path_texts())
+def test_path_is_the_decoding_of_the_target(asgi: RawClient, text: str) -> None:
+    target = b"/scope/" + encoded_path(text)
+    scope, _, _ = fetch_scope(asgi, target)
+    verify(scope.get("path") == "/scope/" + text, sent=f"GET {target.decode()}",
+           expected=f"path {'/scope/' + text!r}", got=repr(scope.get("path")))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-010")
+@PROPERTY_SETTINGS
+@given(path=raw_path_segments())
+def test_raw_path_is_exactly_the_bytes_sent(asgi: RawClient, path: bytes) -> None:
+    target = b"/scope/" + path
+    scope, _, _ = fetch_scope(asgi, target + b"?q=1")
+    if scope.get("raw_path") is None:
+        pytest.skip("not applicable: the server does not provide raw_path (optional)")
+    verify(scope["raw_path"] == target, sent=f"GET {target.decode()}?q=1",
+           expected=f"raw_path {target!r}", got=repr(scope["raw_path"]))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-012")
+@PROPERTY_SETTINGS
+@given(query=query_strings())
+def test_query_string_is_exactly_the_bytes_sent(asgi: RawClient, query: bytes) -> None:
+    scope, _, _ = fetch_scope(asgi, b"/scope?" + query)
+    verify(scope.get("query_string") == query, sent=f"GET /scope?{query.decode()}",
+           expected=f"query_string {query!r}", got=repr(scope.get("query_string")))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-017", "ASGI-HTTP-SCOPE-018")
+@PROPERTY_SETTINGS
+@given(headers=header_lists())
+def test_header_values_keep_their_order_and_duplicates(asgi: RawClient, headers: list[tuple[bytes, bytes]]) -> None:
+    scope, _, _ = fetch_scope(asgi, headers=headers)
+    pairs = [(bytes(n).lower(), bytes(v)) for n, v in scope.get("headers", [])]
+    got = [(n, v) for n, v in pairs if n.startswith(b"x-probe-")]
+    for name in {n for n, _ in headers}:
+        sent_values = [v for n, v in headers if n == name]
+        got_values = [v for n, v in got if n == name]
+        verify(got_values == sent_values, sent=f"GET /scope with headers {headers}",
+               expected=f"{name.decode()} values {sent_values}, each apart, in order", got=repr(got_values))
+
+
+# --- over HTTP/2 (www.rst, "HTTP"), in cleartext with prior knowledge (h2c) -----------------------
+
+
+def scope_headers(scope: dict) -> list[tuple[bytes, bytes]]:
+    return [(bytes(n), bytes(v)) for n, v in scope.get("headers", [])]
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-004")
+def test_http_version_is_2_over_http2(asgi_server: ServerProcess) -> None:
+    scope = scope_of(h2(asgi_server, H2Request(path="/scope"))[0])
+    verify(scope.get("http_version") == "2", sent="GET /scope over HTTP/2 (h2c)", expected="http_version '2'",
+           got=repr(scope.get("http_version")))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-021")
+def test_no_pseudo_headers_in_the_scope(asgi_server: ServerProcess) -> None:
+    headers = scope_headers(scope_of(h2(asgi_server, H2Request(path="/scope"))[0]))
+    pseudo = [name for name, _ in headers if name.startswith(b":")]
+    verify(not pseudo, sent="GET /scope over HTTP/2 (:method, :scheme, :authority, :path)",
+           expected="no header name starting with ':' in scope['headers']", got=repr(pseudo))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-022")
+def test_authority_becomes_the_first_host_header(asgi_server: ServerProcess) -> None:
+    authority = f"{asgi_server.host}:{asgi_server.port}"
+    headers = scope_headers(scope_of(h2(asgi_server, H2Request(path="/scope", headers=[(b"x-probe", b"1")]))[0]))
+    hosts = [value for name, value in headers if name.lower() == b"host"]
+    verify(bool(headers) and headers[0] == (b"host", authority.encode()) and len(hosts) == 1,
+           sent=f"GET /scope over HTTP/2 with :authority {authority} and no host header",
+           expected=f"scope['headers'] starting with (b'host', {authority.encode()!r}), the only host",
+           got=repr(headers[:3]))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-018")
+def test_duplicate_headers_are_kept_apart_over_http2(asgi_server: ServerProcess,
+                                                     observe: Callable[[str], None]) -> None:
+    sent = [(b"x-dup", b"1"), (b"cookie", b"a=1"), (b"x-dup", b"2"), (b"cookie", b"b=2")]
+    headers = scope_headers(scope_of(h2(asgi_server, H2Request(path="/scope", headers=sent))[0]))
+    cookies = [value for name, value in headers if name == b"cookie"]
+    observe(f"HTTP/2 cookie fields reach the app as {cookies!r}")
+    got = [value for name, value in headers if name == b"x-dup"]
+    verify(got == [b"1", b"2"], sent="GET /scope over HTTP/2 with x-dup: 1, cookie: a=1, x-dup: 2, cookie: b=2",
+           expected="two x-dup entries, b'1' then b'2'", got=repr(got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-028")
+def test_concurrent_streams_get_their_own_scopes(asgi_server: ServerProcess) -> None:
+    paths = [f"/scope/stream-{index}" for index in range(4)]
+    responses = h2(asgi_server, *(H2Request(path=path) for path in paths))
+    got = [scope_of(response).get("path") for response in responses]
+    verify(got == paths, sent=f"GET {', '.join(paths)}, all at once on one HTTP/2 connection",
+           expected="each stream's response holds its own request's path", got=repr(got))
+
+
+# --- a server started another way: over TLS, over HTTP/2 on TLS, at a root path -------------------
+
+ROOT_PATH = "/mnt/probe"
+
+
+@pytest.fixture(scope="module")
+def h2_tls_scope(tls_server: TlsServer) -> dict:
+    """The scope of GET /scope over HTTP/2 on TLS (ALPN h2); not applicable where ALPN picks HTTP/1.1."""
+    server, ca = tls_server
+    try:
+        response = exchange(server.host, server.port, [H2Request(path="/scope")], tls=alpn_context(trusting(ca)))[0]
+    except NoHTTP2 as error:
+        pytest.skip(f"not applicable: no HTTP/2 over TLS ({error})")
+    return revive(json.loads(response.body)["scope"])
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-006")
+def test_scheme_is_https_over_tls(tls_scope: dict) -> None:
+    verify(tls_scope.get("scheme") == "https", sent="GET /scope over TLS (a certificate for 127.0.0.1)",
+           expected="scheme 'https' (a missing scheme means 'http', which is wrong here)",
+           got=repr(tls_scope.get("scheme", "<absent>")))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-004")
+def test_http_version_is_2_over_tls(h2_tls_scope: dict) -> None:
+    verify(h2_tls_scope.get("http_version") == "2", sent="GET /scope over HTTP/2 on TLS (ALPN h2)",
+           expected="http_version '2'", got=repr(h2_tls_scope.get("http_version")))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-006")
+def test_scheme_is_https_over_http2_on_tls(h2_tls_scope: dict) -> None:
+    verify(h2_tls_scope.get("scheme") == "https", sent="GET /scope over HTTP/2 on TLS (ALPN h2)",
+           expected="scheme 'https'", got=repr(h2_tls_scope.get("scheme", "<absent>")))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-021")
+def test_no_pseudo_headers_over_http2_on_tls(h2_tls_scope: dict) -> None:
+    pseudo = [bytes(name) for name, _ in h2_tls_scope.get("headers", []) if bytes(name).startswith(b":")]
+    verify(not pseudo, sent="GET /scope over HTTP/2 on TLS (:method, :scheme, :authority, :path)",
+           expected="no header name starting with ':' in scope['headers']", got=repr(pseudo))
+
+
+@pytest.fixture(scope="module")
+def root_path_scope(dedicated_server: Callable, server_spec: ServerSpec) -> Iterator[dict]:
+    """The scope of GET {ROOT_PATH}/scope/x from a dedicated instance told it is mounted at ROOT_PATH."""
+    needs_variant(server_spec, "root_path")
+    with dedicated_server("asgi", variant="root_path", values={"root_path": ROOT_PATH}) as server:
+        scope, _, _ = fetch_scope(RawClient(server.host, server.port), f"{ROOT_PATH}/scope/x")
+        yield scope
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-014")
+def test_root_path_is_the_mount_point_the_server_was_given(root_path_scope: dict) -> None:
+    got = root_path_scope.get("root_path")
+    verify(type(got) is str and got == ROOT_PATH,
+           sent=f"GET {ROOT_PATH}/scope/x to an instance started with the root path {ROOT_PATH!r}",
+           expected=f"root_path {ROOT_PATH!r} (a str)", got=repr(got))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-015")
+def test_how_path_relates_to_root_path_is_reported(root_path_scope: dict, observe: Callable[[str], None]) -> None:
+    path, raw_path = root_path_scope.get("path"), root_path_scope.get("raw_path")
+    includes = isinstance(path, str) and path.startswith(ROOT_PATH)
+    observe(f"with root_path {root_path_scope.get('root_path')!r}, a request for {ROOT_PATH}/scope/x gives path "
+            f"{path!r} ({'includes' if includes else 'does not include'} the root path), raw_path {raw_path!r}")

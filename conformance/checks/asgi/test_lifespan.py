@@ -1,10 +1,12 @@
 """ASGI lifespan (lifespan.rst): startup and shutdown, and that the server waits for `complete`;
-an app that fails (startup.failed, shutdown.failed, an exception); the lifespan `state`.
+one lifespan per worker process, sharing the event loop of the requests; an app that fails
+(startup.failed, shutdown.failed, an exception). The lifespan `state` is test_state.py's.
 
-The probe app reports every lifespan event to the recorder under "lifespan:<instance>", and any
-request it serves before it has sent lifespan.startup.complete. Stopping a server is part of
-what is checked, so the shutdown checks use a dedicated instance, never the shared one; so do the
-app's failures, chosen by the environment variable CONFORMANCE_LIFESPAN.
+The probe app reports every lifespan event to the recorder under "lifespan:<instance>" (see
+lifespan.py), and any request it serves before it has sent lifespan.startup.complete. Stopping a
+server is part of what is checked, so the shutdown checks use a dedicated instance, never the
+shared one (the slow_lifespan_server fixture of conftest.py); so do the app's failures, chosen by
+the environment variable CONFORMANCE_LIFESPAN.
 """
 
 from __future__ import annotations
@@ -16,44 +18,19 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
+from conformance.checks.asgi.lifespan import LIFESPAN_DELAY, declares_no_lifespan, lifespan_token, startup_records
 from conformance.clients.raw import RawClient
 from conformance.launcher import ServerProcess, probe_ready
 from conformance.probe_data import revive
-from conformance.recorder import Record, Recorder, RecordTimeout
+from conformance.recorder import Recorder, RecordTimeout
 from conformance.servers import ServerSpec
 from conformance.verify import verify
 
-LIFESPAN_DELAY = 0.4  # seconds the probe takes before each `complete`
 LIFESPAN_MODE = "CONFORMANCE_LIFESPAN"  # how the probe's lifespan behaves (see probe_apps/asgi_probe.py)
 # The messages the probe sends with startup.failed and shutdown.failed (probe_apps/asgi_probe.py).
 STARTUP_FAILED_MESSAGE = "probe-startup-failed: the probe app refused to start"
 SHUTDOWN_FAILED_MESSAGE = "probe-shutdown-failed: the probe app could not clean up"
 SHUTDOWN_WAIT = 5.0  # seconds a server gets to terminate after its stop signal
-
-
-def lifespan_token(server: ServerProcess) -> str:
-    return f"lifespan:{server.instance_id}"
-
-
-def declares_no_lifespan(spec: ServerSpec) -> bool:
-    """A named server whose adapter says it has no lifespan (a --server-cmd server is tried)."""
-    return spec.name != "custom" and "lifespan" not in spec.capabilities
-
-
-def startup_records(recorder: Recorder, server: ServerProcess, spec: ServerSpec) -> list[Record]:
-    """The lifespan records of an instance, once it has started; skip if it sends no lifespan.
-
-    A server that runs lifespan has sent lifespan.startup before it answered the launcher's first
-    request, so a server declared without lifespan needs only a short grace period."""
-    try:
-        recorder.wait_for(lifespan_token(server), "lifespan.startup", timeout=2.0 if not declares_no_lifespan(spec)
-                          else 0.3)
-    except RecordTimeout:
-        if "lifespan" in spec.capabilities:
-            raise
-        pytest.skip(f"not applicable: {spec.name} sends no lifespan scope")
-    # The probe also reports its own call ("lifespan.invoked"); these are the events it received.
-    return [r for r in recorder.records(lifespan_token(server)) if r.event != "lifespan.invoked"]
 
 
 @pytest.mark.requirement("ASGI-LS-001")
@@ -72,19 +49,6 @@ def test_first_lifespan_event_is_startup(asgi_server: ServerProcess, recorder: R
     events = [r.event for r in startup_records(recorder, asgi_server, server_spec)]
     verify(events[0] == "lifespan.startup", sent="(server start)",
            expected="the first lifespan event is lifespan.startup", got=f"events in order: {events}")
-
-
-@pytest.fixture(scope="module")
-def slow_lifespan_server(dedicated_server: Callable, recorder: Recorder, server_spec: ServerSpec):
-    """A dedicated instance whose app takes LIFESPAN_DELAY seconds before each `complete`.
-
-    Shared by this module's checks: the startup check reads its records, the shutdown checks stop
-    it (stopping twice is harmless) and read theirs."""
-    if declares_no_lifespan(server_spec):
-        pytest.skip(f"not applicable: {server_spec.name} sends no lifespan scope")
-    with dedicated_server("asgi", {"CONFORMANCE_LIFESPAN_DELAY": str(LIFESPAN_DELAY)}) as server:
-        startup_records(recorder, server, server_spec)
-        yield server
 
 
 @pytest.mark.requirement("ASGI-LS-006")
@@ -128,26 +92,6 @@ def test_the_server_waits_for_shutdown_complete(slow_lifespan_server: ServerProc
     verify(done, sent=f"the stop signal; the app takes {LIFESPAN_DELAY} s before lifespan.shutdown.complete",
            expected="the server keeps the app running until it sends lifespan.shutdown.complete",
            got="the process ended before the app could send lifespan.shutdown.complete")
-
-
-@pytest.mark.requirement("ASGI-STATE-006")
-def test_the_server_leaves_the_lifespan_state_alone(slow_lifespan_server: ServerProcess, recorder: Recorder) -> None:
-    """At startup the probe puts "probe.lifespan" and the list "probe.bucket" in the state."""
-    slow_lifespan_server.stop()
-    token = lifespan_token(slow_lifespan_server)
-    startup = revive(recorder.wait_for(token, "lifespan.startup", timeout=2.0)[0].data["scope"])
-    if not isinstance(startup.get("state"), dict):
-        pytest.skip("not applicable: the lifespan scope has no state (the server does not offer it)")
-    try:
-        shutdown = revive(recorder.wait_for(token, "lifespan.shutdown", timeout=2.0)[0].data["scope"])
-    except RecordTimeout:
-        pytest.skip("not applicable here: no lifespan.shutdown arrived (see ASGI-LS-009)")
-    state = shutdown.get("state")
-    verify(isinstance(state, dict) and state.get("probe.lifespan") == "set-at-startup"
-           and isinstance(state.get("probe.bucket"), list),
-           sent="the stop signal, after the app put 'probe.lifespan' and 'probe.bucket' in the state at startup",
-           expected="the lifespan scope's state at lifespan.shutdown still holds both keys",
-           got=f"state at lifespan.shutdown: {state!r}")
 
 
 @pytest.mark.requirement("ASGI-LS-002")
@@ -308,63 +252,6 @@ def test_an_app_raising_on_lifespan_startup_is_still_served(dedicated_server: Ca
                                            "GET /ready; then the stop signal")
 
 
-# --- state: what the probe put in the lifespan state at startup, seen from requests ------------
-
-
-def lifespan_state(recorder: Recorder, server: ServerProcess, spec: ServerSpec) -> dict:
-    scope = revive(startup_records(recorder, server, spec)[0].data["scope"])
-    if not isinstance(scope.get("state"), dict):
-        pytest.skip("not applicable: the lifespan scope has no state (the server does not offer it)")
-    return scope["state"]
-
-
-def request_state(client: httpx.Client, mutate: bool = False) -> object:
-    payload = client.get("/state", params={"mutate": "1"} if mutate else None).json()
-    return revive(payload["state"])
-
-
-@pytest.mark.requirement("ASGI-STATE-001")
-def test_lifespan_state_starts_empty(asgi_server: ServerProcess, recorder: Recorder, server_spec: ServerSpec) -> None:
-    state = lifespan_state(recorder, asgi_server, server_spec)
-    verify(state == {}, sent="(server start)",
-           expected="the lifespan scope's state is {} when lifespan.startup arrives", got=repr(state))
-
-
-@pytest.mark.requirement("ASGI-STATE-002")
-def test_request_scopes_carry_the_lifespan_state(asgi_server: ServerProcess, asgi_http: httpx.Client,
-                                                 recorder: Recorder, server_spec: ServerSpec) -> None:
-    lifespan_state(recorder, asgi_server, server_spec)
-    state = request_state(asgi_http)
-    verify(isinstance(state, dict) and state.get("probe.lifespan") == "set-at-startup",
-           sent="GET /state, after the app put 'probe.lifespan': 'set-at-startup' in the lifespan state",
-           expected="the request scope's state holds 'probe.lifespan': 'set-at-startup'", got=repr(state))
-
-
-@pytest.mark.requirement("ASGI-STATE-004")
-def test_a_requests_changes_to_its_state_do_not_leak(asgi_server: ServerProcess, asgi_http: httpx.Client,
-                                                      recorder: Recorder, server_spec: ServerSpec) -> None:
-    lifespan_state(recorder, asgi_server, server_spec)
-    request_state(asgi_http, mutate=True)
-    state = request_state(asgi_http)
-    ok = isinstance(state, dict) and state.get("probe.lifespan") == "set-at-startup" and "probe.added" not in state
-    verify(ok, sent="GET /state?mutate=1 (the request changes 'probe.lifespan' and adds 'probe.added' in its "
-                    "state), then GET /state",
-           expected="the second request sees 'probe.lifespan': 'set-at-startup' and no 'probe.added'", got=repr(state))
-
-
-@pytest.mark.requirement("ASGI-STATE-005")
-def test_objects_in_the_state_are_shared_not_copied(asgi_server: ServerProcess, asgi_http: httpx.Client,
-                                                    recorder: Recorder, server_spec: ServerSpec) -> None:
-    lifespan_state(recorder, asgi_server, server_spec)
-    request_state(asgi_http, mutate=True)
-    state = request_state(asgi_http)
-    bucket = state.get("probe.bucket") if isinstance(state, dict) else None
-    verify(isinstance(bucket, list) and "appended-by-a-request" in bucket,
-           sent="GET /state?mutate=1 (the request appends to the list 'probe.bucket' in its state), then GET /state",
-           expected="the second request's 'probe.bucket' holds the item: the same list object (a shallow copy)",
-           got=repr(bucket))
-
-
 @pytest.mark.requirement("ASGI-LS-004")
 def test_lifespan_and_requests_share_an_event_loop(asgi_server: ServerProcess, asgi_http: httpx.Client,
                                                    recorder: Recorder, server_spec: ServerSpec) -> None:
@@ -470,15 +357,3 @@ def test_a_shutdown_failure_without_message_is_handled(dedicated_server: Callabl
            expected=f"the server terminates (within {SHUTDOWN_WAIT:g} s), with no KeyError",
            got=f"{'terminated' if terminated else 'still running'}; KeyError "
                f"{'in' if 'KeyError' in log else 'not in'} its output")
-
-
-@pytest.mark.requirement("ASGI-STATE-008")
-def test_whether_late_state_reaches_requests_is_reported(asgi_server: ServerProcess, asgi_http: httpx.Client,
-                                                         recorder: Recorder, server_spec: ServerSpec,
-                                                         observe: Callable[[str], None]) -> None:
-    """Informational: the probe adds "probe.late" to the lifespan state right after startup.complete."""
-    lifespan_state(recorder, asgi_server, server_spec)
-    state = request_state(asgi_http)
-    seen = isinstance(state, dict) and "probe.late" in state
-    observe("a key added to the lifespan state after startup.complete is "
-            + ("visible in later requests (copied per request)" if seen else "not visible in later requests"))

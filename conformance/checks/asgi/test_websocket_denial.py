@@ -1,12 +1,12 @@
-"""Refusing a WebSocket (www.rst, "Close - send event" before accept) and the WebSocket Denial
-Response extension (extensions.rst): the 403, the connection closed, the app told of the
-disconnect; and, where the scope advertises websocket.http.response, the app's own HTTP
-response (status, headers, body in parts, defaults) reaching the client, and an accept after the
-response's start refused.
+"""The WebSocket Denial Response extension (extensions.rst, "Websocket Denial Response"): whether
+the websocket scope advertises websocket.http.response (reported), and where it does, the app's
+own HTTP response (status, headers, body in parts, defaults) reaching the client, the connection
+closed after it, the app told of the disconnect, and an accept after the response's start
+refused. A close before the accept, without the extension, is test_websocket_handshake.py's.
 
-The probe's /deny closes before accepting; /deny-http sends websocket.http.response.start and
-.body as its query string asks. Both report to the recorder what receive() gives afterwards.
-One exchange of each kind is shared by the checks that read it.
+The probe's /deny-http sends websocket.http.response.start and .body as its query string asks,
+and reports to the recorder what receive() gives afterwards. One exchange of each kind is shared
+by the checks that read it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conformance.checks.asgi.ws import APP_WAITS_AFTER_CLOSE, WsServer
+from conformance.checks.asgi.ws import APP_WAITS_AFTER_CLOSE, CLOSE_WAIT, WsServer, disconnect_after
 from conformance.checks.per_instance import PerInstance
 from conformance.checks.wire import read_until_closed
 from conformance.clients.raw import Response, read_response
@@ -25,24 +25,11 @@ from conformance.clients.websocket import handshake, new_key
 from conformance.recorder import TOKEN_HEADER
 from conformance.verify import verify
 
-CLOSE_WAIT = 2.0  # seconds the client waits for the server to close the connection
 DENIAL_EXTENSION = "websocket.http.response"
 DENIAL = [("status", "401"), ("header", "content-type:text/plain"), ("header", "www-authenticate:Bearer"),
           ("header", "x-probe-denial:yes"), ("body", "denied by the app")]
 
 _exchanges: PerInstance[dict[str, Any]] = PerInstance()
-
-
-def refused(ws: WsServer) -> dict[str, Any]:
-    """GET /deny (the app closes before accepting): the answer, and whether the connection closed."""
-    def run() -> dict[str, Any]:
-        token = ws.new_token()
-        with ws.raw() as client:
-            head = client.open("/deny", [(TOKEN_HEADER, token)])
-            closed = client.closed_within(CLOSE_WAIT)
-        return {"head": head, "closed": closed, "token": token}
-
-    return _exchanges.once(ws, "deny", run)
 
 
 def denial_response(ws: WsServer, params: list[tuple[str, str]], name: str,
@@ -71,37 +58,6 @@ def require_denial_extension(ws: WsServer) -> None:
 def shown(response: Response) -> str:
     headers = ", ".join(f"{k.decode('latin-1')}: {v.decode('latin-1')}" for k, v in response.headers)
     return f"HTTP {response.status} [{headers}] body {response.body[:200]!r}"
-
-
-def disconnect_after(ws: WsServer, token: str, event: str) -> str:
-    message = ws.reported(token, event, timeout=APP_WAITS_AFTER_CLOSE + 3)["message"]
-    return str(message.get("type"))
-
-
-@pytest.mark.requirement("ASGI-WS-HS-004")
-def test_a_close_before_accept_is_refused_with_403(ws: WsServer) -> None:
-    head = refused(ws)["head"]
-    verify(head.status == 403, sent="GET /deny with Upgrade: websocket; the app sends websocket.close before accepting",
-           expected="HTTP 403 (the handshake not completed)", got=repr(head.raw[:400]))
-
-
-@pytest.mark.requirement("ASGI-WS-HS-013")
-def test_the_connection_is_closed_after_the_403(ws: WsServer) -> None:
-    exchange = refused(ws)
-    if exchange["head"].status != 403:
-        pytest.skip("not applicable here: the close before accept was not answered with 403 (see ASGI-WS-HS-004)")
-    verify(exchange["closed"], sent="GET /deny with Upgrade: websocket; the app sends websocket.close before accepting",
-           expected=f"after the 403, the server closes the connection (waited {CLOSE_WAIT:g} s)",
-           got="the connection was still open")
-
-
-@pytest.mark.requirement("ASGI-WS-DISC-009")
-def test_the_app_is_told_of_the_disconnect_after_a_refusal(ws: WsServer) -> None:
-    got = disconnect_after(ws, refused(ws)["token"], "after-deny")
-    verify(got == "websocket.disconnect",
-           sent="GET /deny with Upgrade: websocket; after its websocket.close the app calls receive()",
-           expected="receive() returns websocket.disconnect",
-           got=f"receive() gave {got} (the app waited {APP_WAITS_AFTER_CLOSE:g} s)")
 
 
 @pytest.mark.requirement("ASGI-EXT-WSDENIAL-001")

@@ -1,10 +1,13 @@
 """Connect and accept (www.rst, "Connect - receive event", "Accept - send event"; RFC 6455
 section 4.2.2): the first event, the handshake waiting for the app, the 101 and its
-Sec-WebSocket-Accept, the subprotocol, and the accept's headers from spec_version 2.1.
+Sec-WebSocket-Accept, the subprotocol, and the accept's headers from spec_version 2.1; and a close
+before the accept ("Close - send event"), refused with 403 and the connection closed.
 
 The raw client writes the handshake and reads the 101 as it came; the probe's /inspect accepts
 as its query string asks (hold, subprotocol, header) and sends the scope and the connect event as
-its first message. Each check uses its own sub-path of /inspect, so a mutant can break one.
+its first message. Each check uses its own sub-path of /inspect, so a mutant can break one. The
+probe's /deny closes before accepting (one exchange, shared with test_websocket_disconnect.py: see
+ws.py).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.asgi.ws import WsServer
+from conformance.checks.asgi.ws import CLOSE_WAIT, WsServer, refused
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import TEXT, Head, accept_value
 from conformance.recorder import TOKEN_HEADER
@@ -161,3 +164,23 @@ def test_what_a_2_0_server_does_with_accept_headers_is_reported(ws: WsServer, ob
         observe("an accept with headers from spec_version 2.0: the headers were sent in the 101")
     else:
         observe("an accept with headers from spec_version 2.0: the headers were ignored (a 101 without them)")
+
+
+# --- a close before the accept (www.rst, "Close - send event") ------------------------------------
+
+
+@pytest.mark.requirement("ASGI-WS-HS-004")
+def test_a_close_before_accept_is_refused_with_403(ws: WsServer) -> None:
+    head = refused(ws)["head"]
+    verify(head.status == 403, sent="GET /deny with Upgrade: websocket; the app sends websocket.close before accepting",
+           expected="HTTP 403 (the handshake not completed)", got=repr(head.raw[:400]))
+
+
+@pytest.mark.requirement("ASGI-WS-HS-013")
+def test_the_connection_is_closed_after_the_403(ws: WsServer) -> None:
+    exchange = refused(ws)
+    if exchange["head"].status != 403:
+        pytest.skip("not applicable here: the close before accept was not answered with 403 (see ASGI-WS-HS-004)")
+    verify(exchange["closed"], sent="GET /deny with Upgrade: websocket; the app sends websocket.close before accepting",
+           expected=f"after the 403, the server closes the connection (waited {CLOSE_WAIT:g} s)",
+           got="the connection was still open")

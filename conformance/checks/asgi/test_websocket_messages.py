@@ -1,20 +1,24 @@
 """WebSocket messages (www.rst, "WebSocket", "Receive - receive event", "Send - send event"):
 text stays text and bytes stay bytes, exactly, both ways (non-ASCII, empty, several MiB, in
-order); fragments reassembled into one event; pings answered by the server; and invalid sends
-(neither payload, both, or before the accept): send() raises, or nothing made of them reaches
-the client.
+order); fragments reassembled into one event; pings answered by the server, and whether it pings
+an idle connection (reported); invalid sends (neither payload, both, or before the accept):
+send() raises, or nothing made of them reaches the client; and messages both ways over HTTP/2
+(RFC 8441 extended CONNECT).
 
 Towards the app, the probe's /inspect answers each message with a description of the receive
 event it got (its keys, each value's type, length and sha256, and the value itself when short).
 Towards the client, /send sends the messages its query string names (SENDS in
 probe_apps/asgi_websocket.py), and /bad-send the invalid ones. Fragments and pings are written
-frame by frame by the raw client.
+frame by frame by the raw client; the idle connection is on a dedicated instance started by the
+adapter's ws_ping launch variant (a short keepalive interval), not applicable without one. Over
+HTTP/2, one exchange per transport (see ws_http2.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +26,17 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection
 
-from conformance.checks.asgi.ws import ABSENT, WsServer, first_message, next_report, typed_value
+from conformance.checks.asgi.ws import (
+    ABSENT,
+    WsServer,
+    first_message,
+    needs_websocket,
+    next_report,
+    typed_value,
+    websocket_server,
+)
+from conformance.checks.asgi.ws_http2 import MESSAGE
+from conformance.checks.launching import needs_variant
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import (
     BINARY,
@@ -36,7 +50,8 @@ from conformance.clients.websocket import (
     close_payload,
     frame,
 )
-from conformance.recorder import TOKEN_HEADER
+from conformance.recorder import TOKEN_HEADER, Recorder
+from conformance.servers import ServerSpec
 from conformance.verify import verify
 from probe_apps.asgi_websocket import AFTER_BAD_SEND, BYTES_SAMPLE, TEXT_SAMPLE, large_bytes, large_text
 
@@ -227,6 +242,32 @@ def test_a_ping_is_answered_by_the_server(ws: WsServer) -> None:
            expected="the app's first event is the text message (the ping is the server's business)", got=shown(event))
 
 
+PING_WAIT = 2.5  # seconds an idle client waits for a ping (a ws_ping variant pings every 0.3 s, or every 1 s)
+
+
+@pytest.mark.requirement("ASGI-WS-MSG-009")
+def test_whether_the_server_pings_an_idle_connection_is_reported(dedicated_server: Callable,
+                                                                 server_spec: ServerSpec, recorder: Recorder,
+                                                                 observe: Callable[[str], None]) -> None:
+    needs_websocket(server_spec)
+    needs_variant(server_spec, "ws_ping")
+    with dedicated_server("asgi", variant="ws_ping") as server:
+        ws = websocket_server(server, server_spec, recorder)
+        with ws.raw() as client:
+            head = client.open("/inspect/idle")
+            if head.status != 101:
+                raise WireError(f"the handshake got HTTP {head.status}, not 101")
+            client.recv_frame()
+            started = time.monotonic()
+            try:
+                frames = client.frames_until(PING, timeout=PING_WAIT)
+            except WireError:
+                frames = []
+    pinged = bool(frames) and frames[-1].opcode == PING
+    observe(f"started with a short ping interval: a ping came after {time.monotonic() - started:.1f} s of idle"
+            if pinged else f"started with a short ping interval: no ping within {PING_WAIT:g} s of idle")
+
+
 # --- from the app to the client -------------------------------------------------------------------
 
 
@@ -365,3 +406,19 @@ def test_a_send_with_neither_or_both_payloads_raises(ws: WsServer, kind: str, ob
 @pytest.mark.requirement("ASGI-WS-MSG-017")
 def test_a_send_before_the_accept_raises(ws: WsServer, observe: Callable[[str], None]) -> None:
     verify_bad_send(bad_send(ws, "before-accept"), "before-accept", observe)
+
+
+# --- over HTTP/2 (RFC 8441 extended CONNECT; the exchange of ws_http2.py) -------------------------
+
+
+@pytest.mark.requirement("ASGI-WS-MSG-001", "ASGI-WS-MSG-011")
+def test_messages_go_both_ways_over_http2(over_h2: dict[str, Any]) -> None:
+    exchange = over_h2
+    event = exchange["event"]
+    text, data = typed_value(event.get("text")), typed_value(event.get("bytes"))
+    ok = (exchange["first"].opcode == TEXT and event.get("type") == "websocket.receive" and type(text) is str
+          and text == MESSAGE and data in (None, ABSENT))
+    verify(ok, sent=exchange["sent"] + f"; the client sends the text message {MESSAGE!r}",
+           expected=f"the app's first message arrives as a text frame, and the app gets websocket.receive with text "
+                    f"{MESSAGE!r}",
+           got=f"first message: a {exchange['first'].kind} frame; the app got {json.dumps(event, ensure_ascii=False)}")

@@ -1,61 +1,36 @@
-"""The WebSocket connection scope (www.rst, "Websocket Connection Scope").
+"""The WebSocket connection scope (www.rst, "Websocket Connection Scope"): over HTTP/1.1, the
+scope of one shared handshake; the connection closed once the app returns; the scheme over TLS;
+and over HTTP/2 (RFC 8441 extended CONNECT), http_version "2", no pseudo-header and :authority as
+the first host header.
 
 One handshake, written byte for byte by the raw client, is shared by the checks that read its
-scope: a target with percent-escapes and UTF-8 in the path and the query, a repeated header
-between two others, a header in mixed case and two offered subprotocols. The probe's /inspect
-answers it with the scope as its first message (typed JSON: a str and bytes stay apart).
+scope (see ws_scope.py): a target with percent-escapes and UTF-8 in the path and the query, a
+repeated header between two others, a header in mixed case and two offered subprotocols. The
+probe's /inspect answers it with the scope as its first message (typed JSON: a str and bytes stay
+apart). Over TLS the check reads the TLS instance the checks share (the adapter's tls launch
+variant; conformance/checks/launching.py); over HTTP/2, one exchange per transport (see
+ws_http2.py).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from conformance.checks.asgi.ws import WsServer
-from conformance.checks.per_instance import PerInstance
-from conformance.clients.raw import RawClient, WireError
-from conformance.clients.websocket import CLOSE, TEXT, close_payload, frame
-from conformance.launcher import ServerProcess
-from conformance.probe_data import revive
-from conformance.probing import fetch_scope
-from conformance.recorder import Recorder, RecordTimeout
+from conformance.checks.asgi.ws import CLOSE_WAIT, WsServer, describe_code, end_of, first_message, needs_websocket
+from conformance.checks.asgi.ws_scope import SENT, handshake, scope_of
+from conformance.checks.launching import TlsServer, TlsServers, trusting
+from conformance.clients.websocket import open_websocket
+from conformance.servers import ServerSpec
 from conformance.verify import verify
 
-TARGET = "/inspect/caf%C3%A9/x%20y?q=a%20b&s=%2F&e=%C3%A9"
+# What the scope must say of the shared handshake's target (ws_scope.TARGET).
 PATH = "/inspect/café/x y"
 RAW_PATH = b"/inspect/caf%C3%A9/x%20y"
 QUERY = b"q=a%20b&s=%2F&e=%C3%A9"
-HEADERS = [("X-Probe-Order-A", "a"), ("X-Dup", "1"), ("X-Probe-Order-B", "b"), ("X-Dup", "2"),
-           ("X-Mixed-Case", "M"), ("Sec-WebSocket-Protocol", "chat, superchat")]
 HANDSHAKE_HEADERS = ("upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol")
-SENT = f"GET {TARGET} with Upgrade: websocket and " + ", ".join(f"{n}: {v}" for n, v in HEADERS)
-
-_exchanges: PerInstance[dict[str, Any]] = PerInstance()
-
-
-def handshake(ws: WsServer) -> dict[str, Any]:
-    """The scope of the shared handshake, with the client's own address (once per server)."""
-    def run() -> dict[str, Any]:
-        with ws.raw() as client:
-            head = client.open(TARGET, HEADERS)
-            if head.status != 101:
-                raise WireError(f"the handshake to {TARGET} got HTTP {head.status} instead of 101")
-            first = client.recv_frame()
-            if first.opcode != TEXT:
-                raise WireError(f"the probe's first message came as a {first.kind} frame")
-            scope = revive(json.loads(first.payload)["scope"])
-            local = client.sock.getsockname()[:2]
-            client.send(frame(CLOSE, close_payload(1000)))
-        return {"scope": scope, "local": local}
-
-    return _exchanges.once(ws, "handshake", run)
-
-
-def scope_of(ws: WsServer) -> dict[str, Any]:
-    return handshake(ws)["scope"]
 
 
 def header_pairs(scope: dict[str, Any]) -> list[Any]:
@@ -212,28 +187,52 @@ def test_subprotocols_are_empty_when_none_are_offered(ws: WsServer) -> None:
            expected="subprotocols [] or absent", got=f"subprotocols {offered!r}")
 
 
-@pytest.mark.requirement("ASGI-STATE-003")
-def test_the_scope_carries_a_copy_of_the_lifespan_state(ws: WsServer) -> None:
-    scope = scope_of(ws)
-    if "state" not in scope:
-        pytest.skip("not applicable: the websocket scope has no state (the server does not offer lifespan state)")
-    state = scope["state"]
-    verify(isinstance(state, dict) and state.get("probe.lifespan") == "set-at-startup",
-           sent=SENT + " (at startup the app put 'probe.lifespan': 'set-at-startup' in the lifespan state)",
-           expected="the websocket scope's state holds 'probe.lifespan': 'set-at-startup'", got=repr(state))
+@pytest.mark.requirement("ASGI-WS-SCOPE-016")
+def test_an_app_that_returns_gets_its_connection_closed(ws: WsServer, observe: Callable[[str], None]) -> None:
+    code, state = end_of(ws, "/return")
+    if state == "closed":
+        observe(f"an app that returned after accept, without a close: {describe_code(code)}")
+    verify(state == "closed", sent="(after accepting, the app returns without sending websocket.close)",
+           expected=f"the server closes the connection (waited {CLOSE_WAIT:g} s)", got="the connection stayed open")
 
 
-@pytest.mark.requirement("ASGI-STATE-007")
-def test_state_is_in_every_scope_or_in_none(ws: WsServer, asgi: RawClient, asgi_server: ServerProcess,
-                                            recorder: Recorder) -> None:
-    """The lifespan scope (at startup), an HTTP scope (GET /scope) and a websocket scope."""
-    try:
-        recorder.wait_for(f"lifespan:{asgi_server.instance_id}", "lifespan.startup", timeout=0.3)
-    except RecordTimeout:
-        pytest.skip("not applicable: the server sends no lifespan scope")
-    startup = next(r for r in recorder.records(f"lifespan:{asgi_server.instance_id}") if "scope" in r.data)
-    has = {"lifespan": "state" in revive(startup.data["scope"]), "http": "state" in fetch_scope(asgi)[0],
-           "websocket": "state" in scope_of(ws)}
-    verify(len(set(has.values())) == 1, sent="(server start), GET /scope, and " + SENT,
-           expected="a state key in the lifespan, http and websocket scopes alike, or in none of them",
-           got=", ".join(f"{kind} {'has' if present else 'lacks'} state" for kind, present in has.items()))
+# --- over TLS (the shared TLS instance) -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wss_server(tls_servers: TlsServers, server_spec: ServerSpec) -> TlsServer:
+    needs_websocket(server_spec)
+    return tls_servers.server("asgi")
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-019")
+def test_scheme_is_wss_over_tls(wss_server: TlsServer) -> None:
+    server, ca = wss_server
+    url = f"wss://{server.host}:{server.port}/inspect/wss"
+    with open_websocket(url, tls=trusting(ca)) as connection:
+        scope = first_message(connection)["scope"]
+    verify(scope.get("scheme") == "wss", sent=f"a WebSocket handshake to {url} (TLS, a certificate for 127.0.0.1)",
+           expected="scheme 'wss' (a missing scheme means 'ws', which is wrong here)",
+           got=repr(scope.get("scheme", "<absent>")))
+
+
+# --- over HTTP/2 (RFC 8441 extended CONNECT; the exchange of ws_http2.py) -------------------------
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-020")
+def test_http_version_is_2_over_http2(over_h2: dict[str, Any]) -> None:
+    scope = over_h2["scope"]
+    verify(scope.get("http_version") == "2", sent=over_h2["sent"],
+           expected="http_version '2' (a missing one means '1.1')", got=repr(scope.get("http_version", "<absent>")))
+
+
+@pytest.mark.requirement("ASGI-WS-SCOPE-011")
+def test_no_pseudo_headers_and_authority_is_the_first_host(over_h2: dict[str, Any]) -> None:
+    exchange = over_h2
+    headers = [(bytes(name), bytes(value)) for name, value in exchange["scope"].get("headers") or []]
+    pseudo = [name for name, _ in headers if name.startswith(b":")]
+    hosts = [value for name, value in headers if name.lower() == b"host"]
+    ok = not pseudo and bool(headers) and headers[0] == (b"host", exchange["authority"]) and len(hosts) == 1
+    verify(ok, sent=exchange["sent"] + " and no host header",
+           expected=f"no header name starting with ':', and host {exchange['authority']!r} first (and once)",
+           got=f"headers {headers[:8]}")

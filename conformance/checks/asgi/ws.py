@@ -4,7 +4,8 @@ and connections to the probe's WebSocket scenarios (probe_apps/asgi_websocket.py
 A server does WebSocket if its adapter declares the capability (a --server-cmd server is
 tried) and it answers an upgrade request with 101; otherwise every WebSocket check is not
 applicable, never failed. The first handshake to /inspect also gives the scope every check
-gates on: scope["asgi"]["spec_version"] (missing means "2.0") and scope["extensions"].
+gates on: scope["asgi"]["spec_version"] (missing means "2.0") and scope["extensions"]. The
+exchanges that checks of several areas read (the refusal of /deny) are made once per instance.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from conformance.servers import ServerSpec
 
 RECORD_WAIT = 5.0  # seconds a check waits for what the app reports
 APP_WAITS_AFTER_CLOSE = 3.0  # the probe's wait in receive() after its close or denial (AFTER_CLOSE_WAIT)
+CLOSE_WAIT = 2.0  # seconds the client waits for the server to close or end the connection
 
 
 @dataclass
@@ -82,10 +84,14 @@ class WsServer:
 _support: PerInstance[WsServer | str] = PerInstance()
 
 
-def websocket_server(server: ServerProcess, spec: ServerSpec, recorder: Recorder) -> WsServer:
-    """The server as a WsServer, or pytest.skip (not applicable) if it does not do WebSocket."""
+def needs_websocket(spec: ServerSpec) -> None:
     if spec.name != "custom" and "websocket" not in spec.capabilities:
         pytest.skip(f"not applicable: {spec.name} does not do WebSocket (its adapter declares no websocket capability)")
+
+
+def websocket_server(server: ServerProcess, spec: ServerSpec, recorder: Recorder) -> WsServer:
+    """The server as a WsServer, or pytest.skip (not applicable) if it does not do WebSocket."""
+    needs_websocket(spec)
     found = _support.once(server, "websocket", lambda: _first_handshake(server, recorder))
     if isinstance(found, str):
         pytest.skip(found)
@@ -149,10 +155,42 @@ def close_outcome(connection: ClientConnection, timeout: float = RECORD_WAIT) ->
     return received.code, received.reason, messages
 
 
+def end_of(ws: WsServer, target: str) -> tuple[int | None, str]:
+    """How a connection to ``target`` ended: the close code (None: no close frame), or 'open'."""
+    with ws.open(target) as connection:
+        try:
+            code, _, _ = close_outcome(connection, timeout=CLOSE_WAIT)
+        except TimeoutError:
+            return None, "open"
+    return code, "closed"
+
+
 def describe_code(code: int | None) -> str:
     if code is None:
         return "no close frame (the TCP connection just ended: 1006)"
     return "no close within the wait (the connection stayed open)" if code < 0 else f"close code {code}"
+
+
+# --- exchanges that checks of several areas read -------------------------------------------------
+
+_exchanges: PerInstance[dict[str, Any]] = PerInstance()
+
+
+def refused(ws: WsServer) -> dict[str, Any]:
+    """GET /deny (the app closes before accepting): the answer, and whether the connection closed."""
+    def run() -> dict[str, Any]:
+        token = ws.new_token()
+        with ws.raw() as client:
+            head = client.open("/deny", [(TOKEN_HEADER, token)])
+            closed = client.closed_within(CLOSE_WAIT)
+        return {"head": head, "closed": closed, "token": token}
+
+    return _exchanges.once(ws, "deny", run)
+
+
+def disconnect_after(ws: WsServer, token: str, event: str) -> str:
+    message = ws.reported(token, event, timeout=APP_WAITS_AFTER_CLOSE + 3)["message"]
+    return str(message.get("type"))
 
 
 Reporter = Callable[[str], None]

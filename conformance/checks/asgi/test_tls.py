@@ -1,10 +1,12 @@
-"""The tls extension (tls.rst, "TLS Connection Scope"): each key of scope["extensions"]["tls"]
-against what the client itself sees of the same TLS connection (the certificate it was served,
-the version and cipher suite it negotiated), on the TLS instance the checks share (started by the
-adapter's tls launch variant with a certificate made here; conformance/checks/launching.py).
+"""The tls extension (tls.rst): no "tls" in the extensions of a scope over plain HTTP ("When to use
+this extension"), whether a scope over TLS offers it (reported), and each key of
+scope["extensions"]["tls"] ("TLS Connection Scope") against what the client itself sees of the
+same TLS connection (the certificate it was served, the version and cipher suite it negotiated),
+on the TLS instance the checks share (started by the adapter's tls launch variant with a
+certificate made here; conformance/checks/launching.py).
 
-Every check is not applicable where the server does not put "tls" in the extensions of a scope
-over TLS. No installed server does (read in their source: uvicorn, hypercorn, daphne, gunicorn
+Every check of a key is not applicable where the server does not put "tls" in the extensions of a
+scope over TLS. No installed server does (read in their source: uvicorn, hypercorn, daphne, gunicorn
 and granian build no such entry); an emulation on uvicorn's TLS shows these checks passing (see
 tests/test_real_servers.py), mutants of it show them failing.
 """
@@ -20,8 +22,9 @@ from dataclasses import dataclass
 import pytest
 import trustme
 
+from conformance.checks.asgi.gating import extensions_of
 from conformance.checks.launching import TlsServer, TlsServers, trusting
-from conformance.clients.raw import read_response
+from conformance.clients.raw import RawClient, read_response
 from conformance.clients.websocket import CLOSE, RawWebSocket, close_payload, frame
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
@@ -32,6 +35,20 @@ from conformance.verify import shown, verify
 VERSIONS = {"1.2": (ssl.TLSVersion.TLSv1_2, 0x0303), "1.3": (ssl.TLSVersion.TLSv1_3, 0x0304)}
 # The TLS 1.2 suites the client offers (one per key type): its pick is the one the scope must name.
 TLS12_CIPHERS = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"
+
+
+@pytest.mark.requirement("ASGI-EXT-TLS-001")
+def test_no_tls_extension_on_a_plain_connection(asgi: RawClient) -> None:
+    extensions = extensions_of(asgi) or {}
+    verify("tls" not in extensions, sent="GET /scope over plain HTTP (no TLS)",
+           expected="no 'tls' in scope['extensions']", got=repr(extensions))
+
+
+@pytest.mark.requirement("ASGI-EXT-TLS-002")
+def test_whether_the_tls_extension_is_offered_is_reported(tls_scope: dict, observe: Callable[[str], None]) -> None:
+    extensions = tls_scope.get("extensions") or {}
+    observe("the tls extension is " + (f"present: {extensions['tls']!r}" if "tls" in extensions else
+                                       "not offered over TLS"))
 
 
 @dataclass

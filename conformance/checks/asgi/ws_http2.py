@@ -1,6 +1,5 @@
-"""WebSocket over HTTP/2 (RFC 8441 extended CONNECT; www.rst, "Websocket Connection Scope"): the
-scope says http_version "2", has no pseudo-header, and gives :authority as the first host
-header; messages go both ways on the stream.
+"""WebSocket over HTTP/2 (RFC 8441 extended CONNECT), the exchange its checks read
+(test_websocket_scope.py, test_websocket_messages.py; the over_h2 fixture of conftest.py).
 
 One exchange per server and transport, each check run on both: over cleartext HTTP/2 with prior
 knowledge on the shared instance, and over TLS where ALPN picks h2 on the shared TLS instance
@@ -19,16 +18,14 @@ from typing import Any
 import pytest
 import trustme
 
-from conformance.checks.asgi.ws import ABSENT, WsServer, typed_value
-from conformance.checks.launching import TlsServer, TlsServers, trusting
+from conformance.checks.asgi.ws import WsServer
+from conformance.checks.launching import trusting
 from conformance.checks.per_instance import PerInstance
 from conformance.clients.h2 import NoHTTP2, speaks_h2c, tls_h2_websocket
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import CLOSE, TEXT, H2WebSocket, NoExtendedConnect, close_payload, frame
 from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
-from conformance.servers import ServerSpec
-from conformance.verify import verify
 
 TARGET = "/inspect/h2?over=h2"
 MESSAGE = "héllo over HTTP/2 ✓"
@@ -40,19 +37,10 @@ SENT = {"h2c": f"an extended CONNECT (:protocol websocket, :path {TARGET}, :auth
 _exchanges: PerInstance[dict[str, Any]] = PerInstance()
 
 
-@pytest.fixture(scope="module")
-def wss_h2_server(tls_servers: TlsServers, server_spec: ServerSpec) -> TlsServer:
-    if server_spec.name != "custom" and "websocket" not in server_spec.capabilities:
-        pytest.skip(f"not applicable: {server_spec.name} does not do WebSocket (its adapter declares no websocket "
-                    "capability)")
-    return tls_servers.server("asgi")
-
-
-@pytest.fixture(params=["h2c", "tls"])
-def over_h2(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """The exchange on this transport (made once per instance): the scope, both messages, and what
+def websocket_over_h2(request: pytest.FixtureRequest, transport: str) -> dict[str, Any]:
+    """The exchange on ``transport`` (made once per instance): the scope, both messages, and what
     was sent; skips where the server does not do WebSocket over HTTP/2 that way."""
-    if request.param == "h2c":
+    if transport == "h2c":
         ws: WsServer = request.getfixturevalue("ws")
         exchange = _exchanges.once(ws, "h2c", lambda: _exchange_h2c(ws))
     else:
@@ -60,7 +48,7 @@ def over_h2(request: pytest.FixtureRequest) -> dict[str, Any]:
         exchange = _exchanges.once(server, "tls", lambda: _exchange_tls(server, ca))
     if "skip" in exchange:
         pytest.skip(exchange["skip"])
-    return {**exchange, "sent": SENT[request.param]}
+    return {**exchange, "sent": SENT[transport]}
 
 
 def _exchange_h2c(ws: WsServer) -> dict[str, Any]:
@@ -93,35 +81,3 @@ def _exchange(client: H2WebSocket, authority: str) -> dict[str, Any]:
     event = json.loads(answer.payload)["event"] if answer.opcode == TEXT else {}
     client.send(frame(CLOSE, close_payload(1000)))
     return {"scope": scope, "first": first, "event": event, "authority": authority.encode()}
-
-
-@pytest.mark.requirement("ASGI-WS-SCOPE-020")
-def test_http_version_is_2_over_http2(over_h2: dict[str, Any]) -> None:
-    scope = over_h2["scope"]
-    verify(scope.get("http_version") == "2", sent=over_h2["sent"],
-           expected="http_version '2' (a missing one means '1.1')", got=repr(scope.get("http_version", "<absent>")))
-
-
-@pytest.mark.requirement("ASGI-WS-SCOPE-011")
-def test_no_pseudo_headers_and_authority_is_the_first_host(over_h2: dict[str, Any]) -> None:
-    exchange = over_h2
-    headers = [(bytes(name), bytes(value)) for name, value in exchange["scope"].get("headers") or []]
-    pseudo = [name for name, _ in headers if name.startswith(b":")]
-    hosts = [value for name, value in headers if name.lower() == b"host"]
-    ok = not pseudo and bool(headers) and headers[0] == (b"host", exchange["authority"]) and len(hosts) == 1
-    verify(ok, sent=exchange["sent"] + " and no host header",
-           expected=f"no header name starting with ':', and host {exchange['authority']!r} first (and once)",
-           got=f"headers {headers[:8]}")
-
-
-@pytest.mark.requirement("ASGI-WS-MSG-001", "ASGI-WS-MSG-011")
-def test_messages_go_both_ways_over_http2(over_h2: dict[str, Any]) -> None:
-    exchange = over_h2
-    event = exchange["event"]
-    text, data = typed_value(event.get("text")), typed_value(event.get("bytes"))
-    ok = (exchange["first"].opcode == TEXT and event.get("type") == "websocket.receive" and type(text) is str
-          and text == MESSAGE and data in (None, ABSENT))
-    verify(ok, sent=exchange["sent"] + f"; the client sends the text message {MESSAGE!r}",
-           expected=f"the app's first message arrives as a text frame, and the app gets websocket.receive with text "
-                    f"{MESSAGE!r}",
-           got=f"first message: a {exchange['first'].kind} frame; the app got {json.dumps(event, ensure_ascii=False)}")

@@ -1,8 +1,10 @@
-"""ASGI extensions that show over HTTP/1.1 (extensions.rst, tls.rst): what the scope advertises,
-and http.response.pathsend and http.response.early_hint (over HTTP/1.1) where they are advertised.
+"""The http.response.pathsend extension (extensions.rst, "Path Send"): whether the scope advertises
+it (reported), and where it does, the file reaching the client whole, the response completed, the
+app's headers kept, a pathsend after a body part or after another pathsend refused ("Error
+Handling"), and no body for HEAD.
 
-The probe's /scope shows scope["extensions"]; /pathsend sends a file of known bytes with
-http.response.pathsend, or answers 501 when the scope does not advertise the extension.
+The probe's /pathsend sends a file of known bytes with http.response.pathsend, or answers 501 when
+the scope does not advertise the extension; /scope shows scope["extensions"].
 """
 
 from __future__ import annotations
@@ -12,57 +14,19 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.wire import (
-    is_next_response_or_nothing,
-    parse,
-    read_head,
-    read_one,
-    read_until_closed,
-    what_follows,
-)
+from conformance.checks.asgi.gating import extensions_of
+from conformance.checks.wire import is_next_response_or_nothing, read_head, read_one, what_follows
 from conformance.clients.raw import RawClient, Response, build_request
-from conformance.probing import fetch_scope
 from conformance.recorder import TOKEN_HEADER, Recorder
 from conformance.verify import shown, verify
 
 PATHSEND_SIZE = 100_000
 
 
-def extensions_of(asgi: RawClient) -> object:
-    scope, _, _ = fetch_scope(asgi)
-    return scope.get("extensions")
-
-
 def pathsend_content(size: int) -> bytes:
     """The bytes of the probe's pathsend file (pathsend_content in probe_apps/asgi_probe.py)."""
     block = hashlib.sha256(b"conformance pathsend").digest()
     return (block * (size // len(block) + 1))[:size]
-
-
-@pytest.mark.requirement("ASGI-GEN-024")
-def test_extensions_are_a_dict_of_dicts(asgi: RawClient, observe: Callable[[str], None]) -> None:
-    extensions = extensions_of(asgi)
-    if extensions is None:
-        observe("no extensions key (or None) in the HTTP scope")
-        return
-    observe(f"HTTP/1.1 scope extensions: {sorted(map(str, extensions)) if isinstance(extensions, dict) else '?'}")
-    ok = isinstance(extensions, dict) and all(type(k) is str and type(v) is dict for k, v in extensions.items())
-    verify(ok, sent="GET /scope", expected="scope['extensions'] a dict: extension name (str) -> dict",
-           got=repr(extensions))
-
-
-@pytest.mark.requirement("ASGI-EXT-TLS-001")
-def test_no_tls_extension_on_a_plain_connection(asgi: RawClient) -> None:
-    extensions = extensions_of(asgi) or {}
-    verify("tls" not in extensions, sent="GET /scope over plain HTTP (no TLS)",
-           expected="no 'tls' in scope['extensions']", got=repr(extensions))
-
-
-@pytest.mark.requirement("ASGI-EXT-DEBUG-001")
-def test_the_debug_extension_is_not_offered(asgi: RawClient) -> None:
-    extensions = extensions_of(asgi) or {}
-    verify("http.response.debug" not in extensions, sent="GET /scope",
-           expected="no 'http.response.debug' in scope['extensions']", got=repr(extensions))
 
 
 @pytest.mark.requirement("ASGI-EXT-PATHSEND-001")
@@ -118,46 +82,6 @@ def test_pathsend_keeps_the_apps_headers(asgi: RawClient) -> None:
            got=f"content-type {got[0]}, content-length {got[1]}")
 
 
-@pytest.mark.requirement("ASGI-EXT-PATHSEND-006")
-def test_a_head_answered_with_pathsend_carries_no_body(asgi: RawClient) -> None:
-    """As for a body event (ASGI-HTTP-RESP-021): the app answers HEAD with its start and a pathsend."""
-    if asgi.request("GET", "/pathsend?size=10").status == 501:
-        pytest.skip("not applicable: the server does not advertise http.response.pathsend")
-    with asgi.connect() as sock:
-        sock.sendall(b"HEAD /pathsend?size=%d HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % PATHSEND_SIZE)
-        head, rest = read_head(sock, 5.0)
-        after, _ = what_follows(sock, rest, 5.0)
-    verify(head.startswith(b"HTTP/1.1 200") and is_next_response_or_nothing(after),
-           sent=f"HEAD /pathsend?size={PATHSEND_SIZE} (start with the file's Content-Length, then "
-                "http.response.pathsend), then GET /ready on the same connection",
-           expected="a 200 header section, then no body bytes: the next response's status line (or a close)",
-           got=f"header section {shown(head, 120)}, then {shown(after, 120)}")
-
-
-@pytest.mark.requirement("ASGI-EXT-EARLYHINT-004")
-@pytest.mark.parametrize("when", ["before", "after"])
-def test_whether_an_early_hint_over_http_1_1_is_sent_is_reported(asgi: RawClient, when: str,
-                                                                 observe: Callable[[str], None]) -> None:
-    """Where the HTTP/1.1 scope advertises http.response.early_hint; the hint goes before or after
-    the response start (the order is disputed, see ASGI-EXT-EARLYHINT-005)."""
-    if "http.response.early_hint" not in (extensions_of(asgi) or {}):
-        pytest.skip("not applicable: the server does not advertise http.response.early_hint over HTTP/1.1")
-    target = f"/early-hint?when={when}"
-    with asgi.connect() as sock:
-        sock.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" % target.encode())
-        data, _ = read_until_closed(sock, 5.0)
-    heads = [block for block in data.split(b"\r\n\r\n") if block.startswith(b"HTTP/1.1 103")]
-    links = [line.split(b":", 1)[1].strip() for head in heads for line in head.split(b"\r\n")[1:]
-             if line.lower().startswith(b"link:")]
-    status, body, complete = parse(data)
-    observe(f"over HTTP/1.1, early hint {when} the response start: {len(heads)} 103 response(s), "
-            f"Link {links or 'none'}; {body.decode(errors='replace')!r}")
-    verify(status == 200 and complete and body.startswith(b"early hint "),
-           sent=f"GET {target} over HTTP/1.1, Connection: close",
-           expected="any number of 103 responses (ignoring the hint is allowed), then the complete 200 response",
-           got=f"final status {status}, {'complete' if complete else 'incomplete'}, body {shown(body, 60)}")
-
-
 @pytest.mark.requirement("ASGI-EXT-PATHSEND-005")
 @pytest.mark.parametrize("mix", ["body", "twice"])
 def test_a_pathsend_after_a_body_or_another_pathsend_raises(asgi: RawClient, recorder: Recorder, mix: str,
@@ -185,3 +109,19 @@ def test_a_pathsend_after_a_body_or_another_pathsend_raises(asgi: RawClient, rec
     verify(raised is not None or clean, sent=f"GET {target} ({invalid}), then GET /ready on the same connection",
            expected="send() raises for the invalid pathsend (or, if it returns, nothing of it reaches the client)",
            got=f"send() {'raised ' + raised if raised else 'returned'}; {wire}")
+
+
+@pytest.mark.requirement("ASGI-EXT-PATHSEND-006")
+def test_a_head_answered_with_pathsend_carries_no_body(asgi: RawClient) -> None:
+    """As for a body event (ASGI-HTTP-RESP-021): the app answers HEAD with its start and a pathsend."""
+    if asgi.request("GET", "/pathsend?size=10").status == 501:
+        pytest.skip("not applicable: the server does not advertise http.response.pathsend")
+    with asgi.connect() as sock:
+        sock.sendall(b"HEAD /pathsend?size=%d HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % PATHSEND_SIZE)
+        head, rest = read_head(sock, 5.0)
+        after, _ = what_follows(sock, rest, 5.0)
+    verify(head.startswith(b"HTTP/1.1 200") and is_next_response_or_nothing(after),
+           sent=f"HEAD /pathsend?size={PATHSEND_SIZE} (start with the file's Content-Length, then "
+                "http.response.pathsend), then GET /ready on the same connection",
+           expected="a 200 header section, then no body bytes: the next response's status line (or a close)",
+           got=f"header section {shown(head, 120)}, then {shown(after, 120)}")
