@@ -18,16 +18,12 @@ LONGEST_MODULE = 700  # lines
 # Modules of server shims: each launches its own server, whatever the areas of the requirements its shims break.
 SHIM_MODULES = ("wsgi_shims", "ws_shims")
 
-# Transitional (strict, so each turns into a failure once its cause is gone: then remove the mark).
-CHECKS_NOT_REGROUPED = pytest.mark.xfail(
-    strict=True, reason="the check modules are not yet regrouped one per area (another branch does that)")
 
 def check_module(stem: str) -> str:
     interface, area = stem.split("_", 1)
     return f"{interface}/test_{area}.py"
 
 
-@CHECKS_NOT_REGROUPED
 def test_each_check_lives_in_the_module_of_its_first_requirement() -> None:
     known = catalogue()
     misplaced = [f"{check} (its first requirement {ids[0]} is of {known[ids[0]].stem})"
@@ -36,7 +32,6 @@ def test_each_check_lives_in_the_module_of_its_first_requirement() -> None:
     assert not misplaced, "\n".join(misplaced)
 
 
-@CHECKS_NOT_REGROUPED
 def test_every_check_module_is_named_after_an_area() -> None:
     modules = {check_module(r.stem) for r in catalogue().values()}
     stray = [p.relative_to(CHECKS_DIR).as_posix() for p in CHECKS_DIR.rglob("test_*.py")

@@ -53,13 +53,13 @@ def _running_server(request: pytest.FixtureRequest, run: ConformanceRun, interfa
 
 @pytest.fixture
 def wsgi_server(request: pytest.FixtureRequest, conformance_run: ConformanceRun) -> ServerProcess:
-    """The running server, serving the WSGI probe app (probe_apps/wsgi_probe.py)."""
+    """The running server, serving the WSGI probe app (probe_apps.wsgi_probe:app)."""
     return _running_server(request, conformance_run, "wsgi")
 
 
 @pytest.fixture
 def asgi_server(request: pytest.FixtureRequest, conformance_run: ConformanceRun) -> ServerProcess:
-    """The running server, serving the ASGI probe app (probe_apps/asgi_probe.py)."""
+    """The running server, serving the ASGI probe app (probe_apps.asgi_probe:app)."""
     return _running_server(request, conformance_run, "asgi")
 
 

@@ -16,7 +16,7 @@ from conformance.launcher import ServerProcess
 from conformance.recorder import TOKEN_HEADER, Record, Recorder, RecordTimeout
 
 OPEN_FOR = 1.0  # seconds the client keeps the connection open after the response, before closing
-APP_WAITS = 5.0  # seconds the probe waits in receive() (see probe_apps/asgi_probe.py)
+APP_WAITS = 5.0  # seconds the probe waits in receive() (see probe_apps/asgi_http_disconnect.py)
 
 _exchanges: PerInstance[dict] = PerInstance()
 

@@ -26,8 +26,8 @@ from conformance.recorder import Recorder, RecordTimeout
 from conformance.servers import ServerSpec
 from conformance.verify import verify
 
-LIFESPAN_MODE = "CONFORMANCE_LIFESPAN"  # how the probe's lifespan behaves (see probe_apps/asgi_probe.py)
-# The messages the probe sends with startup.failed and shutdown.failed (probe_apps/asgi_probe.py).
+LIFESPAN_MODE = "CONFORMANCE_LIFESPAN"  # how the probe's lifespan behaves (see probe_apps/asgi_lifespan.py)
+# The messages the probe sends with startup.failed and shutdown.failed (probe_apps/asgi_lifespan.py).
 STARTUP_FAILED_MESSAGE = "probe-startup-failed: the probe app refused to start"
 SHUTDOWN_FAILED_MESSAGE = "probe-shutdown-failed: the probe app could not clean up"
 SHUTDOWN_WAIT = 5.0  # seconds a server gets to terminate after its stop signal

@@ -24,7 +24,7 @@ PATHSEND_SIZE = 100_000
 
 
 def pathsend_content(size: int) -> bytes:
-    """The bytes of the probe's pathsend file (pathsend_content in probe_apps/asgi_probe.py)."""
+    """The bytes of the probe's pathsend file (pathsend_content in probe_apps/asgi_pathsend.py)."""
     block = hashlib.sha256(b"conformance pathsend").digest()
     return (block * (size // len(block) + 1))[:size]
 

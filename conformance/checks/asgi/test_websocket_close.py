@@ -6,7 +6,7 @@ disconnect after its close, send() once closed, a message the client sends after
 does is test_websocket_disconnect.py's.
 
 What the app sees after its close goes to the recorder: /close reports "close", "after-close" and
-"send-after-close" (probe_apps/asgi_websocket.py).
+"send-after-close" (probe_apps/asgi_websocket_close.py).
 """
 
 from __future__ import annotations

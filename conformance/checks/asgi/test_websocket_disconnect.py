@@ -8,7 +8,7 @@ Handling").
 
 What the app sees after the connection ended goes to the recorder: /inspect reports "disconnect"
 and "send-after-disconnect", /deny "after-deny", /accept-late "late-accept" and
-"after-late-accept", /reraise "reraising" (probe_apps/asgi_websocket.py). One exchange of each
+"after-late-accept", /reraise "reraising" (probe_apps/asgi_websocket_disconnect.py). One exchange of each
 kind is shared by the checks that read it. The check of the server's stop starts a dedicated
 instance.
 """

@@ -8,7 +8,7 @@ send() raises, or nothing made of them reaches the client; and messages both way
 Towards the app, the probe's /inspect answers each message with a description of the receive
 event it got (its keys, each value's type, length and sha256, and the value itself when short).
 Towards the client, /send sends the messages its query string names (SENDS in
-probe_apps/asgi_websocket.py), and /bad-send the invalid ones. Fragments and pings are written
+probe_apps/asgi_websocket_messages.py), and /bad-send the invalid ones. Fragments and pings are written
 frame by frame by the raw client; the idle connection is on a dedicated instance started by the
 adapter's ws_ping launch variant (a short keepalive interval), not applicable without one. Over
 HTTP/2, one exchange per transport (see ws_http2.py).

@@ -2,7 +2,7 @@
 an open file, with and without offset and count, mixed with http.response.body, paced, and the
 file left open for the app to close.
 
-The probe's /zerocopy?case=NAME sends one of ZEROCOPY_CASES (probe_apps/asgi_probe.py) from a
+The probe's /zerocopy?case=NAME sends one of ZEROCOPY_CASES (probe_apps/asgi_zerocopy.py) from a
 file of known bytes, or answers 501 where the scope does not advertise the extension. No installed
 server advertises it (read in their source: uvicorn, hypercorn, daphne, gunicorn and granian
 handle no such event); an emulation on uvicorn shows these checks passing (see
@@ -27,7 +27,7 @@ PACED_GAP = 0.5  # seconds between the two parts of case "paced"
 
 
 def zerocopy_content(size: int = SIZE) -> bytes:
-    """The bytes of the probe's file (zerocopy_content in probe_apps/asgi_probe.py)."""
+    """The bytes of the probe's file (zerocopy_content in probe_apps/asgi_zerocopy.py)."""
     block = hashlib.sha256(b"conformance zerocopysend").digest()
     return (block * (size // len(block) + 1))[:size]
 
