@@ -133,25 +133,28 @@ def read_response(sock: socket.socket, *, method: str = "GET", timeout: float = 
     deadline = time.monotonic() + timeout
     response: Response | None = None
     informational: list[int] = []
+    head = bytearray()  # what arrived before a status line was parsed (stray bytes, when one never is)
     while True:
         try:
             event = parser.next_event()
         except h11.RemoteProtocolError as error:
             if parser.their_state is h11.CLOSED or "ConnectionClosed" in str(error):
                 raise WireError(_incomplete("the server closed the connection before a complete response",
-                                            None, response)) from None
+                                            None, response, head)) from None
             raise WireError(f"the server's response is not valid HTTP/1.x: {error}") from None
         if event is h11.NEED_DATA:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise WireError(_incomplete("no complete response", timeout, response))
+                raise WireError(_incomplete("no complete response", timeout, response, head))
             sock.settimeout(remaining)
             try:
                 data = sock.recv(65536)
             except TimeoutError:
-                raise WireError(_incomplete("no complete response", timeout, response)) from None
+                raise WireError(_incomplete("no complete response", timeout, response, head)) from None
             except ConnectionError as error:
                 raise WireError(f"the connection failed while reading the response: {error}") from None
+            if response is None:
+                head += data
             parser.receive_data(data)
             continue
         if isinstance(event, h11.InformationalResponse):
@@ -172,11 +175,14 @@ def read_response(sock: socket.socket, *, method: str = "GET", timeout: float = 
             response.leftover = bytes(parser.trailing_data[0])
             return response
         elif isinstance(event, h11.ConnectionClosed):
-            raise WireError(_incomplete("the server closed the connection before a complete response", None, response))
+            raise WireError(_incomplete("the server closed the connection before a complete response", None, response,
+                                        head))
 
 
-def _incomplete(what: str, timeout: float | None, response: Response | None) -> str:
+def _incomplete(what: str, timeout: float | None, response: Response | None, head: bytes = b"") -> str:
     waited = f" within {timeout:g} s" if timeout else ""
+    if response is None and head:
+        return f"{what}{waited}: {len(head)} bytes arrived that are not a status line ({bytes(head[:80])!r})"
     if response is None:
         return f"{what}{waited}: not even a status line arrived"
     received = b"".join(data for _, data in response.chunks)
