@@ -4,8 +4,8 @@ one lifespan per worker process, sharing the event loop of the requests; an app 
 
 The probe app reports every lifespan event to the recorder under "lifespan:<instance>" (see
 lifespan.py), and any request it serves before it has sent lifespan.startup.complete. Whether the
-server runs the lifespan at all is found out by the server's own behaviour (lifespan.py): where it
-runs none, the lifespan checks are not applicable. Stopping a
+server runs the lifespan at all is ASGI-LS-017's check, found out by the server's own behaviour:
+where it runs none, that one requirement fails and the others are not applicable because of it. Stopping a
 server is part of what is checked, so the shutdown checks use a dedicated instance, never the
 shared one (the slow_lifespan_server fixture of conftest.py); so do the app's failures, chosen by
 the environment variable CONFORMANCE_LIFESPAN.
@@ -24,6 +24,7 @@ from conformance.checks.asgi.lifespan import (
     LIFESPAN_DELAY,
     lifespan_token,
     needs_lifespan_before_launch,
+    runs_lifespan,
     startup_records,
 )
 from conformance.clients.raw import RawClient
@@ -39,6 +40,16 @@ LIFESPAN_MODE = "CONFORMANCE_LIFESPAN"  # how the probe's lifespan behaves (see 
 STARTUP_FAILED_MESSAGE = "probe-startup-failed: the probe app refused to start"
 SHUTDOWN_FAILED_MESSAGE = "probe-shutdown-failed: the probe app could not clean up"
 SHUTDOWN_WAIT = 5.0  # seconds a server gets to terminate after its stop signal
+
+
+@pytest.mark.requirement("ASGI-LS-017")
+def test_the_server_runs_the_lifespan(asgi_server: ServerProcess, recorder: Recorder) -> None:
+    """Starts the server and waits for the probe's report that it was called with a lifespan scope:
+    a server calls the app with it before it serves requests, so the report is due by the time the
+    server has answered its first request (2 s of grace)."""
+    verify(runs_lifespan(recorder, asgi_server), sent="(server start, then its first requests)",
+           expected="the app called with a lifespan scope in the process serving requests, before it serves them",
+           got="no call with a lifespan scope, 2 s after the server first answered")
 
 
 @pytest.mark.requirement("ASGI-LS-001")
