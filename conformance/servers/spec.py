@@ -43,9 +43,10 @@ VARIANT_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
 DISTRIBUTION = "python-server-conformance"
 _EXTRA_MARKER = re.compile(r"""\bextra\s*==\s*["']([^"']+)["']""")
 
-# What a check may ask an adapter for; a check that needs a capability the server lacks is
-# reported "not applicable".
-CAPABILITIES = frozenset({"lifespan", "websocket", "http2", "tls", "multiprocess"})
+# What a check may ask an adapter for: only features the specs make optional (a check that needs one
+# the server lacks is reported "not applicable"). Never a SHOULD or MUST: whether a server runs the
+# lifespan, say, the checks find out, and one that does not fails ASGI-LS-017.
+CAPABILITIES = frozenset({"websocket", "http2", "tls", "multiprocess"})
 
 
 @dataclass(frozen=True)

@@ -224,5 +224,8 @@ startup_failure_needs_a_message = breaks("ASGI-LS-008")(lifespan_send_mutant(_mi
 shutdown_failure_message_dropped = breaks("ASGI-LS-011")(lifespan_send_mutant(_failure_becomes("shutdown")))
 shutdown_failure_needs_a_message = breaks("ASGI-LS-012")(lifespan_send_mutant(_missing_message_fails("shutdown")))
 # uvicorn with --lifespan on: a raising lifespan is fatal there, which is the fault.
+# uvicorn told not to run the lifespan at all (--lifespan off): the app never gets a lifespan scope.
+UVICORN_LIFESPAN_OFF = "uvicorn --host {host} --port {port} --http h11 --lifespan off {app}"
+lifespan_never_run = breaks("ASGI-LS-017", server=UVICORN_LIFESPAN_OFF)(unchanged())
 lifespan_fatal_on_raise = breaks("ASGI-LS-013", server=UVICORN_LIFESPAN_ON)(unchanged())
 lifespan_fatal_on_startup_raise = breaks("ASGI-LS-014", server=UVICORN_LIFESPAN_ON)(unchanged())

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conformance.checks.asgi.lifespan import LIFESPAN_DELAY, declares_no_lifespan, startup_records
+from conformance.checks.asgi.lifespan import LIFESPAN_DELAY, needs_lifespan_before_launch, startup_records
 from conformance.checks.asgi.ws import WsServer, websocket_server
 from conformance.checks.asgi.ws_http2 import websocket_over_h2
 from conformance.checks.launching import TlsServer, TlsServers, trusting
@@ -23,6 +23,7 @@ from conformance.launcher import ServerProcess
 from conformance.probe_data import revive
 from conformance.recorder import Recorder
 from conformance.servers import ServerSpec
+from conformance.session import ConformanceRun
 
 
 @pytest.fixture
@@ -49,16 +50,15 @@ def tls_scope(tls_server: TlsServer) -> dict:
 
 
 @pytest.fixture(scope="module")
-def slow_lifespan_server(dedicated_server: Callable, recorder: Recorder, server_spec: ServerSpec):
+def slow_lifespan_server(dedicated_server: Callable, recorder: Recorder, conformance_run: ConformanceRun):
     """A dedicated instance whose app takes LIFESPAN_DELAY seconds before each `complete`.
 
     Shared by the checks of a module: the startup check reads its records, the shutdown checks stop
     it (stopping twice is harmless) and read theirs. test_lifespan.py and test_state.py get one
     each: the state check stops its own, so it reads a shutdown that no other check caused."""
-    if declares_no_lifespan(server_spec):
-        pytest.skip(f"not applicable: {server_spec.name} sends no lifespan scope")
+    needs_lifespan_before_launch(recorder, conformance_run)
     with dedicated_server("asgi", {"CONFORMANCE_LIFESPAN_DELAY": str(LIFESPAN_DELAY)}) as server:
-        startup_records(recorder, server, server_spec)
+        startup_records(recorder, server)
         yield server
 
 

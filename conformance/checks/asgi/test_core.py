@@ -27,6 +27,7 @@ import pytest
 
 from conformance.checks.asgi.disconnects import APP_WAITS, hang_up, request_line
 from conformance.checks.asgi.gating import at_least, extensions_of, http_spec_version
+from conformance.checks.asgi.lifespan import needs_lifespan
 from conformance.checks.asgi.responses import ENDED_WAIT, WAIT, ended_by_the_server, verify_raised
 from conformance.checks.wire import parse, read_until_closed
 from conformance.clients.raw import RawClient, build_request
@@ -183,8 +184,7 @@ def lifespan_to_shutdown(dedicated_server: Callable, recorder: Recorder) -> list
     """Every lifespan event the app of a dedicated instance received from its start to its stop
     signal (the shared instance is never stopped), with where each is."""
     with dedicated_server("asgi") as server:
-        if lifespan_seen(recorder, server)[0] is None:
-            pytest.skip("not applicable: the server sends no lifespan scope")
+        needs_lifespan(recorder, server)
         server.stop()
         try:
             recorder.wait_for(f"lifespan:{server.instance_id}", "lifespan.shutdown", timeout=SHUTDOWN_EVENT_WAIT)

@@ -3,7 +3,9 @@ one lifespan per worker process, sharing the event loop of the requests; an app 
 (startup.failed, shutdown.failed, an exception). The lifespan `state` is test_state.py's.
 
 The probe app reports every lifespan event to the recorder under "lifespan:<instance>" (see
-lifespan.py), and any request it serves before it has sent lifespan.startup.complete. Stopping a
+lifespan.py), and any request it serves before it has sent lifespan.startup.complete. Whether the
+server runs the lifespan at all is ASGI-LS-017's check, found out by the server's own behaviour:
+where it runs none, that one requirement fails and the others are not applicable because of it. Stopping a
 server is part of what is checked, so the shutdown checks use a dedicated instance, never the
 shared one (the slow_lifespan_server fixture of conftest.py); so do the app's failures, chosen by
 the environment variable CONFORMANCE_LIFESPAN.
@@ -18,12 +20,19 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from conformance.checks.asgi.lifespan import LIFESPAN_DELAY, declares_no_lifespan, lifespan_token, startup_records
+from conformance.checks.asgi.lifespan import (
+    LIFESPAN_DELAY,
+    lifespan_token,
+    needs_lifespan_before_launch,
+    runs_lifespan,
+    startup_records,
+)
 from conformance.clients.raw import RawClient
 from conformance.launcher import ServerProcess, probe_ready
 from conformance.probe_data import revive
 from conformance.recorder import Recorder, RecordTimeout
 from conformance.servers import ServerSpec
+from conformance.session import ConformanceRun
 from conformance.verify import verify
 
 LIFESPAN_MODE = "CONFORMANCE_LIFESPAN"  # how the probe's lifespan behaves (see probe_apps/asgi_lifespan.py)
@@ -33,10 +42,20 @@ SHUTDOWN_FAILED_MESSAGE = "probe-shutdown-failed: the probe app could not clean 
 SHUTDOWN_WAIT = 5.0  # seconds a server gets to terminate after its stop signal
 
 
+@pytest.mark.requirement("ASGI-LS-017")
+def test_the_server_runs_the_lifespan(asgi_server: ServerProcess, recorder: Recorder) -> None:
+    """Starts the server and waits for the probe's report that it was called with a lifespan scope:
+    a server calls the app with it before it serves requests, so the report is due by the time the
+    server has answered its first request (2 s of grace)."""
+    verify(runs_lifespan(recorder, asgi_server), sent="(server start, then its first requests)",
+           expected="the app called with a lifespan scope in the process serving requests, before it serves them",
+           got="no call with a lifespan scope, 2 s after the server first answered")
+
+
 @pytest.mark.requirement("ASGI-LS-001")
 def test_lifespan_scope_has_type_and_asgi_version(asgi_server: ServerProcess, recorder: Recorder,
                                                    server_spec: ServerSpec) -> None:
-    scope = revive(startup_records(recorder, asgi_server, server_spec)[0].data["scope"])
+    scope = revive(startup_records(recorder, asgi_server)[0].data["scope"])
     asgi_info = scope.get("asgi")
     ok = scope.get("type") == "lifespan" and type(asgi_info) is dict and type(asgi_info.get("version")) is str
     verify(ok, sent="(server start)", expected="lifespan scope with type 'lifespan' and asgi['version'] a str",
@@ -46,7 +65,7 @@ def test_lifespan_scope_has_type_and_asgi_version(asgi_server: ServerProcess, re
 @pytest.mark.requirement("ASGI-LS-005")
 def test_first_lifespan_event_is_startup(asgi_server: ServerProcess, recorder: Recorder,
                                          server_spec: ServerSpec) -> None:
-    events = [r.event for r in startup_records(recorder, asgi_server, server_spec)]
+    events = [r.event for r in startup_records(recorder, asgi_server)]
     verify(events[0] == "lifespan.startup", sent="(server start)",
            expected="the first lifespan event is lifespan.startup", got=f"events in order: {events}")
 
@@ -98,7 +117,7 @@ def test_the_server_waits_for_shutdown_complete(slow_lifespan_server: ServerProc
 def test_lifespan_spec_version_is_reported(asgi_server: ServerProcess, recorder: Recorder,
                                            server_spec: ServerSpec, observe: Callable[[str], None]) -> None:
     """Informational: the lifespan spec has versions "1.0" and "2.0"."""
-    scope = revive(startup_records(recorder, asgi_server, server_spec)[0].data["scope"])
+    scope = revive(startup_records(recorder, asgi_server)[0].data["scope"])
     version = (scope.get("asgi") or {}).get("spec_version")
     kind = ("missing: apps assume '1.0'" if version is None else "a lifespan spec version"
             if version in ("1.0", "2.0") else "not a lifespan spec version (1.0, 2.0)")
@@ -130,10 +149,9 @@ def lifespan_events(recorder: Recorder, server: ServerProcess) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def failed_startup(dedicated_server: Callable, recorder: Recorder, server_spec: ServerSpec) -> dict:
+def failed_startup(dedicated_server: Callable, recorder: Recorder, conformance_run: ConformanceRun) -> dict:
     """A dedicated instance whose app answers lifespan.startup with lifespan.startup.failed."""
-    if declares_no_lifespan(server_spec):
-        pytest.skip(f"not applicable: {server_spec.name} sends no lifespan scope")
+    needs_lifespan_before_launch(recorder, conformance_run)
     with dedicated_server("asgi", {LIFESPAN_MODE: "startup-failed"}, wait_ready=False) as server:
         started = time.monotonic()
         outcome = watch_start(server)
@@ -185,14 +203,14 @@ def terminates_on_its_stop_signal(server: ServerProcess, spec: ServerSpec) -> bo
         server.stop()
 
 
-def failed_shutdown(dedicated_server: Callable, recorder: Recorder, spec: ServerSpec, mode: str) -> tuple[bool, str]:
+def failed_shutdown(dedicated_server: Callable, recorder: Recorder, run: ConformanceRun, mode: str) -> tuple[bool, str]:
     """An instance whose app answers lifespan.shutdown as ``mode`` says, stopped by its stop signal:
     whether it terminated within SHUTDOWN_WAIT, and its output. Not applicable where no
     lifespan.shutdown arrived."""
-    if declares_no_lifespan(spec):
-        pytest.skip(f"not applicable: {spec.name} sends no lifespan scope")
+    needs_lifespan_before_launch(recorder, run)
+    spec = run.spec
     with dedicated_server("asgi", {LIFESPAN_MODE: mode}) as server:
-        startup_records(recorder, server, spec)
+        startup_records(recorder, server)
         terminated = terminates_on_its_stop_signal(server, spec)
         events, log = lifespan_events(recorder, server), server.log_text()
     if "lifespan.shutdown" not in events:
@@ -202,8 +220,8 @@ def failed_shutdown(dedicated_server: Callable, recorder: Recorder, spec: Server
 
 @pytest.mark.requirement("ASGI-LS-011")
 def test_a_failed_shutdown_is_printed_and_the_server_terminates(dedicated_server: Callable, recorder: Recorder,
-                                                                server_spec: ServerSpec) -> None:
-    terminated, log = failed_shutdown(dedicated_server, recorder, server_spec, "shutdown-failed")
+                                                                conformance_run: ConformanceRun) -> None:
+    terminated, log = failed_shutdown(dedicated_server, recorder, conformance_run, "shutdown-failed")
     logged = SHUTDOWN_FAILED_MESSAGE in log
     verify(terminated and logged,
            sent=f"the stop signal; the app answers lifespan.shutdown with shutdown.failed, message "
@@ -213,9 +231,8 @@ def test_a_failed_shutdown_is_printed_and_the_server_terminates(dedicated_server
                "its output")
 
 
-def raising_lifespan(dedicated_server: Callable, recorder: Recorder, spec: ServerSpec, mode: str) -> dict:
-    if declares_no_lifespan(spec):
-        pytest.skip(f"not applicable: {spec.name} sends no lifespan scope")
+def raising_lifespan(dedicated_server: Callable, recorder: Recorder, run: ConformanceRun, mode: str) -> dict:
+    needs_lifespan_before_launch(recorder, run)
     with dedicated_server("asgi", {LIFESPAN_MODE: mode}, wait_ready=False) as server:
         outcome = watch_start(server)
         server.stop()
@@ -238,16 +255,16 @@ def verify_served_without_lifespan(result: dict, sent: str) -> None:
 
 @pytest.mark.requirement("ASGI-LS-013")
 def test_an_app_raising_on_the_lifespan_scope_is_still_served(dedicated_server: Callable, recorder: Recorder,
-                                                              server_spec: ServerSpec) -> None:
-    result = raising_lifespan(dedicated_server, recorder, server_spec, "raise")
+                                                              conformance_run: ConformanceRun) -> None:
+    result = raising_lifespan(dedicated_server, recorder, conformance_run, "raise")
     verify_served_without_lifespan(result, "(server start) the app raises as soon as it is called with the "
                                            "lifespan scope; then GET /ready; then the stop signal")
 
 
 @pytest.mark.requirement("ASGI-LS-014")
 def test_an_app_raising_on_lifespan_startup_is_still_served(dedicated_server: Callable, recorder: Recorder,
-                                                            server_spec: ServerSpec) -> None:
-    result = raising_lifespan(dedicated_server, recorder, server_spec, "raise-after-startup")
+                                                            conformance_run: ConformanceRun) -> None:
+    result = raising_lifespan(dedicated_server, recorder, conformance_run, "raise-after-startup")
     verify_served_without_lifespan(result, "(server start) the app receives lifespan.startup and raises; then "
                                            "GET /ready; then the stop signal")
 
@@ -255,7 +272,7 @@ def test_an_app_raising_on_lifespan_startup_is_still_served(dedicated_server: Ca
 @pytest.mark.requirement("ASGI-LS-004")
 def test_lifespan_and_requests_share_an_event_loop(asgi_server: ServerProcess, asgi_http: httpx.Client,
                                                    recorder: Recorder, server_spec: ServerSpec) -> None:
-    startup = startup_records(recorder, asgi_server, server_spec)[0]
+    startup = startup_records(recorder, asgi_server)[0]
     lifespan_loop = startup.data.get("loop")
     request_loop = asgi_http.get("/loop").json()["loop"]
     verify(request_loop == lifespan_loop, sent="GET /loop (the probe reports its process id and event loop)",
@@ -267,10 +284,10 @@ SPREAD_WAIT = 3.0  # seconds of new connections to reach every worker
 
 
 @pytest.fixture(scope="module")
-def multi_process_server(dedicated_server: Callable, server_spec: ServerSpec) -> Iterator[ServerProcess]:
+def multi_process_server(dedicated_server: Callable, recorder: Recorder, conformance_run: ConformanceRun,
+                         server_spec: ServerSpec) -> Iterator[ServerProcess]:
     """A dedicated instance started by the adapter's workers variant, with WORKERS processes."""
-    if declares_no_lifespan(server_spec):
-        pytest.skip(f"not applicable: {server_spec.name} sends no lifespan scope")
+    needs_lifespan_before_launch(recorder, conformance_run)
     if "workers" not in server_spec.variants:
         pytest.skip(f"not applicable: the adapter of {server_spec.name} has no 'workers' launch variant")
     with dedicated_server("asgi", variant="workers", values={"workers": str(WORKERS)}) as server:
@@ -350,8 +367,8 @@ def test_a_startup_failure_without_message_is_handled(dedicated_server: Callable
 
 @pytest.mark.requirement("ASGI-LS-012")
 def test_a_shutdown_failure_without_message_is_handled(dedicated_server: Callable, recorder: Recorder,
-                                                       server_spec: ServerSpec) -> None:
-    terminated, log = failed_shutdown(dedicated_server, recorder, server_spec, "shutdown-failed-bare")
+                                                       conformance_run: ConformanceRun) -> None:
+    terminated, log = failed_shutdown(dedicated_server, recorder, conformance_run, "shutdown-failed-bare")
     verify(terminated and "KeyError" not in log,
            sent="the stop signal; the app answers lifespan.shutdown with shutdown.failed without a message key",
            expected=f"the server terminates (within {SHUTDOWN_WAIT:g} s), with no KeyError",

@@ -31,7 +31,7 @@ from conformance.verify import verify
 
 
 def lifespan_state(recorder: Recorder, server: ServerProcess, spec: ServerSpec) -> dict:
-    scope = revive(startup_records(recorder, server, spec)[0].data["scope"])
+    scope = revive(startup_records(recorder, server)[0].data["scope"])
     if not isinstance(scope.get("state"), dict):
         pytest.skip("not applicable: the lifespan scope has no state (the server does not offer it)")
     return scope["state"]
@@ -119,11 +119,7 @@ def test_the_server_leaves_the_lifespan_state_alone(slow_lifespan_server: Server
 def test_state_is_in_every_scope_or_in_none(ws: WsServer, asgi: RawClient, asgi_server: ServerProcess,
                                             recorder: Recorder) -> None:
     """The lifespan scope (at startup), an HTTP scope (GET /scope) and a websocket scope."""
-    try:
-        recorder.wait_for(f"lifespan:{asgi_server.instance_id}", "lifespan.startup", timeout=0.3)
-    except RecordTimeout:
-        pytest.skip("not applicable: the server sends no lifespan scope")
-    startup = next(r for r in recorder.records(f"lifespan:{asgi_server.instance_id}") if "scope" in r.data)
+    startup = next(r for r in startup_records(recorder, asgi_server) if "scope" in r.data)
     has = {"lifespan": "state" in revive(startup.data["scope"]), "http": "state" in fetch_scope(asgi)[0],
            "websocket": "state" in scope_of(ws)}
     verify(len(set(has.values())) == 1, sent="(server start), GET /scope, and " + SENT,
