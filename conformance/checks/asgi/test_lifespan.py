@@ -40,6 +40,7 @@ LIFESPAN_MODE = "CONFORMANCE_LIFESPAN"  # how the probe's lifespan behaves (see 
 STARTUP_FAILED_MESSAGE = "probe-startup-failed: the probe app refused to start"
 SHUTDOWN_FAILED_MESSAGE = "probe-shutdown-failed: the probe app could not clean up"
 SHUTDOWN_WAIT = 5.0  # seconds a server gets to terminate after its stop signal
+LIFESPAN_SPEC_VERSIONS = ("1.0", "2.0")  # lifespan.rst, "Version History"
 
 
 @pytest.mark.requirement("ASGI-LS-017")
@@ -114,14 +115,13 @@ def test_the_server_waits_for_shutdown_complete(slow_lifespan_server: ServerProc
 
 
 @pytest.mark.requirement("ASGI-LS-002")
-def test_lifespan_spec_version_is_reported(asgi_server: ServerProcess, recorder: Recorder,
-                                           server_spec: ServerSpec, observe: Callable[[str], None]) -> None:
-    """Informational: the lifespan spec has versions "1.0" and "2.0"."""
+def test_lifespan_spec_version_is_a_lifespan_spec_version(asgi_server: ServerProcess, recorder: Recorder) -> None:
+    """Reads asgi.spec_version of the lifespan scope: absent (apps assume "1.0"), "1.0" or "2.0"."""
     scope = revive(startup_records(recorder, asgi_server)[0].data["scope"])
     version = (scope.get("asgi") or {}).get("spec_version")
-    kind = ("missing: apps assume '1.0'" if version is None else "a lifespan spec version"
-            if version in ("1.0", "2.0") else "not a lifespan spec version (1.0, 2.0)")
-    observe(f"lifespan asgi.spec_version = {version!r} ({kind})")
+    verify(version is None or version in LIFESPAN_SPEC_VERSIONS, sent="(server start)",
+           expected=f"asgi.spec_version absent or one of {', '.join(LIFESPAN_SPEC_VERSIONS)} (the lifespan spec's "
+                    "versions)", got=f"asgi.spec_version = {version!r}")
 
 
 # --- the app's own failures: each on a dedicated instance --------------------------------------
