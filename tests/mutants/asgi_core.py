@@ -237,3 +237,7 @@ class legacy_initialised_twice:  # noqa: N801 -- named, like the other mutants, 
 # --- what runs the app: hypercorn's trio worker ---------------------------------------------------
 
 app_run_under_trio = breaks("ASGI-GEN-025", server=HYPERCORN_TRIO)(unchanged())
+
+
+spec_version_missing = breaks("ASGI-GEN-007", observes="asgi.spec_version = None")(
+    scope_mutant(lambda scope: scope["asgi"].pop("spec_version", None)))

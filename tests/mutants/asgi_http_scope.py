@@ -82,8 +82,8 @@ def _keep_encoded_slash(scope: Scope) -> None:
     scope["path"] = unquote(raw.replace("%2F", "%252F").replace("%2f", "%252f"))
 
 
-spec_version_missing = breaks("ASGI-HTTP-SCOPE-003", observes="asgi.spec_version = None")(
-    scope_mutant(lambda scope: scope["asgi"].pop("spec_version", None)))
+spec_version_is_the_asgi_version = breaks("ASGI-HTTP-SCOPE-003")(
+    scope_mutant(lambda scope: scope["asgi"].update(spec_version="3.0")))
 type_uppercased = breaks("ASGI-HTTP-SCOPE-001")(scope_mutant(_set(type="HTTP")))
 http_version_swapped = breaks("ASGI-HTTP-SCOPE-004", only=("test_http_version_is_the_version_of_the_request",))(
     scope_mutant(_swap_http_version))

@@ -8,6 +8,7 @@ from conformance.clients.raw import RawClient
 from conformance.probing import fetch_scope
 
 DEFAULT_HTTP_SPEC_VERSION = "2.0"
+HTTP_SPEC_VERSIONS = ("2.0", "2.1", "2.2", "2.3", "2.4", "2.5")  # www.rst, "Spec Versions"
 
 
 def version_tuple(text: str) -> tuple[int, ...]:

@@ -20,6 +20,7 @@ import httpx
 import pytest
 from hypothesis import given
 
+from conformance.checks.asgi.gating import HTTP_SPEC_VERSIONS
 from conformance.checks.asgi.http2 import h2, scope_of
 from conformance.checks.launching import TlsServer, needs_variant, trusting
 from conformance.clients.h2 import H2Request, NoHTTP2, alpn_context, exchange
@@ -50,11 +51,15 @@ def test_scope_type_is_http(asgi_http: httpx.Client) -> None:
 
 
 @pytest.mark.requirement("ASGI-HTTP-SCOPE-003", "ASGI-GEN-007")
-def test_spec_version_is_reported(asgi_http: httpx.Client, observe: Callable[[str], None]) -> None:
-    """Informational: which HTTP spec version the server says it understands."""
+def test_spec_version_is_an_http_spec_version(asgi_http: httpx.Client, observe: Callable[[str], None]) -> None:
+    """Reads asgi.spec_version of an HTTP scope: absent (apps assume "2.0"; reported), or a version of
+    the HTTP spec."""
     scope, _, _ = fetch_scope(asgi_http)
     spec_version = (scope.get("asgi") or {}).get("spec_version")
     observe(f"asgi.spec_version = {spec_version!r}" + (" (missing: apps assume '2.0')" if spec_version is None else ""))
+    verify(spec_version is None or spec_version in HTTP_SPEC_VERSIONS, sent="GET /scope",
+           expected=f"asgi.spec_version absent or one of {', '.join(HTTP_SPEC_VERSIONS)}",
+           got=f"asgi.spec_version = {spec_version!r}")
 
 
 @pytest.mark.requirement("ASGI-HTTP-SCOPE-004")
