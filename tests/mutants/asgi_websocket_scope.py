@@ -47,6 +47,8 @@ def _no_subprotocols_as_none(scope: Scope) -> None:
 ws_type_http = breaks("ASGI-WS-SCOPE-001")(scope_change(lambda scope: scope.update(type="http")))
 ws_asgi_version_missing = breaks("ASGI-WS-SCOPE-002")(
     scope_change(lambda scope: scope.update(asgi={"spec_version": "2.4"})))
+ws_spec_version_is_the_asgi_version = breaks("ASGI-WS-SCOPE-002")(
+    scope_change(lambda scope: scope.update(asgi={**scope["asgi"], "spec_version": "3.0"})))
 ws_http_version_1_0 = breaks("ASGI-WS-SCOPE-003")(scope_change(lambda scope: scope.update(http_version="1.0")))
 ws_scheme_http = breaks("ASGI-WS-SCOPE-004")(scope_change(lambda scope: scope.update(scheme="http")))
 ws_path_not_decoded = breaks("ASGI-WS-SCOPE-005")(

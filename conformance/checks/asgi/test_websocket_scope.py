@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from conformance.checks.asgi.gating import HTTP_SPEC_VERSIONS
 from conformance.checks.asgi.ws import CLOSE_WAIT, WsServer, describe_code, end_of, first_message, needs_websocket
 from conformance.checks.asgi.ws_scope import SENT, handshake, scope_of
 from conformance.checks.launching import TlsServer, TlsServers, trusting
@@ -55,11 +56,11 @@ def test_scope_type_is_websocket(ws: WsServer) -> None:
 def test_scope_has_an_asgi_dict_with_a_version_string(ws: WsServer, observe: Callable[[str], None]) -> None:
     asgi = scope_of(ws).get("asgi")
     ok = type(asgi) is dict and type(asgi.get("version")) is str and (
-        "spec_version" not in asgi or type(asgi["spec_version"]) is str)
+        "spec_version" not in asgi or asgi["spec_version"] in HTTP_SPEC_VERSIONS)
     if type(asgi) is dict:
         observe(f"websocket scope asgi.spec_version = {asgi.get('spec_version', '(absent: 2.0)')!r}")
-    verify(ok, sent=SENT, expected="scope['asgi'] a dict with version a str, and spec_version a str or absent",
-           got=f"asgi {asgi!r}")
+    verify(ok, sent=SENT, expected=f"scope['asgi'] a dict with version a str, and spec_version absent or one of "
+           f"{', '.join(HTTP_SPEC_VERSIONS)}", got=f"asgi {asgi!r}")
 
 
 @pytest.mark.requirement("ASGI-WS-SCOPE-003")
