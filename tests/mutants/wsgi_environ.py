@@ -94,6 +94,13 @@ def query_string_absent_when_empty(environ: Environ) -> None:
         del environ["QUERY_STRING"]
 
 
+@breaks("WSGI-ENV-042")
+@environ_mutant
+def query_string_without_a_query_invented(environ: Environ) -> None:
+    if not environ.get("QUERY_STRING"):
+        environ["QUERY_STRING"] = "?"
+
+
 content_type_parameters_dropped = breaks("WSGI-ENV-050")(environ_mutant(
     lambda e: e.update(CONTENT_TYPE=e["CONTENT_TYPE"].split(";")[0]) if "CONTENT_TYPE" in e else None
 ))
@@ -109,7 +116,7 @@ def content_type_invented(environ: Environ) -> None:
 content_length_padded = breaks("WSGI-ENV-060")(breaks("WSGI-ENV-062")(
     environ_mutant(lambda e: e.update(CONTENT_LENGTH=(e.get("CONTENT_LENGTH") or "0") + " "))
 ))
-content_length_zero_without_a_body = breaks("WSGI-ENV-061", observes="CONTENT_LENGTH '0'")(
+content_length_zero_without_a_body = breaks("WSGI-ENV-061")(
     environ_mutant(lambda e: e.update(CONTENT_LENGTH=e.get("CONTENT_LENGTH") or "0"))
 )
 server_name_empty = breaks("WSGI-ENV-070")(environ_mutant(lambda e: e.update(SERVER_NAME="")))
