@@ -3,6 +3,7 @@ and every check names requirements the catalogue knows."""
 
 from __future__ import annotations
 
+import ast
 import re
 import textwrap
 from pathlib import Path
@@ -139,6 +140,39 @@ def test_every_check_names_at_least_one_known_requirement() -> None:
 def test_every_must_and_should_requirement_has_a_check() -> None:
     missing = coverage.unchecked(catalogue.load().values(), coverage.checks_by_requirement())
     assert [r.id for r in missing] == []
+
+
+# Checks that only report, under a judged requirement, each with why it may (a judged sibling decides the verdict).
+REPORTS_BESIDE_A_JUDGED_SIBLING = {
+    "wsgi/test_input.py::test_read_none_is_reported":
+        ("WSGI-IN-011 is judged by read(-1); whether read(None) counts as read() is contested "
+         "(io.RawIOBase names -1 only)"),
+}
+
+
+def judges(function: ast.FunctionDef) -> bool:
+    """Whether a check can fail: it asserts, or calls verify (or a helper that says it verifies)."""
+    called = {getattr(node.func, "id", getattr(node.func, "attr", "")) for node in ast.walk(function)
+              if isinstance(node, ast.Call)}
+    return any(isinstance(node, ast.Assert) for node in ast.walk(function)) or any(
+        "verify" in name or name == "fail" for name in called)
+
+
+def test_a_must_or_should_check_can_fail() -> None:
+    """A check that can only observe passes every server: under a MUST or SHOULD that is a false pass,
+    and the requirement is a MAY (informational) instead."""
+    known = catalogue.load()
+    checks = coverage.requirements_by_check()
+    reporting_only = []
+    for path in sorted(coverage.CHECKS_DIR.rglob("test_*.py")):
+        prefix = path.relative_to(coverage.CHECKS_DIR).as_posix()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            name = f"{prefix}::{getattr(node, 'name', '')}"
+            if name not in checks or judges(node) or name in REPORTS_BESIDE_A_JUDGED_SIBLING:
+                continue
+            if any(known[rid].level != "MAY" for rid in checks[name]):
+                reporting_only.append(f"{name} ({', '.join(checks[name])})")
+    assert reporting_only == []
 
 
 def test_the_scan_reads_function_class_and_module_markers(tmp_path: Path) -> None:
