@@ -8,7 +8,9 @@ or running a mutant (tests/test_mutants.py).
     @receive_mutant(scope_type="lifespan")
     def lifespan_bogus_first_event(...): ...
 
-The checks that must fail on it are every check whose marker names ASGI-LS-005. Only the
+The checks that must fail on it are every check whose marker names ASGI-LS-005. Its opposite,
+``@allows("WSGI-ENV-095", observes=...)``, declares a server that does what the spec leaves open
+(no false accusation): the requirement's checks must pass on it, reporting the text. Only the
 exceptions say more: ``only`` narrows them (a mutant that breaks a requirement only over HTTP/2,
 or only for some parameters), ``also`` adds checks of other requirements the same fault fails,
 ``observes`` is for an informational requirement (its checks never fail: their observation must
@@ -36,13 +38,16 @@ class Declaration:
     observes: str = ""
     server: str = ""  # the launch command with {app}, when the default server cannot show the fault
     variants: Mapping[str, str] = field(default_factory=dict)  # its launch variants (tls, root_path)
+    allowed: bool = False  # the server does what the spec allows: the checks must pass on it
 
 
 def breaks(requirement: str, *, only: Iterable[str] = (), also: Iterable[str] = (), observes: str = "",
-           server: str = "", variants: Mapping[str, str] | None = None) -> Callable[[T], T]:
+           server: str = "", variants: Mapping[str, str] | None = None, _allowed: bool = False,
+           _depth: int = 1) -> Callable[[T], T]:
     """Declare the decorated app (or shim) a mutant that breaks ``requirement``; stackable."""
-    home = sys._getframe(1).f_globals["__name__"]
-    declaration = Declaration(requirement, home, tuple(only), tuple(also), observes, server, dict(variants or {}))
+    home = sys._getframe(_depth).f_globals["__name__"]
+    declaration = Declaration(requirement, home, tuple(only), tuple(also), observes, server, dict(variants or {}),
+                              _allowed)
 
     def declare(target: T) -> T:
         setattr(target, DECLARATIONS, (*declarations_of(target), declaration))
@@ -54,6 +59,12 @@ def breaks(requirement: str, *, only: Iterable[str] = (), also: Iterable[str] = 
 def declarations_of(target: object) -> tuple[Declaration, ...]:
     """The target's own declarations (a subclass of a declared shim is not declared by inheritance)."""
     return vars(target).get(DECLARATIONS, ()) if hasattr(target, "__dict__") else ()
+
+
+def allows(requirement: str, *, observes: str, only: Iterable[str] = (), server: str = "") -> Callable[[T], T]:
+    """Declare the decorated app a server that does what ``requirement``'s sentence leaves open: its
+    checks must pass on it, and report ``observes``."""
+    return breaks(requirement, only=only, observes=observes, server=server, _allowed=True, _depth=2)
 
 
 @dataclass(frozen=True)

@@ -417,17 +417,33 @@ def test_whether_os_variables_are_copied_is_reported(os_marked_environ: dict[str
                                                 "not copied into the environ"))
 
 
+# The meta-variables RFC 3875 defines (section 4.1); with the HTTP_ ones (4.1.18), the CGI variables.
+CGI_META_VARIABLES = frozenset({
+    "AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "GATEWAY_INTERFACE", "PATH_INFO", "PATH_TRANSLATED",
+    "QUERY_STRING", "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_IDENT", "REMOTE_USER", "REQUEST_METHOD", "SCRIPT_NAME",
+    "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE",
+})
+
+
 def is_cgi_variable(key: str) -> bool:
-    """CGI-style keys: upper-case names without a dot (wsgiref.validate draws the same line)."""
+    return key in CGI_META_VARIABLES or key.startswith("HTTP_")
+
+
+def is_cgi_style(key: str) -> bool:
+    """Upper-case names without a dot (wsgiref.validate's line): CGI's, and others a server adds."""
     return "." not in key and key.upper() == key
 
 
 @pytest.mark.requirement("WSGI-ENV-095")
-def test_cgi_variables_are_native_strings(wsgi: RawClient) -> None:
+def test_cgi_variables_are_native_strings(wsgi: RawClient, observe: Callable[[str], None]) -> None:
     environ, _ = fetch_environ(wsgi, "/environ?q=1", [("X-Probe", "1")], method="POST", body=b"abc")
     wrong = {k: type_name(v) for k, v in environ.items() if is_cgi_variable(k) and type(v) is not str}
+    others = {k: type_name(v) for k, v in environ.items()
+              if is_cgi_style(k) and not is_cgi_variable(k) and type(v) is not str}
+    if others:
+        observe("not CGI-defined, and not a str: " + ", ".join(f"{k} is {t}" for k, t in others.items()))
     verify(not wrong, sent="POST /environ?q=1 with X-Probe: 1 and a body",
-           expected="every CGI variable (upper-case key without a dot) of type str",
+           expected="every CGI variable (RFC 3875's meta-variables and HTTP_*) of type str",
            got=", ".join(f"{k} is {t}" for k, t in wrong.items()))
 
 
