@@ -12,7 +12,8 @@ Scenarios:
   /exc-info-none   start_response(status, headers, None): exc_info given, positionally, as None
   /exc-info-ref    start_response(..., exc_info) before anything was sent; then whether the
                    exception is still alive (something kept a reference to exc_info)
-  /early           ?cl=0 or ?write=1, then ?gap=S before returning ("returning" recorded first)
+  /early           ?cl=0 or ?write=1, then ?gap=S before returning ("returning" recorded first);
+                   ?empty=N: N empty blocks ?gap=S apart, then "returning" and the first non-empty one
   /headers-list    a one-item body; close() records what the header list the app passed holds by then
 """
 
@@ -161,11 +162,15 @@ def exc_info_reference(environ: Environ, start_response: StartResponse) -> list[
 
 
 @scenario("/early")
-def early(environ: Environ, start_response: StartResponse) -> list[bytes]:
+def early(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
     """start_response with ?cl=0 (Content-Length: 0), or with write=1 then write(b''); then the
     app waits ?gap= seconds before it returns, recording "returning" first (with what write()
-    raised, if it did)."""
+    raised, if it did). With ?empty=N, the app returns at once a body that yields N empty blocks
+    ?gap= seconds apart, then records "returning" and yields b'x'."""
     query = params(environ)
+    if "empty" in query:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return empty_blocks_first(token(environ), int(query["empty"]), float(query.get("gap", "0.5")))
     headers = [("Content-Type", "text/plain")]
     if "cl" in query:
         headers.append(("Content-Length", query["cl"]))
@@ -179,6 +184,14 @@ def early(environ: Environ, start_response: StartResponse) -> list[bytes]:
     time.sleep(float(query.get("gap", "0.5")))
     record(token(environ), "returning", write_raised=failed)
     return [b"" if "cl" in query else b"x"]
+
+
+def empty_blocks_first(probe_token: str | None, empty: int, gap: float) -> Iterator[bytes]:
+    for _ in range(empty):
+        yield b""
+        time.sleep(gap)
+    record(probe_token, "returning")
+    yield b"x"
 
 
 class HeadersWatched(list):
