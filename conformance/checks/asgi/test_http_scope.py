@@ -436,6 +436,18 @@ def test_root_path_is_the_mount_point_the_server_was_given(root_path_scope: dict
            expected=f"root_path {ROOT_PATH!r} (a str)", got=repr(got))
 
 
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-010")
+def test_raw_path_is_the_path_bytes_as_received_under_a_root_path(root_path_scope: dict) -> None:
+    """raw_path holds on every launch variant: mounted at a root path too, it is the bytes the client
+    sent (whether path carries the root path is ASGI-HTTP-SCOPE-015's open question; raw_path's is not)."""
+    raw_path = root_path_scope.get("raw_path")
+    if raw_path is None:
+        pytest.skip("not applicable: the server provides no raw_path (it may not: \"Optional\")")
+    sent = f"{ROOT_PATH}/scope/x".encode()
+    verify(raw_path == sent, sent=f"GET {ROOT_PATH}/scope/x to an instance started with the root path {ROOT_PATH!r}",
+           expected=f"raw_path {sent!r}, the bytes received", got=f"raw_path {raw_path!r}")
+
+
 @pytest.mark.requirement("ASGI-HTTP-SCOPE-015")
 def test_how_path_relates_to_root_path_is_reported(root_path_scope: dict, observe: Callable[[str], None]) -> None:
     path, raw_path = root_path_scope.get("path"), root_path_scope.get("raw_path")
