@@ -4,12 +4,32 @@ catching the error when the app re-raises it (ASGI-GEN-023): no installed server
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from probe_apps.asgi_probe import app as probe
 from tests.mutants.asgi_middleware import App, Message, Receive, Scope, Send
 
 
 class ClientGone(OSError):
     """What the emulated send() raises once the client has gone."""
+
+
+def raising_once_gone(receive: Receive, send: Send, error: Callable[[], Exception]) -> tuple[Receive, Send]:
+    """A receive() that notes http.disconnect, and a send() that raises ``error()`` from then on."""
+    gone = False
+
+    async def watching() -> Message:
+        nonlocal gone
+        message = await receive()
+        gone = gone or message["type"] == "http.disconnect"
+        return message
+
+    async def raising(message: Message) -> None:
+        if gone:
+            raise error()
+        await send(message)
+
+    return watching, raising
 
 
 def emulation(*, catches: bool = True) -> App:
@@ -21,19 +41,7 @@ def emulation(*, catches: bool = True) -> App:
         if scope["type"] != "http":
             await probe(scope, receive, send)
             return
-        gone = False
-
-        async def watching() -> Message:
-            nonlocal gone
-            message = await receive()
-            gone = gone or message["type"] == "http.disconnect"
-            return message
-
-        async def raising(message: Message) -> None:
-            if gone:
-                raise ClientGone("the client has gone")
-            await send(message)
-
+        watching, raising = raising_once_gone(receive, send, lambda: ClientGone("the client has gone"))
         try:
             await probe(scope, watching, raising)
         except ClientGone:

@@ -133,20 +133,8 @@ def _cancelled_after_disconnect(scope: Scope, receive: Receive, send: Send) -> t
 
 
 def _send_raises_after_disconnect(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, Send]:
-    gone = False
-
-    async def watching() -> Message:
-        nonlocal gone
-        message = await receive()
-        gone = gone or message["type"] == "http.disconnect"
-        return message
-
-    async def raising(message: Message) -> None:
-        if gone:
-            raise RuntimeError("mutant: the client has gone")
-        await send(message)
-
-    return watching, raising
+    """send() raises once the client has gone, but not an OSError (a server before spec 2.4 may not)."""
+    return send_errors.raising_once_gone(receive, send, lambda: RuntimeError("mutant: the client has gone"))
 
 
 send_stuck_after_the_client_left = breaks("ASGI-GEN-013")(http_mutant(_stuck_after_three_mib, path="/flood"))
