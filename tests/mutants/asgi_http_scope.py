@@ -21,6 +21,7 @@ from tests.mutants.asgi_middleware import (
     Receive,
     Scope,
     Send,
+    duplicates_joined,
     http_mutant,
     if_tls,
     over_http2,
@@ -28,6 +29,8 @@ from tests.mutants.asgi_middleware import (
     scope_mutant,
     unchanged,
 )
+from tests.mutants.asgi_middleware import client_port_wrong as port_plus_one
+from tests.mutants.asgi_middleware import server_port_str as port_as_str
 from tests.mutants.declare import breaks
 
 
@@ -57,25 +60,8 @@ def _query_string_none(scope: Scope) -> None:
         scope["query_string"] = None
 
 
-def _join_duplicates(scope: Scope) -> None:
-    joined: dict[bytes, bytes] = {}
-    for name, value in scope["headers"]:
-        joined[name] = joined[name] + b", " + value if name in joined else value
-    scope["headers"] = list(joined.items())
-
-
 def _header_values_ascii_only(scope: Scope) -> None:
     scope["headers"] = [(n, v.decode("ascii", "replace").encode("ascii", "replace")) for n, v in scope["headers"]]
-
-
-def _client_port_wrong(scope: Scope) -> None:
-    host, port = scope["client"]
-    scope["client"] = [host, port + 1]
-
-
-def _server_port_str(scope: Scope) -> None:
-    host, port = scope["server"]
-    scope["server"] = [host, str(port)]
 
 
 def _keep_encoded_slash(scope: Scope) -> None:
@@ -113,14 +99,14 @@ headers_as_str = breaks("ASGI-HTTP-SCOPE-016")(scope_mutant(
 headers_reversed = breaks("ASGI-HTTP-SCOPE-017")(
     scope_mutant(lambda scope: scope.update(headers=list(reversed(scope["headers"])))))
 headers_joined = breaks("ASGI-HTTP-SCOPE-018", only=("test_duplicate_headers_are_kept_apart",))(
-    scope_mutant(_join_duplicates))
+    scope_mutant(duplicates_joined(b", ")))
 headers_joined_over_http2 = breaks("ASGI-HTTP-SCOPE-018", only=("test_duplicate_headers_are_kept_apart_over_http2",),
-                                   server=HYPERCORN)(scope_mutant(_join_duplicates))
+                                   server=HYPERCORN)(scope_mutant(duplicates_joined(b", ")))
 header_names_uppercased = breaks("ASGI-HTTP-SCOPE-019", observes="kept as [b'X-MIXED-CASE']")(
     scope_mutant(lambda scope: scope.update(headers=[(n.upper(), v) for n, v in scope["headers"]])))
 header_values_ascii_only = breaks("ASGI-HTTP-SCOPE-020")(scope_mutant(_header_values_ascii_only))
-client_port_wrong = breaks("ASGI-HTTP-SCOPE-023")(scope_mutant(_client_port_wrong))
-server_port_str = breaks("ASGI-HTTP-SCOPE-025")(scope_mutant(_server_port_str))
+client_port_wrong = breaks("ASGI-HTTP-SCOPE-023")(scope_mutant(port_plus_one))
+server_port_str = breaks("ASGI-HTTP-SCOPE-025")(scope_mutant(port_as_str))
 
 # --- HTTP/2 (hypercorn), over h2c and over TLS --------------------------------------------------
 

@@ -186,3 +186,28 @@ def forgets_head(scope: Scope, receive: Receive, send: Send) -> tuple[Receive, S
     if scope["method"] == "HEAD":
         scope["method"] = "GET"
     return receive, send
+
+
+# --- scope changes an HTTP and a websocket scope share -----------------------------------------
+
+
+def duplicates_joined(separator: bytes) -> Callable[[Scope], None]:
+    """A server that joins repeated header lines into one value (its separator: ", " or ",")."""
+
+    def change(scope: Scope) -> None:
+        joined: dict[bytes, bytes] = {}
+        for name, value in scope["headers"]:
+            joined[name] = joined[name] + separator + value if name in joined else value
+        scope["headers"] = list(joined.items())
+
+    return change
+
+
+def client_port_wrong(scope: Scope) -> None:
+    host, port = scope["client"]
+    scope["client"] = [host, port + 1]
+
+
+def server_port_str(scope: Scope) -> None:
+    host, port = scope["server"]
+    scope["server"] = [host, str(port)]

@@ -14,29 +14,13 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from tests.configurations import HYPERCORN, HYPERCORN_TLS
+from tests.mutants.asgi_middleware import client_port_wrong, duplicates_joined, server_port_str
 from tests.mutants.declare import breaks
 from tests.mutants.ws_middleware import Scope, holding_open, scope_change
 
 
-def _join_duplicates(scope: Scope) -> None:
-    joined: dict[bytes, bytes] = {}
-    for name, value in scope["headers"]:
-        joined[name] = joined[name] + b"," + value if name in joined else value
-    scope["headers"] = list(joined.items())
-
-
 def _without_handshake_headers(scope: Scope) -> None:
     scope["headers"] = [(n, v) for n, v in scope["headers"] if not n.lower().startswith(b"sec-websocket-")]
-
-
-def _client_port_wrong(scope: Scope) -> None:
-    host, port = scope["client"]
-    scope["client"] = [host, port + 1]
-
-
-def _server_port_str(scope: Scope) -> None:
-    host, port = scope["server"]
-    scope["server"] = [host, str(port)]
 
 
 def _no_subprotocols_as_none(scope: Scope) -> None:
@@ -58,15 +42,15 @@ ws_raw_path_decoded = breaks("ASGI-WS-SCOPE-006")(
 ws_query_string_decoded = breaks("ASGI-WS-SCOPE-007")(
     scope_change(lambda scope: scope.update(query_string=unquote_to_bytes(scope["query_string"]))))
 ws_root_path_set = breaks("ASGI-WS-SCOPE-008")(scope_change(lambda scope: scope.update(root_path="/mnt")))
-ws_headers_joined = breaks("ASGI-WS-SCOPE-009")(scope_change(_join_duplicates))
+ws_headers_joined = breaks("ASGI-WS-SCOPE-009")(scope_change(duplicates_joined(b",")))
 ws_headers_grouped_by_name = breaks("ASGI-WS-SCOPE-017")(
     scope_change(lambda scope: scope.update(headers=sorted(scope["headers"]))))
 ws_header_names_title_case = breaks("ASGI-WS-SCOPE-010", observes="reached the app kept as sent")(
     scope_change(lambda scope: scope.update(headers=[(n.decode().title().encode(), v) for n, v in scope["headers"]])))
 ws_handshake_headers_dropped = breaks("ASGI-WS-SCOPE-018", observes="left out: sec-websocket-key")(
     scope_change(_without_handshake_headers))
-ws_client_port_wrong = breaks("ASGI-WS-SCOPE-012")(scope_change(_client_port_wrong))
-ws_server_port_str = breaks("ASGI-WS-SCOPE-013")(scope_change(_server_port_str))
+ws_client_port_wrong = breaks("ASGI-WS-SCOPE-012")(scope_change(client_port_wrong))
+ws_server_port_str = breaks("ASGI-WS-SCOPE-013")(scope_change(server_port_str))
 ws_subprotocols_reversed = breaks("ASGI-WS-SCOPE-014")(
     scope_change(lambda scope: scope.update(subprotocols=scope["subprotocols"][::-1])))
 ws_no_subprotocols_as_none = breaks("ASGI-WS-SCOPE-015")(scope_change(_no_subprotocols_as_none))
