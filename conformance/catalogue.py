@@ -5,8 +5,12 @@ Each file is one spec area, and its stem names the area everywhere: the catalogu
 ``tests/mutants/asgi_lifespan.py``. A file has top-level ``spec``, ``area`` (its title),
 ``interface`` and ``prefix`` (every ID in it is ``PREFIX-NNN``), then ``[[requirement]]`` tables
 with ``id``, ``level``, ``section``, ``summary``, ``quote`` and optionally ``note`` (why a check
-accepts what it accepts) and ``spec`` (when the sentence comes from another text, such as the CGI
-RFC that PEP 3333 adopts).
+accepts what it accepts), ``spec`` (when the sentence comes from another text, such as the CGI
+RFC that PEP 3333 adopts) and ``risk`` (``"smuggling"`` where a failure means two parsers can
+read one byte stream as different requests).
+
+An area's ``interface`` is ``wsgi``, ``asgi``, or ``http``: the HTTP/1.1 parsing every server does
+for whichever interface it serves (its checks run once per interface served).
 """
 
 from __future__ import annotations
@@ -26,8 +30,11 @@ from conformance.servers.spec import INTERFACES
 
 REQUIREMENTS_DIR = Path(__file__).parent / "requirements"
 LEVELS = ("MUST", "SHOULD", "MAY")
-ID_PATTERN = re.compile(r"^(WSGI|ASGI)-[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)?-\d{3}$")
-_FIELDS = {"id", "level", "section", "summary", "quote", "note", "spec"}
+ID_PATTERN = re.compile(r"^(WSGI|ASGI|HTTP1)-[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)?-\d{3}$")
+_FIELDS = {"id", "level", "section", "summary", "quote", "note", "spec", "risk"}
+ANY_INTERFACE = "http"  # an area of the HTTP parsing under every interface
+AREA_INTERFACES = (*INTERFACES, ANY_INTERFACE)
+RISKS = ("smuggling",)
 _HEADER = ("spec", "area", "interface", "prefix")
 
 
@@ -46,12 +53,17 @@ class Requirement:
     area: str
     interface: str
     note: str = ""
+    risk: str = ""  # "smuggling": two parsers could read the byte stream as different requests
     stem: str = ""  # the area's name in file and module names (its catalogue file's stem)
 
     @property
     def informational(self) -> bool:
         """MAY items are reported, never failed."""
         return self.level == "MAY"
+
+    def applies_to(self, served: set[str] | frozenset[str]) -> bool:
+        """Whether a server serving the interfaces ``served`` is judged on this requirement."""
+        return bool(served) if self.interface == ANY_INTERFACE else self.interface in served
 
     def heading(self) -> str:
         return f"{self.id} {self.level} ({self.spec}, §{self.section}): {self.summary}"
@@ -67,8 +79,8 @@ def load(directory: Path = REQUIREMENTS_DIR) -> dict[str, Requirement]:
         missing_header = [key for key in _HEADER if not isinstance(data.get(key), str)]
         if missing_header:
             raise CatalogueError(f"{path.name}: the file needs top-level {', '.join(missing_header)} (strings)")
-        if data["interface"] not in INTERFACES:
-            raise CatalogueError(f"{path.name}: interface {data['interface']!r} is not one of {INTERFACES}")
+        if data["interface"] not in AREA_INTERFACES:
+            raise CatalogueError(f"{path.name}: interface {data['interface']!r} is not one of {AREA_INTERFACES}")
         entries = data.get("requirement", [])
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
             raise CatalogueError(f"{path.name}: requirements must be [[requirement]] tables")
@@ -81,12 +93,15 @@ def load(directory: Path = REQUIREMENTS_DIR) -> dict[str, Requirement]:
                     f"unknown fields {sorted(unknown)} / lacks {sorted(missing)}"
                 )
             if not ID_PATTERN.match(str(entry["id"])):
-                raise CatalogueError(f"{path.name}: requirement ID {entry['id']!r} is not of the form WSGI-AREA-001")
+                raise CatalogueError(f"{path.name}: requirement ID {entry['id']!r} is not of the form "
+                                     "WSGI-AREA-001 (or ASGI-, HTTP1-)")
             if str(entry["id"]).rsplit("-", 1)[0] != data["prefix"]:
                 raise CatalogueError(f"{path.name}: requirement ID {entry['id']!r} does not have the file's prefix "
                                      f"{data['prefix']!r}; it belongs in the file of its own prefix")
             if entry["level"] not in LEVELS:
                 raise CatalogueError(f"{path.name}: {entry['id']} has level {entry['level']!r}; use one of {LEVELS}")
+            if entry.get("risk", "") not in ("", *RISKS):
+                raise CatalogueError(f"{path.name}: {entry['id']} has risk {entry['risk']!r}; use one of {RISKS}")
             if entry["id"] in catalogue:
                 raise CatalogueError(f"{path.name}: requirement {entry['id']} is defined twice")
             catalogue[entry["id"]] = Requirement(
@@ -99,6 +114,7 @@ def load(directory: Path = REQUIREMENTS_DIR) -> dict[str, Requirement]:
                 area=data["area"],
                 interface=data["interface"],
                 note=entry.get("note", ""),
+                risk=entry.get("risk", ""),
                 stem=path.stem,
             )
     return catalogue

@@ -27,7 +27,7 @@ from conformance import servers as server_registry
 from conformance.catalogue import CatalogueError, Requirement
 from conformance.errors import HarnessError
 from conformance.report import formats, matrix, results
-from conformance.servers import INTERFACES, ServerSpec
+from conformance.servers import ServerSpec
 
 EXIT_OK = 0
 EXIT_UNCHECKED = 1  # requirements --coverage: a MUST or SHOULD requirement has no check; matrix: a server
@@ -64,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     servers.set_defaults(command=servers_command)
 
     requirements = commands.add_parser("requirements", help="the requirement catalogue and which IDs have a check")
-    requirements.add_argument("--interface", choices=INTERFACES, help="only this interface's requirements")
+    requirements.add_argument("--interface", choices=catalogue_module.AREA_INTERFACES,
+                              help="only this interface's requirements (http: the HTTP/1.1 parsing of both)")
     requirements.add_argument("--coverage", action="store_true",
                               help="only the coverage summary; exit 1 if a MUST or SHOULD requirement has no check")
     requirements.add_argument("--json", action="store_true", help="print JSON instead of a table")

@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover
     from scenarios import load_modules  # type: ignore[no-redef]
 
 load_modules("asgi_", __name__)
+load_modules("http_", __name__)  # the HTTP/1.1 parsing scenario both interfaces share
 
 
 async def app(scope: Scope, receive: Receive, send: Send) -> None:

@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover
     from wsgi_common import SCENARIOS, not_found, params  # type: ignore[no-redef]
 
 load_modules("wsgi_", __name__)
+load_modules("http_", __name__)  # the HTTP/1.1 parsing scenario both interfaces share
 
 
 def app(*args: Any, **kwargs: Any) -> Iterable[bytes]:

@@ -13,7 +13,7 @@ import pytest
 from conformance import catalogue, coverage
 from conformance.catalogue import LEVELS, CatalogueError
 
-ID_PATTERN = re.compile(r"^(WSGI|ASGI)-[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)?-\d{3}$")
+ID_PATTERN = re.compile(r"^(WSGI|ASGI|HTTP1)-[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)?-\d{3}$")
 
 HEADER = """\
 spec = "PEP 3333"
@@ -42,13 +42,14 @@ def write(directory: Path, name: str, text: str) -> Path:
 def test_the_shipped_catalogue_loads() -> None:
     loaded = catalogue.load()
     assert loaded
-    assert {r.interface for r in loaded.values()} == {"wsgi", "asgi"}
+    assert {r.interface for r in loaded.values()} == {"wsgi", "asgi", "http"}
 
 
 def test_every_id_is_well_formed_and_names_its_interface() -> None:
     malformed = [rid for rid in catalogue.load() if not ID_PATTERN.match(rid)]
     assert malformed == []
-    assert all(rid.startswith(r.interface.upper() + "-") for rid, r in catalogue.load().items())
+    prefix = {"wsgi": "WSGI-", "asgi": "ASGI-", "http": "HTTP1-"}
+    assert all(rid.startswith(prefix[r.interface]) for rid, r in catalogue.load().items())
 
 
 def test_every_level_is_must_should_or_may() -> None:

@@ -144,7 +144,7 @@ def test_coverage_json_parses(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert document["unchecked"] == []
     assert sum(line["requirements"] for line in document["coverage"]) == len(catalogue.catalogue())
-    assert {line["interface"] for line in document["coverage"]} == {"wsgi", "asgi"}
+    assert {line["interface"] for line in document["coverage"]} == {"wsgi", "asgi", "http"}
 
 
 def test_a_catalogue_error_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str],

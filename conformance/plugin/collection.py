@@ -53,12 +53,13 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if problems:
         raise pytest.UsageError("\n".join(problems))
     # Checks for an interface the server does not serve are not run at all; a check's interface
-    # is that of the requirements it verifies.
+    # is that of the requirements it verifies (an HTTP parsing check runs for each one it serves).
     spec = config.stash[run_key].spec
+    served = set(spec.interfaces)
     keep, drop = [], []
     for item in items:
-        needed = {known[rid].interface for rid in requirement_ids(item)} if is_check(item) else set()
-        (keep if all(spec.serves(i) for i in needed) else drop).append(item)
+        needed = [known[rid] for rid in requirement_ids(item)] if is_check(item) else []
+        (keep if all(r.applies_to(served) for r in needed) else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

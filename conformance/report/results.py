@@ -110,7 +110,7 @@ def build(
     for check in checks:
         for requirement_id in check.requirement_ids:
             by_requirement.setdefault(requirement_id, []).append(check)
-    in_scope = [r for r in catalogue.values() if r.interface in interfaces]
+    in_scope = [r for r in catalogue.values() if r.applies_to(interfaces)]
     rows = []
     for requirement in in_scope:
         its_checks = by_requirement.get(requirement.id)
@@ -127,6 +127,7 @@ def build(
                 "section": requirement.section,
                 "area": requirement.area,
                 "interface": requirement.interface,
+                "risk": requirement.risk,
                 "summary": requirement.summary,
                 "quote": requirement.quote,
                 "note": requirement.note,

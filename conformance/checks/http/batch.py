@@ -1,0 +1,198 @@
+"""Sending every HTTP/1.1 parsing case at once, and what came back for each.
+
+Each case (cases.py) goes on a connection of its own, followed by AFTER: a well-formed request
+with Connection: close, which a server answers once it has read the case as a request and framed
+it as the case says, and must never answer where it should have refused the case. Every byte
+is then read until the server closes or DEADLINE passes.
+
+Why at once: a server that waits (for a body, for more of a chunk) costs its deadline; waiting
+in parallel, the whole batch costs about one. But a server that serves one connection at a time
+keeps the others queued meanwhile, so a case that got nothing at all, its connection still open
+and the app never called, is sent again alone afterwards: a queue must never pass for a verdict.
+(A case whose app was called was read by the server, which is waiting: that is its answer.)
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import h11
+
+from conformance.checks.wire import read_until_closed
+from conformance.clients.raw import response_parser
+from conformance.recorder import TOKEN_HEADER, Recorder
+
+DEADLINE = 3.0  # seconds a case has for its answers and the close, on a loaded 2-core machine
+PARALLEL = 32
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What a case puts on the wire: the bytes (AFTER is added), and whether the client then shuts
+    its sending side (a body cut short)."""
+
+    raw: bytes
+    half_close: bool = False
+
+
+Build = Callable[[str, str], Sent]  # (the Host value, the case's token) -> what to send
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+@dataclass
+class Outcome:
+    answers: list[Answer]
+    stray: bytes  # bytes after the last answer that are no complete response
+    closed: bool  # the server closed the connection before the deadline
+    called: bool  # the app was called for the case's own request
+    after: bool  # the AFTER request reached the app
+    seconds: float
+    events: list[str] = field(default_factory=list)
+    serving: bool = False  # (when nothing came) the server answered another connection meanwhile
+    started: float = 0.0  # time.monotonic() when the connection was opened
+
+    @property
+    def nothing(self) -> bool:
+        return not self.answers and not self.stray and not self.closed
+
+
+def after_request(host: str, token: str) -> bytes:
+    return (f"GET /record?event=after HTTP/1.1\r\nHost: {host}\r\n{TOKEN_HEADER}: {token}\r\n"
+            "Connection: close\r\n\r\n").encode("latin-1")
+
+
+def split_answers(data: bytes, closed: bool) -> tuple[list[Answer], bytes]:
+    """The complete responses at the start of ``data``, one after another, and what is left."""
+    answers: list[Answer] = []
+    while data:
+        parser = response_parser("GET")
+        parser.receive_data(data)
+        if closed:
+            parser.receive_data(b"")
+        status, headers, body = 0, [], b""
+        try:
+            while True:
+                event = parser.next_event()
+                if isinstance(event, h11.InformationalResponse):
+                    continue
+                if isinstance(event, h11.Response):
+                    status, headers = event.status_code, [(bytes(n), bytes(v)) for n, v in event.headers]
+                elif isinstance(event, h11.Data):
+                    body += bytes(event.data)
+                elif isinstance(event, h11.EndOfMessage):
+                    break
+                else:  # NEED_DATA, a close, PAUSED: no complete response here
+                    return answers, data
+        except h11.RemoteProtocolError:
+            return answers, data
+        answers.append(Answer(status, headers, body))
+        data = parser.trailing_data[0]
+    return answers, b""
+
+
+def exchange(host: str, port: int, sent: Sent, token: str, recorder: Recorder) -> Outcome:
+    started = time.monotonic()
+    raw = sent.raw if sent.half_close else sent.raw + after_request(f"{host}:{port}", token)
+    try:
+        sock = socket.create_connection((host, port), timeout=DEADLINE)
+    except OSError:  # not even accepted (a full backlog): nothing came, and the server may be stuck
+        return Outcome([], b"", False, False, False, time.monotonic() - started, started=started)
+    with sock:
+        # A writer of its own: a server may answer (and close) before a large request is all sent.
+        writer = threading.Thread(target=_send, args=(sock, raw, sent.half_close), daemon=True)
+        writer.start()
+        data, closed = read_until_closed(sock, DEADLINE)
+        writer.join(DEADLINE)
+    answers, stray = split_answers(data, closed)
+    events = [r.event for r in recorder.records(token)]
+    return Outcome(answers, stray, closed, "parsed" in events, "after" in events, time.monotonic() - started,
+                   events, started=started)
+
+
+def answers_ready(host: str, port: int) -> bool:
+    """Whether the server answers GET /ready on another connection within DEADLINE."""
+    try:
+        with socket.create_connection((host, port), timeout=DEADLINE) as sock:
+            sock.sendall(f"GET /ready HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
+            data, _ = read_until_closed(sock, DEADLINE)
+    except OSError:
+        return False
+    return data.startswith(b"HTTP/1.") and b" 200 " in data.split(b"\r\n", 1)[0]
+
+
+class Monitor:
+    """GET /ready, again and again while cases run: when the server answered other connections."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.served: list[tuple[float, float]] = []  # (sent, answered) of each probe answered
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> Monitor:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join(2 * DEADLINE)
+
+    def _watch(self) -> None:
+        while not self._done.is_set():
+            sent = time.monotonic()
+            if answers_ready(self.host, self.port):
+                self.served.append((sent, time.monotonic()))
+            self._done.wait(0.2)
+
+    def serving_during(self, outcome: Outcome) -> bool:
+        """Whether a probe sent after the case's connection opened was answered while it stayed open."""
+        ended = outcome.started + outcome.seconds
+        return any(sent >= outcome.started and answered <= ended for sent, answered in self.served)
+
+
+def _send(sock: socket.socket, raw: bytes, half_close: bool) -> None:
+    try:
+        sock.sendall(raw)
+        if half_close:
+            sock.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass  # the server closed first: what it answered is what counts
+
+
+Endpoint = Callable[[bool], tuple[str, int]]  # (start a fresh instance?) -> the server's host and port
+
+
+def send_all(endpoint: Endpoint, cases: Mapping[str, Build], recorder: Recorder) -> dict[str, Outcome]:
+    """Every case's outcome by name: all at once, then one by one each that got nothing while the
+    server served no one else either (queued, or the server stuck: then on a fresh instance)."""
+    host, port = endpoint(False)
+
+    def run(names: list[str], parallel: int) -> dict[str, Outcome]:
+        def one(name: str) -> tuple[str, Outcome]:
+            token = recorder.new_token()
+            return name, exchange(host, port, cases[name](f"{host}:{port}", token), token, recorder)
+
+        with Monitor(host, port) as monitor, ThreadPoolExecutor(parallel) as pool:
+            outcomes = dict(pool.map(one, names))
+        for outcome in outcomes.values():
+            outcome.serving = outcome.nothing and monitor.serving_during(outcome)
+        return outcomes
+
+    outcomes = run(list(cases), PARALLEL)
+    for name in cases:
+        if outcomes[name].nothing and not outcomes[name].called and not outcomes[name].serving:
+            if not answers_ready(host, port):
+                host, port = endpoint(True)
+            outcomes.update(run([name], 1))
+    return outcomes

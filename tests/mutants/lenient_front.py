@@ -1,0 +1,165 @@
+"""A front for a real server that breaks one HTTP/1.1 parsing rule: a loopback TCP relay that
+passes each connection on to the server behind it, except for the one thing its ``Front`` does.
+The pair then behaves as one server that gets that one rule wrong.
+
+Belongs here: the relay, and the kinds of fault a front can have (``repairs`` what the server
+must refuse into a request it accepts; ``refuses`` what it must accept; holds a connection open
+that the server closed; answers pipelined requests out of order). Does not belong here: which
+fault breaks which requirement (tests/mutants/http_parsing.py).
+
+Client bytes are taken a burst at a time (what arrives until the client pauses for COALESCE
+seconds), so that a fault sees each request whole, as the checks send it in one write.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+from dataclasses import dataclass
+
+COALESCE = 0.05  # seconds of quiet that end a burst of client bytes
+REFUSAL = b"HTTP/1.1 %d Refused\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+
+
+@dataclass
+class Front:
+    """No fault: every byte passed on, both ways; the client's connection closed with the server's."""
+
+    hold_open: bool = False  # keep the client's connection open once the server has closed it
+    reorder: bool = False  # hold the server's answers until it closes, then send the first two swapped
+
+    def client_bytes(self, burst: bytes) -> bytes | int:
+        """What to pass on for a burst of client bytes, or a status to answer the client with instead."""
+        return burst
+
+
+@dataclass
+class Repairs(Front):
+    """Rewrites ``pattern`` (a regular expression) in the client's bytes to ``replacement``."""
+
+    pattern: bytes = b""
+    replacement: bytes = b""
+
+    def client_bytes(self, burst: bytes) -> bytes | int:
+        return re.sub(self.pattern, self.replacement, burst, flags=re.DOTALL)
+
+
+@dataclass
+class Refuses(Front):
+    """Answers ``status`` itself, and closes, to a burst in which ``pattern`` is found."""
+
+    pattern: bytes = b""
+    status: int = 400
+
+    def client_bytes(self, burst: bytes) -> bytes | int:
+        return self.status if re.search(self.pattern, burst, flags=re.DOTALL) else burst
+
+
+def repairs(pattern: bytes, replacement: bytes) -> Repairs:
+    return Repairs(pattern=pattern, replacement=replacement)
+
+
+def refuses(pattern: bytes, status: int = 400) -> Refuses:
+    return Refuses(pattern=pattern, status=status)
+
+
+def serve(front: Front, host: str, port: int, upstream: tuple[str, int]) -> None:
+    """Relay every connection to ``host:port`` on to ``upstream`` through ``front``, forever."""
+    listener = socket.create_server((host, port))
+    while True:
+        client, _ = listener.accept()
+        threading.Thread(target=_connection, args=(front, client, upstream), daemon=True).start()
+
+
+def _connection(front: Front, client: socket.socket, upstream: tuple[str, int]) -> None:
+    try:
+        server = socket.create_connection(upstream)
+    except OSError:
+        client.close()
+        return
+    refused = threading.Event()
+    threading.Thread(target=_from_client, args=(front, client, server, refused), daemon=True).start()
+    _from_server(front, client, server, refused)
+
+
+def _bursts(sock: socket.socket):  # type: ignore[no-untyped-def]
+    while True:
+        sock.settimeout(None)
+        try:
+            data = sock.recv(65536)
+        except OSError:
+            return
+        if not data:
+            return
+        sock.settimeout(COALESCE)
+        while True:
+            try:
+                more = sock.recv(65536)
+            except TimeoutError:
+                break
+            except OSError:
+                more = b""
+            if not more:
+                yield data
+                return
+            data += more
+        yield data
+
+
+def _from_client(front: Front, client: socket.socket, server: socket.socket, refused: threading.Event) -> None:
+    for burst in _bursts(client):
+        passed = front.client_bytes(burst)
+        if isinstance(passed, int):
+            refused.set()
+            try:
+                client.sendall(REFUSAL % passed)
+                client.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            server.close()
+            return
+        try:
+            server.sendall(passed)
+        except OSError:
+            return
+    try:
+        server.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+
+
+def _from_server(front: Front, client: socket.socket, server: socket.socket, refused: threading.Event) -> None:
+    held = b""
+    while True:
+        try:
+            data = server.recv(65536)
+        except OSError:
+            data = b""
+        if not data:
+            break
+        if front.reorder:
+            held += data
+            continue
+        try:
+            client.sendall(data)
+        except OSError:
+            break
+    if refused.is_set():
+        return
+    if front.reorder:
+        answers = re.split(rb"(?=HTTP/1\.[01] \d{3} )", held)
+        answers = [a for a in answers if a]
+        if len(answers) >= 2:
+            answers[0], answers[1] = answers[1], answers[0]
+        try:
+            client.sendall(b"".join(answers))
+        except OSError:
+            pass
+    if front.hold_open:
+        return  # the client's connection stays open until the client closes it
+    try:
+        client.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    client.close()
