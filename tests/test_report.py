@@ -299,3 +299,48 @@ def test_report_that_cannot_write_is_one_line(tmp_path: Path, capsys: pytest.Cap
     assert main(["report", str(path), "--html", str(tmp_path / "blocked" / "x.html")]) == 2
     err = capsys.readouterr().err
     assert "cannot write the html rendering" in err and err.count("\n") == 1
+
+
+# --- smuggling risk ---------------------------------------------------------------------------
+
+RISKY = [
+    requirement("HTTP1-PARSE-006", "SHOULD", "HTTP/1.1 message parsing", "fail", [
+        check("http/test_parsing.py::test_a_chunk_size_written_0x5_is_refused[asgi]", "failed",
+              sent="the chunk-size line b'0x5'", expected="a 400 refusal", got="status 200 from the app")],
+        risk="smuggling"),
+    requirement("HTTP1-PARSE-019", "MUST", "HTTP/1.1 message parsing", "pass", [
+        check("http/test_parsing.py::test_a_content_length_with_a_plus_sign_is_refused[asgi]")], risk="smuggling"),
+    requirement("HTTP1-PARSE-042", "MUST", "HTTP/1.1 message parsing", "pass", [
+        check("http/test_parsing.py::test_whitespace_before_a_colon_is_refused_with_400[asgi]")]),
+]
+
+
+def risky_document() -> dict[str, Any]:
+    document = sample_document()
+    document["requirements"] = RISKY
+    return document
+
+
+def test_the_smuggling_risk_failures_are_counted_apart() -> None:
+    assert scoring.smuggling(RISKY) == (2, [RISKY[0]])
+    assert scoring.smuggling_line(RISKY).startswith("smuggling risk: 1 of 2 requirements failed")
+    assert scoring.smuggling_line(RISKY[1:]) == \
+        "no smuggling risk found: none of the 1 smuggling-risk requirements failed"
+    assert scoring.smuggling_line(ROWS) == ""  # a run that judged no such requirement says nothing of it
+
+
+def test_the_terminal_and_markdown_name_the_smuggling_risk_failures() -> None:
+    text = "\n".join(terminal.lines(risky_document()))
+    assert "smuggling risk: 1 of 2 requirements failed" in text and "HTTP1-PARSE-006" in text
+    assert "FAIL HTTP1-PARSE-006 SHOULD [smuggling risk]:" in text
+    assert text.splitlines()[2].startswith(terminal.ALARMS)
+    summary = markdown.render(risky_document())
+    assert "**⚠ Smuggling risk: 1 of 2 requirements failed" in summary
+    assert "<code>HTTP1-PARSE-006</code> SHOULD (smuggling risk):" in summary
+
+
+def test_the_html_page_filters_by_smuggling_risk() -> None:
+    page = html.render(risky_document())
+    assert '<select id="filter-risk">' in page and "smuggling risk (2)" in page
+    assert 'id="HTTP1-PARSE-006"' in page and 'data-risk="smuggling"' in page
+    assert re.search(r'id="HTTP1-PARSE-042"[^>]*data-risk=""', page)

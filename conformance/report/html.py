@@ -3,7 +3,7 @@
 Top to bottom: who was checked (server, version, configuration, suite version), the scores per
 level and per area, then every requirement with its verdict; a requirement opens to its spec
 sentence and, for a failure, what each check sent, expected and got. The filters (area, verdict,
-level) live in the URL's fragment (``report.html#verdict=fail&area=WSGI+environ``, plus
+level, smuggling risk) live in the URL's fragment (``report.html#verdict=fail&area=WSGI+environ``, plus
 ``open=ID`` to show one requirement opened), so a filtered view can be linked to; the matrix page
 links to each area this way. A fragment without ``=`` names a requirement (``#WSGI-ENV-070``) and
 opens it. Without JavaScript every requirement shows.
@@ -164,6 +164,8 @@ def _requirements(rows: list[Mapping[str, Any]]) -> str:
         f'<label>Verdict <select id="filter-verdict"><option value="">all verdicts</option>{verdict_options}'
         "</select></label>"
         f'<label>Level <select id="filter-level"><option value="">all levels</option>{level_options}</select></label>'
+        f'<label>Risk <select id="filter-risk"><option value="">any risk</option>'
+        f'<option value="smuggling">smuggling risk ({scoring.smuggling(rows)[0]})</option></select></label>'
         f'<output id="shown-count">{len(rows)} of {len(rows)} requirements shown</output></form>'
     )
     items = "".join(_requirement(row) for row in rows)
@@ -191,10 +193,11 @@ def _requirement(row: Mapping[str, Any]) -> str:
                     + "".join(f"<li>{escape(o)}</li>" for o in row["observations"]) + "</ul>")
     body.append('<ul class="checks">' + "".join(_check(c) for c in row.get("checks") or []) + "</ul>")
     expected_tag = ' <span class="tag">expected</span>' if expectation and verdict == "fail" else ""
+    risk_tag = ' <span class="tag risk">smuggling risk</span>' if row.get("risk") == scoring.SMUGGLING else ""
     return (
         f'<details class="req v-{verdict}" id="{escape(row["id"])}" data-area="{escape(row["area"])}" '
-        f'data-verdict="{verdict}" data-level="{escape(row["level"])}">'
-        f'<summary><span class="verdict">{VERDICT_LABELS.get(verdict, verdict)}</span>{expected_tag} '
+        f'data-verdict="{verdict}" data-level="{escape(row["level"])}" data-risk="{escape(row.get("risk") or "")}">'
+        f'<summary><span class="verdict">{VERDICT_LABELS.get(verdict, verdict)}</span>{expected_tag}{risk_tag} '
         f'<code class="rid">{escape(row["id"])}</code> <span class="level">{escape(row["level"])}</span> '
         f'<span class="area">{escape(row["area"])}</span> '
         f'<span class="summary">{escape(row.get("summary") or "")}</span></summary>'
@@ -260,6 +263,7 @@ td.good{color:var(--good);font-weight:600}td.bad{color:var(--bad);font-weight:60
 .v-pass .verdict{background:var(--good)}.v-fail .verdict{background:var(--bad)}
 .v-not_applicable .verdict{background:var(--na)}.v-informational .verdict{background:var(--info)}
 .tag{font-size:.75rem;border:1px solid var(--bad);color:var(--bad);border-radius:3px;padding:0 .3rem}
+.tag.risk{border-style:dashed}
 .rid{font-weight:600}.level{font-size:.8rem;color:#555}.area{font-size:.8rem;color:#555}
 .req .body{padding:.2rem 1rem .8rem;border-top:1px solid var(--line);background:#fcfcfc}
 .quote{margin:.5rem 0;padding:.4rem .8rem;border-left:3px solid #999;background:var(--soft);font-style:italic;
@@ -282,6 +286,7 @@ JS = """
   var area = document.getElementById('filter-area');
   var verdict = document.getElementById('filter-verdict');
   var level = document.getElementById('filter-level');
+  var risk = document.getElementById('filter-risk');
   var shown = document.getElementById('shown-count');
   var rows = Array.prototype.slice.call(document.querySelectorAll('#list .req'));
   function apply() {
@@ -289,7 +294,8 @@ JS = """
     rows.forEach(function (row) {
       var ok = (!area.value || row.dataset.area === area.value) &&
                (!verdict.value || row.dataset.verdict === verdict.value) &&
-               (!level.value || row.dataset.level === level.value);
+               (!level.value || row.dataset.level === level.value) &&
+               (!risk.value || row.dataset.risk === risk.value);
       row.hidden = !ok;
       if (ok) { n += 1; }
     });
@@ -306,6 +312,7 @@ JS = """
     area.value = params.get('area') || '';
     verdict.value = params.get('verdict') || '';
     level.value = params.get('level') || '';
+    risk.value = params.get('risk') || '';
     apply();
     var opened = params.get('open') && document.getElementById(params.get('open'));
     if (opened && opened.tagName === 'DETAILS') { opened.open = true; }
@@ -315,11 +322,12 @@ JS = """
     if (area.value) { params.set('area', area.value); }
     if (verdict.value) { params.set('verdict', verdict.value); }
     if (level.value) { params.set('level', level.value); }
+    if (risk.value) { params.set('risk', risk.value); }
     var query = params.toString();
     history.replaceState(null, '', query ? '#' + query : location.pathname + location.search);
     apply();
   }
-  [area, verdict, level].forEach(function (select) { select.addEventListener('change', toFragment); });
+  [area, verdict, level, risk].forEach(function (select) { select.addEventListener('change', toFragment); });
   window.addEventListener('hashchange', fromFragment);
   apply();
   fromFragment();

@@ -30,6 +30,10 @@ def render(document: Mapping[str, Any]) -> str:
         lines[2:] = ["**Harness error**: the set-up failed, so this run says nothing of the server's conformance.",
                      "", _fence(error), "", _footer(document)]
         return "\n".join(lines) + "\n"
+    risk = scoring.smuggling_line(rows)
+    if risk:
+        judged, fails = scoring.smuggling(rows)
+        lines += [("**⚠ " if fails else "") + risk[0].upper() + risk[1:] + ("**" if fails else ""), ""]
     lines += ["| area | MUST | SHOULD | MAY (informational) | not applicable |", "|---|---|---|---|---|"]
     for area, area_levels in scoring.by_area(rows).items():
         cells = [_cell(area_levels[level]) for level in scoring.SCORED_LEVELS]
@@ -72,7 +76,8 @@ def _failure(row: Mapping[str, Any]) -> str:
     expectation = row.get("expectation")
     expected = f" (expected: {_inline(expectation.get('reason', ''))})" if expectation else ""
     parts = [
-        f"<details><summary><code>{row['id']}</code> {row['level']}: {_html(row.get('summary') or '')}"
+        f"<details><summary><code>{row['id']}</code> {row['level']}"
+        f"{' (smuggling risk)' if row.get('risk') == scoring.SMUGGLING else ''}: {_html(row.get('summary') or '')}"
         f"{_html(expected)}</summary>",
         "",
         f"{row.get('spec', '')}, §{row.get('section', '')}",

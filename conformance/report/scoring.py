@@ -96,6 +96,26 @@ def failed(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [row for row in rows if row["verdict"] == "fail"]
 
 
+SMUGGLING = "smuggling"
+
+
+def smuggling(rows: Iterable[Mapping[str, Any]]) -> tuple[int, list[Mapping[str, Any]]]:
+    """How many requirements of the run carry a smuggling risk, and the ones of them that failed."""
+    risky = [row for row in rows if row.get("risk") == SMUGGLING]
+    return len(risky), failed(risky)
+
+
+def smuggling_line(rows: Iterable[Mapping[str, Any]]) -> str:
+    """One sentence on the smuggling-risk requirements, or "" when the run judged none."""
+    judged, fails = smuggling(rows)
+    if not judged:
+        return ""
+    if not fails:
+        return f"no smuggling risk found: none of the {judged} smuggling-risk requirements failed"
+    return (f"smuggling risk: {len(fails)} of {judged} requirements failed, where two parsers could read one byte "
+            f"stream as different requests: {', '.join(row['id'] for row in fails)}")
+
+
 def label(document: Mapping[str, Any]) -> str:
     """The badge's label: the interfaces the server was checked on, ``WSGI``, ``ASGI`` or ``WSGI+ASGI``."""
     served = set(document["server"].get("interfaces") or ())

@@ -1,5 +1,6 @@
 """The terminal summary at the end of every pytest run: the scores, a line per area with counts per
-level, each failed requirement by ID, and what the CI gate concluded. Plain lines; the plugin
+level, how many smuggling-risk requirements failed, each failed requirement by ID, and what the CI
+gate concluded. Plain lines; the plugin
 writes them under a heading, and those starting with one of ALARMS in red."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 from conformance.errors import EXIT_HARNESS_ERROR
 from conformance.report import scoring
 
-ALARMS = ("harness error", "stale expectation", "FAIL ", "cannot write")
+ALARMS = ("harness error", "stale expectation", "FAIL ", "cannot write", "smuggling risk:")
 
 
 def lines(document: Mapping[str, Any]) -> list[str]:
@@ -32,6 +33,8 @@ def _scores(document: Mapping[str, Any]) -> list[str]:
         f"{len(rows)} requirements: {total.passed} pass, {total.failed} fail, {total.not_applicable} not applicable, "
         f"{total.informational} informational (scores count requirements, not checks)",
     ]
+    risk = scoring.smuggling_line(rows)
+    out += [risk] if risk else []
     table = [["area", "MUST", "SHOULD", "MAY", "n/a"]]
     for area, area_levels in scoring.by_area(rows).items():
         table.append(_row(area, area_levels))
@@ -43,7 +46,8 @@ def _scores(document: Mapping[str, Any]) -> list[str]:
         expectation = row.get("expectation")
         mark = "XFAIL" if expectation else "FAIL"
         why = f" (expected: {expectation.get('reason', '')})" if expectation else ""
-        out.append(f"{mark} {row['id']} {row['level']}: {row.get('summary', '')}{why}")
+        risk = " [smuggling risk]" if row.get("risk") == scoring.SMUGGLING else ""
+        out.append(f"{mark} {row['id']} {row['level']}{risk}: {row.get('summary', '')}{why}")
     return out
 
 

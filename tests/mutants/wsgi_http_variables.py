@@ -27,11 +27,6 @@ def header_names_keep_dashes(environ: Environ) -> Environ:
 repeated_header_last_wins = breaks("WSGI-HV-003")(environ_mutant(
     lambda e: e.update(HTTP_X_DUP=e["HTTP_X_DUP"].split(",")[-1].strip()) if "HTTP_X_DUP" in e else None
 ))
-# wsgiref hands the app a folded header with its CR LF
-unchanged = breaks("WSGI-HV-004")(unchanged)
-header_value_padded = breaks("WSGI-HV-005")(environ_mutant(
-    lambda e: e.update(HTTP_X_WS=" " + e["HTTP_X_WS"] + "\t") if "HTTP_X_WS" in e else None
-))
 
 
 @breaks("WSGI-HV-006")

@@ -215,8 +215,9 @@ def bare_lf(host: str, token: str) -> Sent:
 
 
 BARE_LF_LINES = case("bare-lf-lines", bare_lf, Observe(), "request and header lines ended by LF alone")
-VALUE_WHITESPACE = case("value-whitespace", post("X-Probe-Field: \t v \t"),
-                        Accept(value_is("x-probe-field", "v"), "x-probe-field: 'v'"), "'X-Probe-Field: \\t v \\t'")
+VALUE_WHITESPACE = case("value-whitespace", post("X-Probe-Field: \t v w \t"),
+                        Accept(value_is("x-probe-field", "v w"), "x-probe-field: 'v w' (the inner space kept)"),
+                        "'X-Probe-Field: \\t v w \\t'")
 
 # --- request line -------------------------------------------------------------------------------
 
