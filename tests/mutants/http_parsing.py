@@ -13,14 +13,11 @@ Usage: python -m tests.mutants.http_parsing FRONT HOST PORT MODULE:ATTRIBUTE
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import time
 
-from conformance.launcher import free_port
 from conformance.servers import lookup
 from tests.mutants.declare import DECLARATIONS, breaks
-from tests.mutants.lenient_front import Front, refuses, repairs, serve
+from tests.mutants.lenient_front import Front, refuses, repairs, run_before
 
 # --- chunked framing: what must be decoded is refused; what must be refused, repaired -----------
 leading_zeros_refused = breaks("HTTP1-PARSE-001")(refuses(rb"\r\n0006\r\n"))
@@ -156,15 +153,8 @@ def main(argv: list[str]) -> None:
     front = globals().get(name)
     if not (isinstance(front, Front) and hasattr(front, DECLARATIONS)):
         raise SystemExit(f"no front {name!r} in {__name__}: expected the name of a declared one")
-    behind = BEHIND.get(name, "gunicorn-gthread")
-    inner = free_port(host)
-    command = lookup(behind).command.format(python=sys.executable, host=host, port=inner, app=app)
-    server = subprocess.Popen(command, shell=True)  # in the front's process group: stopped with it
-    time.sleep(0.2)
-    try:
-        serve(front, host, int(port), (host, inner))
-    finally:
-        server.kill()
+    behind = lookup(BEHIND.get(name, "gunicorn-gthread")).command.replace("{app}", app)
+    run_before(front, behind, host, int(port))
 
 
 if __name__ == "__main__":

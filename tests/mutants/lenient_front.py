@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import re
 import socket
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
+
+from conformance.launcher import free_port
 
 COALESCE = 0.05  # seconds of quiet that end a burst of client bytes
 REFUSAL = b"HTTP/1.1 %d Refused\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
@@ -62,6 +66,18 @@ def repairs(pattern: bytes, replacement: bytes) -> Repairs:
 
 def refuses(pattern: bytes, status: int = 400) -> Refuses:
     return Refuses(pattern=pattern, status=status)
+
+
+def run_before(front: Front, command: str, host: str, port: int) -> None:
+    """Start ``command`` (a launch template: {python}, {host}, {port}) on a free port, and serve
+    ``front`` before it on ``host:port`` until stopped; the server is in this process group, so
+    it is stopped with the front."""
+    inner = free_port(host)
+    server = subprocess.Popen(command.format(python=sys.executable, host=host, port=inner), shell=True)
+    try:
+        serve(front, host, port, (host, inner))
+    finally:
+        server.kill()
 
 
 def serve(front: Front, host: str, port: int, upstream: tuple[str, int]) -> None:

@@ -14,6 +14,7 @@ and the app never called, is sent again alone afterwards: a queue must never pas
 
 from __future__ import annotations
 
+import select
 import socket
 import threading
 import time
@@ -112,12 +113,21 @@ def exchange(host: str, port: int, sent: Sent, token: str, recorder: Recorder) -
         # A writer of its own: a server may answer (and close) before a large request is all sent.
         writer = threading.Thread(target=_send, args=(sock, raw, sent.half_close), daemon=True)
         writer.start()
-        data, closed = read_until_closed(sock, DEADLINE)
+        data, closed = read_answers(sock)
         writer.join(DEADLINE)
     answers, stray = split_answers(data, closed)
     events = [r.event for r in recorder.records(token)]
     return Outcome(answers, stray, closed, "parsed" in events, "after" in events, time.monotonic() - started,
                    events, started=started)
+
+
+def read_answers(sock: socket.socket) -> tuple[bytes, bool]:
+    """Every byte until the server closes: DEADLINE for the first to come, and DEADLINE more from
+    then on, so that a case a busy server took up late is watched as long as one it took at once."""
+    ready, _, _ = select.select([sock], [], [], DEADLINE)
+    if not ready:
+        return b"", False
+    return read_until_closed(sock, DEADLINE)
 
 
 def answers_ready(host: str, port: int) -> bool:

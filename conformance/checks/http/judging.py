@@ -87,7 +87,7 @@ class Refuse:
             return False
         if not self.close:
             return True
-        return outcome.closed and len(outcome.answers) == 1 and not outcome.stray and not outcome.after
+        return closed_after_one(outcome)
 
     def expected(self) -> str:
         text = f"a {_statuses(self.statuses)} refusal"
@@ -101,20 +101,29 @@ class Refuse:
         return Verdict(ok, self.expected(), f"refused with {status}" if ok and status in self.reported else "")
 
 
+def closed_after_one(outcome: Outcome) -> bool:
+    """One answer, then the close: the request sent after it never answered."""
+    return len(outcome.answers) == 1 and outcome.closed and not outcome.stray and not outcome.after
+
+
 @dataclass(frozen=True)
 class Accept:
     check: Callable[[Report], str]  # what is wrong with the app's report, or ""
     wanted: str  # what a correct parse hands the app
+    then_close: bool = False  # the RFC asks for the close after the response, whatever it was
 
     def holds(self, outcome: Outcome) -> bool:
         parsed = report(outcome.answers[0]) if outcome.answers else None
         if parsed is None or outcome.answers[0].status != 200 or self.check(parsed):
             return False
+        if self.then_close:
+            return closed_after_one(outcome)
         followed = len(outcome.answers) >= 2 and outcome.answers[1].status == 200 and outcome.after
-        closed_cleanly = len(outcome.answers) == 1 and outcome.closed and not outcome.stray
-        return followed or closed_cleanly
+        return followed or closed_after_one(outcome)
 
     def expected(self) -> str:
+        if self.then_close:
+            return f"the app handed {self.wanted}, then the connection closed, the request after it never answered"
         return f"the app handed {self.wanted}, then the request after it answered (or a clean close)"
 
     def judge(self, outcome: Outcome) -> Verdict:
@@ -156,7 +165,9 @@ class InOrder:
 @dataclass(frozen=True)
 class Closes:
     def judge(self, outcome: Outcome) -> Verdict:
-        return Verdict(outcome.closed, f"any answer (or none), then the connection closed within {DEADLINE:g} s")
+        return Verdict(outcome.closed and len(outcome.answers) <= 1 and not outcome.after,
+                       f"any answer (or none), then the connection closed within {DEADLINE:g} s, the request after "
+                       "it never answered")
 
 
 @dataclass(frozen=True)
