@@ -40,7 +40,7 @@ def _headings(item: pytest.Item, only: str | None) -> str:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     report: pytest.TestReport = yield
     error = call.excinfo.value if call.excinfo else None
-    if isinstance(error, HarnessError):  # only under xdist: see fixtures._stop_for_harness_error
+    if isinstance(error, HarnessError):  # only under xdist: see fixtures.stop_for_harness_error
         report.outcome, report.longrepr = "failed", f"harness error: {error}"
         with contextlib.suppress(AttributeError):
             del report.wasxfail  # an expected failure is about the server, never the set-up

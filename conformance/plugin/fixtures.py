@@ -32,7 +32,7 @@ def server_spec(conformance_run: ConformanceRun) -> ServerSpec:
     return conformance_run.spec
 
 
-def _stop_for_harness_error(config: pytest.Config, error: HarnessError) -> NoReturn:
+def stop_for_harness_error(config: pytest.Config, error: HarnessError) -> NoReturn:
     """End the run with EXIT_HARNESS_ERROR: the set-up failed, which says nothing of the server's
     conformance. An xdist worker cannot pytest.exit (xdist takes that for a crash): it re-raises,
     and the report of the check that met the error stops the run (see conformance/plugin/failures.py)."""
@@ -46,7 +46,7 @@ def _running_server(request: pytest.FixtureRequest, run: ConformanceRun, interfa
     try:
         server = run.server(interface)
     except HarnessError as error:
-        _stop_for_harness_error(request.config, error)
+        stop_for_harness_error(request.config, error)
     request.node.stash.setdefault(servers_used_key, []).append(server)
     return server
 
@@ -95,6 +95,6 @@ def dedicated_server(pytestconfig: pytest.Config, conformance_run: ConformanceRu
                                            values=values) as server:
                 yield server
         except HarnessError as error:
-            _stop_for_harness_error(pytestconfig, error)
+            stop_for_harness_error(pytestconfig, error)
 
     return start

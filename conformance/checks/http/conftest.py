@@ -1,9 +1,10 @@
 """Fixtures of the HTTP/1.1 parsing checks: each check runs once per interface the server
 serves (its parser may differ between them), and reads the outcome of its case from one batch
-per server instance, made the first time a check asks (batch.py)."""
+per interface, made the first time a check asks (batch.py), on an instance of its own."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 
@@ -13,13 +14,13 @@ from conformance.checks.http import cases as cases_module
 from conformance.checks.http.batch import Outcome, send_all
 from conformance.checks.http.cases import CASES, Case
 from conformance.checks.http.judging import Parsing
-from conformance.launcher import ServerProcess
+from conformance.errors import HarnessError
+from conformance.plugin.fixtures import stop_for_harness_error
 from conformance.plugin.stash import run_key
 from conformance.recorder import Recorder
 from conformance.session import ConformanceRun
 
-# The outcomes by server instance: the one the batch began on, and the fresh one it may have left
-# in its place (a check that then gets the fresh one must not send the batch again).
+# The outcomes by interface, made once per run.
 BATCHES: dict[str, dict[str, Outcome]] = {}
 
 
@@ -43,36 +44,37 @@ def cases_checked(session: pytest.Session) -> dict[str, Case]:
     return wanted or dict(CASES)
 
 
-def run_batch(conformance_run: ConformanceRun, interface: str, recorder: Recorder, wanted: dict[str, Case]) -> None:
-    used = [conformance_run.server(interface)]
+def run_batch(conformance_run: ConformanceRun, interface: str, recorder: Recorder, wanted: dict[str, Case],
+              errors: list[HarnessError]) -> None:
+    """The batch on an instance of its own (a case may leave a server stuck: the shared one, which
+    the other areas' checks use, is never put at risk), and on a fresh one whenever it sticks."""
+    try:
+        with contextlib.ExitStack() as stack:
+            current = [stack.enter_context(conformance_run.dedicated(interface))]
 
-    def endpoint(fresh: bool) -> tuple[str, int]:
-        """The shared instance; a fresh one in its place when a case left it stuck."""
-        if fresh:
-            conformance_run.discard(used[-1])
-            used.append(conformance_run.server(interface))
-        return used[-1].host, used[-1].port
+            def endpoint(fresh: bool) -> tuple[str, int]:
+                if fresh:
+                    current[0].stop(grace=1.0)
+                    current[0] = stack.enter_context(conformance_run.dedicated(interface))
+                return current[0].host, current[0].port
 
-    outcomes = send_all(endpoint, {name: c.build for name, c in wanted.items()}, recorder)
-    BATCHES.update({instance.instance_id: outcomes for instance in used})
+            BATCHES[interface] = send_all(endpoint, {name: c.build for name, c in wanted.items()}, recorder)
+    except HarnessError as error:
+        errors.append(error)
 
 
 @pytest.fixture
 def parsing(request: pytest.FixtureRequest, interface: str, recorder: Recorder, conformance_run: ConformanceRun,
             observe: Callable[[str], None]) -> Parsing:
-    server: ServerProcess = request.getfixturevalue(f"{interface}_server")
-    if server.instance_id not in BATCHES:
-        # Every interface's batch at once (a server serving both waits once, not twice); each
-        # shared instance is started here, in this thread, before its batch.
-        interfaces = [i for i in sorted(conformance_run.spec.interfaces)
-                      if conformance_run.server(i).instance_id not in BATCHES]
-        wanted = cases_checked(request.session)
-        threads = [threading.Thread(target=run_batch, args=(conformance_run, i, recorder, wanted))
-                   for i in interfaces]
+    if interface not in BATCHES:
+        # Every interface's batch at once: a server serving both waits once, not twice.
+        wanted, errors = cases_checked(request.session), []
+        threads = [threading.Thread(target=run_batch, args=(conformance_run, i, recorder, wanted, errors))
+                   for i in sorted(conformance_run.spec.interfaces) if i not in BATCHES]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-    if server.instance_id not in BATCHES:
-        raise AssertionError(f"the parsing batch did not run on the {interface} server (see its error above)")
-    return Parsing(BATCHES[server.instance_id], observe)
+        if errors:
+            stop_for_harness_error(request.config, errors[0])
+    return Parsing(BATCHES[interface], observe)
