@@ -57,10 +57,14 @@ def wsgi_body(environ: dict[str, Any]) -> bytes:
     # To the end, which the server must mark (PEP 3333: it "should simulate an end-of-file
     # condition"); a server that never does leaves the reader waiting: the app answers anyway.
     parts: list[bytes] = []
+    failed: list[BaseException] = []
 
     def read_to_the_end() -> None:
-        while block := stream.read(8192):
-            parts.append(block)
+        try:
+            while block := stream.read(8192):
+                parts.append(block)
+        except BaseException as error:  # the server's refusal of the body: the app's read raises it
+            failed.append(error)
 
     reader = threading.Thread(target=read_to_the_end, daemon=True)
     reader.start()
@@ -68,6 +72,8 @@ def wsgi_body(environ: dict[str, Any]) -> bytes:
     while reader.is_alive() and time.monotonic() < deadline and not (parts and len(parts) == seen):
         seen = len(parts)
         reader.join(QUIET)
+    if failed:
+        raise failed[0]
     return b"".join(parts)
 
 
