@@ -8,8 +8,8 @@ WSGI and ASGI alike, so that a check judges the parser, not the interface.
 
 The WSGI body is read as an app that trusts its server reads it: CONTENT_LENGTH bytes; else, where
 the request has a Transfer-Encoding or the server marks the stream terminated (wsgi.input_terminated),
-until b'' (as WSGI-H11-001's probe does), for READ_PATIENCE seconds at most (QUIET once the blocks
-stop coming); else there is none.
+until b'' (as WSGI-H11-001's probe does), unless wsgi.input is the connection itself (wsgiref:
+nothing decoded); else there is none.
 Standard library only, like every probe module.
 """
 
@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
-import time
 from typing import Any
 
 try:  # run as part of the probe_apps package, or with probe_apps/ itself on sys.path
@@ -42,10 +40,6 @@ def wsgi_headers(environ: dict[str, Any]) -> list[list[str]]:
     return headers + [[name, environ[key]] for key, name in named.items() if environ.get(key)]
 
 
-READ_PATIENCE = 1.0  # seconds the app waits for the end of a body that has no length
-QUIET = 0.2  # seconds without a new block, once one came, that end the wait (the body came in one write)
-
-
 def wsgi_body(environ: dict[str, Any]) -> bytes:
     length, stream = environ.get("CONTENT_LENGTH") or "", environ["wsgi.input"]
     if length.isdigit():
@@ -54,26 +48,10 @@ def wsgi_body(environ: dict[str, Any]) -> bytes:
         return b""  # no length, no coding and no end marked: the body is empty (RFC 9112 6.3)
     if isinstance(getattr(stream, "raw", None), socket.SocketIO):
         return b""  # the connection itself (wsgiref): nothing decoded; reading on reads the next requests
-    # To the end, which the server must mark (PEP 3333: it "should simulate an end-of-file
-    # condition"); a server that never does leaves the reader waiting: the app answers anyway.
-    parts: list[bytes] = []
-    failed: list[BaseException] = []
-
-    def read_to_the_end() -> None:
-        try:
-            while block := stream.read(8192):
-                parts.append(block)
-        except BaseException as error:  # the server's refusal of the body: the app's read raises it
-            failed.append(error)
-
-    reader = threading.Thread(target=read_to_the_end, daemon=True)
-    reader.start()
-    deadline, seen = time.monotonic() + READ_PATIENCE, -1
-    while reader.is_alive() and time.monotonic() < deadline and not (parts and len(parts) == seen):
-        seen = len(parts)
-        reader.join(QUIET)
-    if failed:
-        raise failed[0]
+    # To the end, which the server must mark (PEP 3333: it "should simulate an end-of-file condition").
+    parts = []
+    while block := stream.read(8192):
+        parts.append(block)
     return b"".join(parts)
 
 
