@@ -109,6 +109,7 @@ def exchange(host: str, port: int, sent: Sent, token: str, recorder: Recorder) -
         sock = socket.create_connection((host, port), timeout=DEADLINE)
     except OSError:  # not even accepted (a full backlog): nothing came, and the server may be stuck
         return Outcome([], b"", False, False, False, time.monotonic() - started, started=started)
+    started = time.monotonic()  # once accepted into the queue: a probe sent after this is behind it
     with sock:
         # A writer of its own: a server may answer (and close) before a large request is all sent.
         writer = threading.Thread(target=_send, args=(sock, raw, sent.half_close), daemon=True)
