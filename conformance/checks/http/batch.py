@@ -56,12 +56,20 @@ class Outcome:
     answers: list[Answer]
     stray: bytes  # bytes after the last answer that are no complete response
     closed: bool  # the server closed the connection before the deadline
-    called: bool  # the app was called for the case's own request
-    after: bool  # the AFTER request reached the app
     seconds: float
-    events: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)  # what the recorder got for the case's token
     serving: bool = False  # (when nothing came) the server answered another connection meanwhile
     started: float = 0.0  # time.monotonic() when the connection was opened
+
+    @property
+    def called(self) -> bool:
+        """The app was called for the case's own request."""
+        return "parsed" in self.events
+
+    @property
+    def after(self) -> bool:
+        """The AFTER request reached the app."""
+        return "after" in self.events
 
     @property
     def nothing(self) -> bool:
@@ -108,7 +116,7 @@ def exchange(host: str, port: int, sent: Sent, token: str, recorder: Recorder) -
     try:
         sock = socket.create_connection((host, port), timeout=DEADLINE)
     except OSError:  # not even accepted (a full backlog): nothing came, and the server may be stuck
-        return Outcome([], b"", False, False, False, time.monotonic() - started, started=started)
+        return Outcome([], b"", False, time.monotonic() - started, started=started)
     started = time.monotonic()  # once accepted into the queue: a probe sent after this is behind it
     with sock:
         # A writer of its own: a server may answer (and close) before a large request is all sent.
@@ -118,8 +126,7 @@ def exchange(host: str, port: int, sent: Sent, token: str, recorder: Recorder) -
         writer.join(DEADLINE)
     answers, stray = split_answers(data, closed)
     events = [r.event for r in recorder.records(token)]
-    return Outcome(answers, stray, closed, "parsed" in events, "after" in events, time.monotonic() - started,
-                   events, started=started)
+    return Outcome(answers, stray, closed, time.monotonic() - started, events, started=started)
 
 
 def read_answers(sock: socket.socket) -> tuple[bytes, bool]:

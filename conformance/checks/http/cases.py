@@ -7,6 +7,7 @@ A case's ``shows`` is the part of the request its requirement is about, as the f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -187,12 +188,15 @@ CHUNKED_WHITESPACE = chunk_case("chunked-whitespace", post("Transfer-Encoding: \
 
 # --- field syntax -------------------------------------------------------------------------------
 SPACE_BEFORE_COLON = case("space-before-colon", post("X-Probe-Field : v"), REFUSE, "'X-Probe-Field : v'")
+
+
+def unfolded_with_spaces(parsed: Report) -> str:
+    values = header_of(parsed, "x-probe-fold")
+    return "" if values and re.fullmatch(r"a +b", values[0]) else f"x-probe-fold: {values}"
+
+
 OBS_FOLD = case("obs-fold", post("X-Probe-Fold: a", " b"),
-                Either(REFUSE, Accept(lambda r: "" if header_of(r, "x-probe-fold") and
-                                      header_of(r, "x-probe-fold")[0].replace(" ", "") == "ab" and
-                                      " " in header_of(r, "x-probe-fold")[0] else
-                                      f"x-probe-fold: {header_of(r, 'x-probe-fold')}",
-                                      "x-probe-fold: 'a', spaces, 'b'")),
+                Either(REFUSE, Accept(unfolded_with_spaces, "x-probe-fold: 'a', spaces, 'b'")),
                 "'X-Probe-Fold: a' CRLF ' b'")
 NUL_IN_VALUE = case("nul-in-value", post("X-Probe-Field: a\x00b"),
                     Either(ANY_4XX, Accept(value_is("x-probe-field", "a b"), "x-probe-field: 'a b'")),
