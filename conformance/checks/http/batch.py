@@ -10,6 +10,9 @@ in parallel, the whole batch costs about one. But a server that serves one conne
 keeps the others queued meanwhile, so a case that got nothing at all, its connection still open
 and the app never called, is sent again alone afterwards: a queue must never pass for a verdict.
 (A case whose app was called was read by the server, which is waiting: that is its answer.)
+Nor must a queue fail a server: a case that got nothing and fails for it is sent again alone too,
+whatever else was seen (a server of several processes may serve the probe from one while the case
+waits in another's queue, or call the app for it just after its deadline).
 """
 
 from __future__ import annotations
@@ -191,9 +194,14 @@ def _send(sock: socket.socket, raw: bytes, half_close: bool) -> None:
 Endpoint = Callable[[bool], tuple[str, int]]  # (start a fresh instance?) -> the server's host and port
 
 
-def send_all(endpoint: Endpoint, cases: Mapping[str, Build], recorder: Recorder) -> dict[str, Outcome]:
-    """Every case's outcome by name: all at once, then one by one each that got nothing while the
-    server served no one else either (queued, or the server stuck: then on a fresh instance)."""
+Passes = Callable[[str, Outcome], bool]  # (a case's name, its outcome) -> whether its rule holds
+
+
+def send_all(endpoint: Endpoint, cases: Mapping[str, Build], recorder: Recorder,
+             passes: Passes) -> dict[str, Outcome]:
+    """Every case's outcome by name: all at once, then one by one each that got nothing, where the
+    server served no one else either or where nothing fails the case (queued, or the server stuck:
+    then on a fresh instance)."""
     host, port = endpoint(False)
 
     def run(names: list[str], parallel: int) -> dict[str, Outcome]:
@@ -209,7 +217,9 @@ def send_all(endpoint: Endpoint, cases: Mapping[str, Build], recorder: Recorder)
 
     outcomes = run(list(cases), PARALLEL)
     for name in cases:
-        if outcomes[name].nothing and not outcomes[name].called and not outcomes[name].serving:
+        outcome = outcomes[name]
+        queued = not outcome.called and not outcome.serving
+        if outcome.nothing and (queued or not passes(name, outcome)):
             if not answers_ready(host, port):
                 host, port = endpoint(True)
             outcomes.update(run([name], 1))

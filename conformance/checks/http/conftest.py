@@ -58,7 +58,8 @@ def run_batch(conformance_run: ConformanceRun, interface: str, recorder: Recorde
                     current[0] = stack.enter_context(conformance_run.dedicated(interface))
                 return current[0].host, current[0].port
 
-            BATCHES[interface] = send_all(endpoint, {name: c.build for name, c in wanted.items()}, recorder)
+            BATCHES[interface] = send_all(endpoint, {name: c.build for name, c in wanted.items()}, recorder,
+                                          lambda name, outcome: wanted[name].rule.judge(outcome).ok)
     except HarnessError as error:
         errors.append(error)
 
