@@ -418,3 +418,48 @@ def test_a_run_starts_the_shared_server_once(uvicorn_run: SuiteRun) -> None:
     asgi = [launch for launch in launches(uvicorn_run) if launch["interface"] == "asgi"]
     shared = [launch for launch in asgi if not launch["dedicated"]]
     assert len(shared) == 1, asgi
+
+
+# --- a check's own error: no verdict, never the server's failure ----------------------------------
+
+ERROR_CHECKS = """
+import socket
+
+import pytest
+
+from conformance.clients.raw import RawClient
+
+
+@pytest.mark.requirement("WSGI-ENV-001")
+def test_a_bug_of_the_check(wsgi_server):
+    RawClient(wsgi_server.host, wsgi_server.port, timeout=5).request("GET", "/environ")
+    {}["a key the check got wrong"]
+
+
+@pytest.mark.requirement("WSGI-ENV-002")
+def test_a_reset_by_the_server(wsgi_server):
+    raise ConnectionResetError(104, "Connection reset by peer")
+
+
+@pytest.mark.requirement("WSGI-ENV-010")
+def test_a_pass(wsgi_server):
+    assert RawClient(wsgi_server.host, wsgi_server.port, timeout=5).request("GET", "/environ").status == 200
+"""
+
+
+def test_a_check_that_raises_its_own_error_gives_no_verdict_and_the_run_a_harness_error(tmp_path: Path) -> None:
+    path = write_checks(tmp_path, ERROR_CHECKS)
+    expect = tmp_path / "expect.toml"
+    expect.write_text('[WSGI-ENV-001]\nreason = "an expectation never covers an error of the check"\n')
+    run = run_suite(["--server=wsgiref", "-rA", f"--expect={expect}", path], tmp_path, timeout=RUN_TIMEOUT)
+    assert run.returncode == EXIT_HARNESS_ERROR, run.output
+    verdicts = {row["id"]: row["verdict"] for row in run.results["requirements"]}
+    assert verdicts == {"WSGI-ENV-001": "error", "WSGI-ENV-002": "fail", "WSGI-ENV-010": "pass"}, verdicts
+    assert run.outcomes()[f"{Path(path).name}::test_a_bug_of_the_check"] == "error"
+    assert "harness error in this check, so no verdict on the server" in run.output
+    assert "KeyError: 'a key the check got wrong'" in run.output
+    assert "harness error in a check: no verdict for WSGI-ENV-001" in run.output
+    # What the server did (a reset) is a verdict, with what was got.
+    reset = next(row for row in run.results["requirements"] if row["id"] == "WSGI-ENV-002")
+    assert "ConnectionResetError" in reset["checks"][0]["failure"]["got"], reset
+    assert run.results["expectations"]["unexpected"] == ["WSGI-ENV-002"], run.results["expectations"]

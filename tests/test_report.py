@@ -344,3 +344,26 @@ def test_the_html_page_filters_by_smuggling_risk() -> None:
     assert '<select id="filter-risk">' in page and "smuggling risk (2)" in page
     assert 'id="HTTP1-PARSE-006"' in page and 'data-risk="smuggling"' in page
     assert re.search(r'id="HTTP1-PARSE-042"[^>]*data-risk=""', page)
+
+
+# --- a check's own error: no verdict ----------------------------------------------------------
+
+WITHOUT_VERDICT = [
+    requirement("WSGI-ENV-001", "MUST", "WSGI environ", "error", [
+        check("wsgi/test_environ.py::test_the_environ_is_a_dict", "error")]),
+    requirement("WSGI-ENV-002", "MUST", "WSGI environ", "pass", [
+        check("wsgi/test_environ.py::test_the_environ_has_the_cgi_variables")]),
+]
+
+
+def test_a_requirement_without_a_verdict_is_named_in_every_rendering_and_never_scored() -> None:
+    document = sample_document()
+    document["requirements"] = WITHOUT_VERDICT
+    assert scoring.tally(WITHOUT_VERDICT) == scoring.Tally(passed=1, errors=1)
+    assert scoring.by_level(WITHOUT_VERDICT)["MUST"].score() == "100%"
+    said = "harness error in a check: no verdict for WSGI-ENV-001"
+    lines = terminal.lines(document)
+    assert any(line.startswith(said) for line in lines) and said.startswith(terminal.ALARMS)
+    assert f"**H{said[1:]}" in markdown.render(document)
+    page = html.render(document)
+    assert "1 no verdict" in page and 'class="harness-error" role="alert">H' + said[1:] in page

@@ -3,7 +3,9 @@
 Belongs here: the requirement's heading above what was sent, expected and got (for a
 ConformanceFailure, and for a client error such as no answer at all); a server that died or
 stopped answering during a check, named in its report and replaced for the next check; a harness
-error met under xdist, which stops the run instead of failing a check (see fixtures.py).
+error met under xdist, which stops the run instead of failing a check (see fixtures.py); and a
+check error: an exception that is none of the server's doing (a bug of the check, or of the
+machine), which gives that one check no verdict instead of charging the server with it.
 
 The report says it twice: as text in ``longrepr`` (what the terminal shows) and as data, the
 user property ``failure``: a dict of str with ``headings``, ``sent``, ``expected``, ``got`` (those
@@ -16,8 +18,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+import h11
 import httpx
 import pytest
+from websockets.exceptions import WebSocketException
 
 from conformance import catalogue as catalogue_module
 from conformance.clients.raw import RawClient, WireError
@@ -28,6 +32,14 @@ from conformance.recorder import RecordTimeout
 from conformance.verify import ConformanceFailure, rendered, shown
 
 FAILURE = "failure"  # the user property that carries a failure's parts
+CHECK_ERROR = "check_error"  # the user property of a check that reached no verdict, and why
+
+# What a check may raise for what the server did: its verdict (pytest's own outcomes included), or
+# what the server's answer made of a client (a closed or reset connection, a wait that timed out,
+# bytes that are no valid HTTP or WebSocket). Anything else is the check's own error.
+SERVER_DOING = (AssertionError, pytest.skip.Exception, pytest.fail.Exception, pytest.xfail.Exception,
+                RecordTimeout, httpx.HTTPError, WebSocketException, ConnectionError, TimeoutError,
+                h11.ProtocolError)
 
 
 def _headings(item: pytest.Item, only: str | None) -> str:
@@ -49,7 +61,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             properties.append(("harness_error", str(error)))
         item.session.shouldstop = f"harness error: {error}"
         return report
-    if call.when != "call" or not is_check(item):
+    if call.when not in ("setup", "call") or not is_check(item):
+        return report
+    if error is not None and not isinstance(error, SERVER_DOING) and not _a_server_died(item):
+        _no_verdict(item, report, error)
+        return report
+    if call.when != "call":
         return report
     parts = _parts(item, error)
     if parts:
@@ -58,6 +75,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if parts:
         report.user_properties.append((FAILURE, parts))
     return report
+
+
+def _a_server_died(item: pytest.Item) -> bool:
+    """Whether a server the check used is gone (then whatever the check raised is the server's doing)."""
+    return any(not server.alive() for server in item.stash.get(servers_used_key, []))
+
+
+def _no_verdict(item: pytest.Item, report: pytest.TestReport, error: BaseException) -> None:
+    """A check that raised what no server could have caused: a harness error of that check alone,
+    shown with its traceback, never the server's failure (nor an expected one)."""
+    why = f"{type(error).__name__}: {error}"
+    report.outcome = "failed"
+    with contextlib.suppress(AttributeError):
+        del report.wasxfail
+    report.longrepr = (f"{_headings(item, None)}\nharness error in this check, so no verdict on the server "
+                       f"(a bug of the suite: please report it): {why}\n{report.longrepr}")
+    report.user_properties.append((CHECK_ERROR, why))
+    _replace_dead_servers(item, report, {})  # (a server that stopped answering, for the next check)
 
 
 def _parts(item: pytest.Item, error: BaseException | None) -> dict[str, str]:
@@ -69,6 +104,8 @@ def _parts(item: pytest.Item, error: BaseException | None) -> dict[str, str]:
         sent, got = _last_sent(item), str(error)
     elif isinstance(error, httpx.HTTPError):
         sent, got = _requested(error), f"{type(error).__name__}: {str(error) or 'no answer'}"
+    elif isinstance(error, (WebSocketException, ConnectionError, TimeoutError, h11.ProtocolError)):
+        sent, got = _last_sent(item), f"{type(error).__name__}: {str(error) or 'no answer'}"
     else:
         return {}
     return {"headings": _headings(item, None), **({"sent": sent} if sent else {}), "got": got}

@@ -17,7 +17,7 @@ import pytest
 from conformance import catalogue as catalogue_module
 from conformance import gate
 from conformance.errors import EXIT_HARNESS_ERROR
-from conformance.plugin.failures import FAILURE
+from conformance.plugin.failures import CHECK_ERROR, FAILURE
 from conformance.plugin.stash import expected_key, gate_key, harness_error_key, outcomes_key, run_key, started_key
 from conformance.report import results, terminal
 
@@ -52,8 +52,8 @@ class OutcomeCollector:
             detail, failure = str(report.longrepr), props.get(FAILURE)
         elif report.skipped and isinstance(report.longrepr, tuple):
             detail = str(report.longrepr[2]).removeprefix("Skipped: ")
-        outcome.absorb(report.when, "failed" if expected_failure else report.outcome, report.duration, detail,
-                       failure)
+        phase_outcome = "error" if CHECK_ERROR in props else "failed" if expected_failure else report.outcome
+        outcome.absorb(report.when, phase_outcome, report.duration, detail, failure)
         outcome.expected_failure |= expected_failure
         if report.when == "call":
             outcome.observations.extend(v for k, v in report.user_properties if k == "observation")
@@ -112,6 +112,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if hasattr(config, "workerinput"):
         return
     harness_error = harness_error_key in config.stash
+    check_errors = any(o.outcome == "error" for o in config.stash[outcomes_key].values())
     if harness_error:
         # Whatever pytest made of it (an Exit, or xdist's interruption), a set-up failure has its code.
         session.exitstatus = EXIT_HARNESS_ERROR
@@ -124,6 +125,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 session.exitstatus = pytest.ExitCode.USAGE_ERROR
         elif judged["stale"] and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        if check_errors and not update:  # verdicts are missing: the suite's fault, never the server's
+            session.exitstatus = EXIT_HARNESS_ERROR
     path = config.getoption("report_json")
     if path and (config.stash[outcomes_key] or harness_error):
         results.write(document(config), path)

@@ -20,7 +20,10 @@ from urllib.parse import urlencode
 
 from conformance.report import badge, scoring
 
-VERDICT_LABELS = {"pass": "pass", "fail": "fail", "not_applicable": "not applicable", "informational": "informational"}
+VERDICT_LABELS = {"pass": "pass", "fail": "fail", "not_applicable": "not applicable", "informational": "informational",
+                  "error": "no verdict"}
+VERDICT_FIELDS = {"pass": "passed", "fail": "failed", "not_applicable": "not_applicable",
+                  "informational": "informational", "error": "errors"}
 
 
 def area_link(area: str) -> str:
@@ -81,11 +84,13 @@ def _header(document: Mapping[str, Any]) -> str:
         for name, value in facts if value
     )
     counts = ", ".join(f"{getattr(summary, field)} {VERDICT_LABELS[verdict]}" for verdict, field in
-                       (("pass", "passed"), ("fail", "failed"), ("not_applicable", "not_applicable"),
-                        ("informational", "informational")))
+                       VERDICT_FIELDS.items() if verdict != "error" or summary.errors)
     error = (document.get("harness") or {}).get("error")
     error_html = (f'<p class="harness-error" role="alert"><strong>Harness error</strong> (the run stopped; '
                   f"not a conformance result): {escape(error)}</p>") if error else ""
+    missing = scoring.no_verdict_line(document["requirements"])
+    if missing and not error:
+        error_html = f'<p class="harness-error" role="alert">{escape(missing[0].upper() + missing[1:])}</p>'
     return (
         "<header>"
         f"<h1>{escape(server['name'])} <span class=\"version\">{escape(server.get('version') or '')}</span></h1>"
@@ -153,8 +158,8 @@ def _requirements(rows: list[Mapping[str, Any]]) -> str:
     verdict_counts = scoring.tally(rows)
     verdict_options = "".join(
         f'<option value="{verdict}">{label} ({getattr(verdict_counts, field)})</option>'
-        for (verdict, label), field in zip(VERDICT_LABELS.items(),
-                                           ("passed", "failed", "not_applicable", "informational"), strict=True)
+        for (verdict, label), field in zip(VERDICT_LABELS.items(), VERDICT_FIELDS.values(), strict=True)
+        if verdict != "error" or verdict_counts.errors
     )
     area_options = "".join(f'<option value="{escape(a)}">{escape(a)}</option>' for a in scoring.areas(rows))
     level_options = "".join(f'<option value="{level}">{level}</option>' for level in ("MUST", "SHOULD", "MAY"))
@@ -257,11 +262,13 @@ td.good{color:var(--good);font-weight:600}td.bad{color:var(--bad);font-weight:60
 .req[hidden]{display:none}
 .req.v-pass{border-left-color:var(--good)}.req.v-fail{border-left-color:var(--bad)}
 .req.v-not_applicable{border-left-color:var(--na)}.req.v-informational{border-left-color:var(--info)}
+.req.v-error{border-left-color:#e65100}
 .req summary{cursor:pointer;padding:.35rem .6rem;display:flex;gap:.5rem;align-items:baseline;flex-wrap:wrap}
 .verdict{font-size:.75rem;font-weight:700;text-transform:uppercase;padding:.05rem .4rem;border-radius:3px;color:#fff;
  min-width:6.5rem;text-align:center}
 .v-pass .verdict{background:var(--good)}.v-fail .verdict{background:var(--bad)}
 .v-not_applicable .verdict{background:var(--na)}.v-informational .verdict{background:var(--info)}
+.v-error .verdict{background:#e65100}
 .tag{font-size:.75rem;border:1px solid var(--bad);color:var(--bad);border-radius:3px;padding:0 .3rem}
 .tag.risk{border-style:dashed}
 .rid{font-weight:600}.level{font-size:.8rem;color:#555}.area{font-size:.8rem;color:#555}

@@ -30,6 +30,9 @@ def render(document: Mapping[str, Any]) -> str:
         lines[2:] = ["**Harness error**: the set-up failed, so this run says nothing of the server's conformance.",
                      "", _fence(error), "", _footer(document)]
         return "\n".join(lines) + "\n"
+    missing = scoring.no_verdict_line(rows)
+    if missing:
+        lines += [f"**{missing[0].upper() + missing[1:]}**", ""]
     risk = scoring.smuggling_line(rows)
     if risk:
         judged, fails = scoring.smuggling(rows)

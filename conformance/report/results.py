@@ -16,7 +16,8 @@ Every renderer (HTML, Markdown, badge, matrix) reads this document and nothing e
 person needs to read a failure (the spec's sentence, what was sent, expected and got) is in it.
 
 Verdicts: pass, fail, not_applicable (every check skipped: the server lacks the feature),
-informational (a MAY requirement: what the server does is reported, never failed).
+informational (a MAY requirement: what the server does is reported, never failed), error (no
+verdict: a check raised what no server could have caused, and none failed).
 A requirement counts once, whatever the number of its checks or their sub-assertions.
 """
 
@@ -35,14 +36,14 @@ from conformance.catalogue import Requirement
 from conformance.verify import FIELDS
 
 SCHEMA = "conformance-results/1"
-VERDICTS = ("pass", "fail", "not_applicable", "informational")
+VERDICTS = ("pass", "fail", "not_applicable", "informational", "error")
 
 
 @dataclass
 class CheckOutcome:
     nodeid: str
     requirement_ids: list[str]
-    outcome: str = "passed"  # passed, failed, skipped
+    outcome: str = "passed"  # passed, failed, error (no verdict: the check's own error), skipped
     duration: float = 0.0
     detail: str = ""
     observations: list[str] = field(default_factory=list)
@@ -55,16 +56,20 @@ class CheckOutcome:
                failure: dict[str, str] | None = None) -> None:
         """Merge one phase (setup, call, teardown) of the check's run."""
         self.duration += duration
-        if outcome == "failed" and self.outcome != "failed":
-            self.outcome, self.detail, self.failure = "failed", detail, failure
-        elif outcome == "skipped" and self.outcome == "passed":
-            self.outcome, self.detail = "skipped", detail
+        if _RANK[outcome] > _RANK[self.outcome]:
+            self.outcome, self.detail = outcome, detail
+            self.failure = failure if outcome == "failed" else None
+
+
+_RANK = {"passed": 0, "skipped": 1, "error": 2, "failed": 3}  # the phase that says most wins
 
 
 def verdict_of(requirement: Requirement, checks: list[CheckOutcome]) -> str:
     outcomes = {check.outcome for check in checks}
     if outcomes == {"skipped"}:
         return "not_applicable"
+    if "error" in outcomes and "failed" not in outcomes:
+        return "error"
     if requirement.informational:
         return "informational"
     return "fail" if "failed" in outcomes else "pass"

@@ -3,9 +3,9 @@
 Rules, so no two renderings disagree:
 - A score counts requirements, never checks or sub-assertions: a requirement with five checks
   counts once.
-- Only pass and fail are scored. Not applicable (the server lacks the feature) and informational
-  (a MAY, or a choice the spec leaves open) are reported beside the score, never in its
-  denominator.
+- Only pass and fail are scored. Not applicable (the server lacks the feature), informational
+  (a MAY, or a choice the spec leaves open) and error (no verdict: the check's own error) are
+  reported beside the score, never in its denominator.
 - A percentage is rounded down, so 99.6% is shown as 99%: 100% means nothing failed.
 - Areas are listed in name order (the names start with the interface, so WSGI and ASGI areas stay
   together); levels in the catalogue's order.
@@ -40,6 +40,7 @@ class Tally:
     failed: int = 0
     not_applicable: int = 0
     informational: int = 0
+    errors: int = 0
 
     @property
     def scored(self) -> int:
@@ -47,7 +48,7 @@ class Tally:
 
     @property
     def total(self) -> int:
-        return self.scored + self.not_applicable + self.informational
+        return self.scored + self.not_applicable + self.informational + self.errors
 
     @property
     def percent(self) -> int | None:
@@ -65,7 +66,8 @@ class Tally:
         return "-" if self.percent is None else f"{self.percent}%"
 
 
-_FIELD = {"pass": "passed", "fail": "failed", "not_applicable": "not_applicable", "informational": "informational"}
+_FIELD = {"pass": "passed", "fail": "failed", "not_applicable": "not_applicable", "informational": "informational",
+          "error": "errors"}
 
 
 def tally(rows: Iterable[Mapping[str, Any]]) -> Tally:
@@ -94,6 +96,20 @@ def by_area(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Tally]]:
 
 def failed(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [row for row in rows if row["verdict"] == "fail"]
+
+
+def without_verdict(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The requirements whose checks raised an error of their own: the suite's fault, not the server's."""
+    return [row for row in rows if row["verdict"] == "error"]
+
+
+def no_verdict_line(rows: Iterable[Mapping[str, Any]]) -> str:
+    """One sentence on the requirements left without a verdict, or "" when there are none."""
+    missing = without_verdict(rows)
+    if not missing:
+        return ""
+    return (f"harness error in a check: no verdict for {', '.join(row['id'] for row in missing)} (the suite's "
+            "fault, not the server's: each check's report has the traceback)")
 
 
 SMUGGLING = "smuggling"

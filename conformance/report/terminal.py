@@ -35,6 +35,8 @@ def _scores(document: Mapping[str, Any]) -> list[str]:
     ]
     risk = scoring.smuggling_line(rows)
     out += [risk] if risk else []
+    missing = scoring.no_verdict_line(rows)
+    out += [missing] if missing else []
     table = [["area", "MUST", "SHOULD", "MAY", "n/a"]]
     for area, area_levels in scoring.by_area(rows).items():
         table.append(_row(area, area_levels))

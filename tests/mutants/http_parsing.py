@@ -103,6 +103,9 @@ indented_line_taken = breaks("HTTP1-PARSE-049")(repairs(rb"\r\n X-Probe-Injected
 bare_lf_refused = breaks("HTTP1-PARSE-050", observes="refused with 400")(refuses(rb"HTTP/1\.1\nHost"))
 value_whitespace_kept = breaks("HTTP1-PARSE-051")(repairs(rb"X-Probe-Field: \t v w \t\r\n",
                                                           rb"X-Probe-Field: v  w\r\n"))
+obs_text_refused = breaks("HTTP1-PARSE-070")(refuses(rb"X-Probe-Opaque: caf\xe9"))
+obs_text_replaced = breaks("HTTP1-PARSE-070")(repairs(rb"X-Probe-Opaque: caf\xe9 \x80\xff",
+                                                      rb"X-Probe-Opaque: caf? ??"))
 
 # --- request line ---------------------------------------------------------------------------------
 empty_line_refused = breaks("HTTP1-PARSE-052")(refuses(rb"\A\r\nGET /parsed"))

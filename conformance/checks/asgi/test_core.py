@@ -397,7 +397,8 @@ def test_an_error_from_send_re_raised_by_the_app_is_caught_quietly(asgi: RawClie
     outcome = recorder.wait_for(token, "reraise.send", timeout=7.0)[0].data
     if outcome["raised"] is None:
         pytest.skip(f"not applicable: send() did not raise once the client had gone ({outcome['attempts']} body "
-                    "events sent after it), so the app had no error of the server's to re-raise")
+                    "events sent after it), so the app had no error of the server's to re-raise "
+                    "(see ASGI-HTTP-DISC-008)")
     time.sleep(REDELIVERY_WAIT)
     try:
         status: int | str = asgi.request("GET", "/ready").status

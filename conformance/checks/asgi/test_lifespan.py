@@ -164,7 +164,8 @@ def failed_startup(dedicated_server: Callable, recorder: Recorder, conformance_r
 
 def needs_lifespan(events: list[str], spec: ServerSpec) -> None:
     if "lifespan.startup" not in events:
-        pytest.skip(f"not applicable: {spec.name} sent no lifespan.startup to this instance")
+        pytest.skip(f"not applicable: {spec.name} sent no lifespan.startup to this instance (its failure is "
+                    "ASGI-LS-017's)")
 
 
 @pytest.mark.requirement("ASGI-LS-006")
@@ -243,7 +244,8 @@ def raising_lifespan(dedicated_server: Callable, recorder: Recorder, run: Confor
 def verify_served_without_lifespan(result: dict, sent: str) -> None:
     records = result["records"]
     if "lifespan.invoked" not in records:
-        pytest.skip("not applicable: the server never called the app with a lifespan scope")
+        pytest.skip("not applicable: the server never called the app with a lifespan scope (its failure is "
+                    "ASGI-LS-017's)")
     lifespan_after = [e for e in records[records.index("lifespan.invoked") + 1:]
                       if e == "lifespan.invoked" or e == "lifespan.shutdown"]
     verify(result["outcome"] == "served" and not lifespan_after, sent=sent,

@@ -39,7 +39,7 @@ from conformance.checks.asgi.ws import (
 from conformance.checks.per_instance import PerInstance
 from conformance.clients.raw import WireError
 from conformance.clients.websocket import CLOSE, RawWebSocket, frame, handshake
-from conformance.launcher import ServerProcess
+from conformance.launcher import ServerProcess, group_members
 from conformance.recorder import TOKEN_HEADER, Recorder, RecordTimeout
 from conformance.servers import ServerSpec
 from conformance.verify import verify
@@ -49,7 +49,7 @@ LATE_ACCEPT = 1.0  # seconds the app waits before accepting, in /accept-late
 DROP_AFTER = 0.2  # seconds after its handshake that the client drops the connection
 LOG_SETTLE = 0.3  # seconds the server gets to write to its log after the app has ended
 STOP_WAIT = 5.0  # seconds the check waits, after the stop signal, for the app to be told
-RECORD_GRACE = 0.5  # seconds a record gets to arrive once the server has ended
+RECORD_GRACE = 1.0  # seconds a record gets to arrive once the server and its workers have ended
 
 _exchanges: PerInstance[dict[str, Any]] = PerInstance()
 
@@ -176,7 +176,8 @@ def test_stopping_the_server_tells_the_app_of_the_disconnect(dedicated_server: C
             while time.monotonic() < deadline:
                 if any(r.event == "disconnect" for r in recorder.records(token)):
                     break
-                if ended_at is None and server.process.poll() is not None:
+                # Ended: the server and every process it started (a worker may still be telling its app).
+                if ended_at is None and server.process.poll() is not None and not group_members(server.process.pid):
                     ended_at = time.monotonic()
                     deadline = min(deadline, ended_at + RECORD_GRACE)
                 time.sleep(0.05)

@@ -132,11 +132,11 @@ def test_messages_reach_the_app_in_order(ws: WsServer) -> None:
 
 def large_outcome(ws: WsServer, target: str, message: str | bytes) -> tuple[dict[str, Any] | None, str]:
     """The app's description of a large message, or how the connection ended if the server
-    refused it instead."""
+    refused it instead (while the client was still sending it, or after)."""
     with ws.open(target) as connection:
         first_message(connection)
-        connection.send(message)
         try:
+            connection.send(message)
             return next_report(connection)["event"], ""
         except ConnectionClosed:
             return None, ended(connection)

@@ -359,3 +359,8 @@ def test_an_overlong_target_gets_414_or_is_served_whole(parsing: Parsing) -> Non
 @pytest.mark.requirement("HTTP1-PARSE-069")
 def test_an_overlong_header_section_gets_a_4xx_or_is_served_whole(parsing: Parsing) -> None:
     parsing.verify(cases.LONG_FIELD)
+
+
+@pytest.mark.requirement("HTTP1-PARSE-070")
+def test_obs_text_in_a_value_reaches_the_app_as_it_came(parsing: Parsing) -> None:
+    parsing.verify(cases.OBS_TEXT)
