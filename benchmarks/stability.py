@@ -46,6 +46,14 @@ def changed(runs: list[Verdicts]) -> dict[str, list[tuple[str, str]]]:
             if len({run.get(rid, missing)[0] for run in runs}) > 1}
 
 
+def show(flips: dict[str, list[tuple[str, str]]]) -> None:
+    for rid, seen in flips.items():
+        print(f"  {rid}: " + " / ".join(verdict for verdict, _ in seen))
+        for n, (verdict, detail) in enumerate(seen, 1):
+            if detail:
+                print(f"    run {n} ({verdict}): " + detail.replace("\n", "\n      "))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("servers", nargs="+")
@@ -58,6 +66,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         for server in options.servers:
+            every_run: list[Verdicts] = []
+            within: set[str] = set()  # flipped inside one mode: counted there
             for mode, extra in modes:
                 runs = []
                 for n in range(options.runs):
@@ -68,11 +78,15 @@ def main() -> int:
                 total += len(flips)
                 print(f"{server} ({mode}): {len(flips)} changed verdicts over {options.runs} runs "
                       f"of {len(runs[0]) if runs else 0} requirements", flush=True)
-                for rid, seen in flips.items():
-                    print(f"  {rid}: " + " / ".join(verdict for verdict, _ in seen))
-                    for n, (verdict, detail) in enumerate(seen, 1):
-                        if detail:
-                            print(f"    run {n} ({verdict}): " + detail.replace("\n", "\n      "))
+                show(flips)
+                every_run += runs
+                within |= set(flips)
+            if len(modes) > 1:
+                across = {rid: seen for rid, seen in changed(every_run).items() if rid not in within}
+                total += len(across)
+                print(f"{server}: {len(across)} other verdicts differ between the serial and the -n runs",
+                      flush=True)
+                show(across)
     print(f"changed verdicts in all: {total}")
     return 0 if total == 0 else 1
 
