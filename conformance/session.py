@@ -21,6 +21,9 @@ from conformance.recorder import Recorder
 from conformance.servers import ServerSpec
 
 
+END_GRACE = 1.0  # seconds each server gets at the run's end, between its stop signal and SIGKILL
+
+
 class ConformanceRun:
     def __init__(self, spec: ServerSpec, *, ready_timeout: float) -> None:
         self.spec = spec
@@ -100,8 +103,9 @@ class ConformanceRun:
         return server.instance_id in self._dedicated
 
     def close(self) -> None:
-        # All at once: a run's end waits for its slowest server to stop, not for their sum.
-        stopping = [threading.Thread(target=server.stop) for server in self._all]
+        # All at once, and briefly: a run's end waits for its slowest server, not for their sum, and
+        # no check judges these stops (a shared server may still hold a stuck request of a check).
+        stopping = [threading.Thread(target=server.stop, kwargs={"grace": END_GRACE}) for server in self._all]
         for thread in stopping:
             thread.start()
         for thread in stopping:
