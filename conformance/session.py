@@ -20,7 +20,6 @@ from conformance.launcher import ServerProcess
 from conformance.recorder import Recorder
 from conformance.servers import ServerSpec
 
-
 END_GRACE = 1.0  # seconds each server gets at the run's end, between its stop signal and SIGKILL
 
 

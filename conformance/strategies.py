@@ -60,5 +60,28 @@ def header_lists() -> st.SearchStrategy[list[tuple[bytes, bytes]]]:
     return st.lists(st.tuples(name, value), min_size=1, max_size=8)
 
 
+# RFC 9110 5.5: field-vchar = VCHAR / obs-text; SP and HTAB only inside a value; OWS around it.
+FIELD_VCHARS = st.one_of(st.integers(0x21, 0x7E), st.integers(0x80, 0xFF)).map(lambda b: bytes([b]))
+OWS = st.sampled_from([b"", b" ", b"\t", b" \t", b"\t \t"])
+
+
+def field_values() -> st.SearchStrategy[bytes]:
+    """Field values as RFC 9110 allows them: visible ASCII and obs-text, with SP and HTAB inside."""
+    inner = st.lists(st.one_of(FIELD_VCHARS, st.sampled_from([b" ", b"\t"])), max_size=10).map(b"".join)
+    spanning = st.tuples(FIELD_VCHARS, inner, FIELD_VCHARS).map(b"".join)
+    return st.one_of(FIELD_VCHARS, spanning)
+
+
+def padded_fields() -> st.SearchStrategy[list[tuple[bytes, bytes, bytes]]]:
+    """Request fields of distinct names, each as (name, its value, the value as sent: with OWS around it)."""
+    field = st.tuples(st.sampled_from([b"x-probe-a", b"x-probe-b", b"x-probe-c"]), field_values(), OWS, OWS).map(
+        lambda f: (f[0], f[1], f[2] + f[1] + f[3]))
+    return st.lists(field, min_size=1, max_size=3, unique_by=lambda f: f[0])
+
+
+def has_obs_text(value: bytes) -> bool:
+    return any(octet >= 0x80 for octet in value)
+
+
 def bodies() -> st.SearchStrategy[bytes]:
     return st.binary(max_size=4096)

@@ -131,12 +131,36 @@ def ready(environ: Environ, start_response: StartResponse) -> list[bytes]:
 
 
 @scenario("/respond")
-def respond_as_told(environ: Environ, start_response: StartResponse) -> list[bytes]:
+def respond_as_told(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
     """/respond?status=S&h=Name:Value&h=...&body=TEXT: exactly the status, headers (in order,
-    duplicates kept, names as spelled) and body given; nothing added."""
+    duplicates kept, names as spelled) and body given; nothing added. ?form= is how the body is
+    handed over, each way PEP 3333 allows: "one" (a list of one block, the default), "many" (a
+    list of blocks of 1, 2, 3, ... bytes, empty ones among them), "generator" (those blocks
+    yielded), "write" (write() of all but the last block, which is returned)."""
     headers = [tuple(item.split(":", 1)) for item in all_params(environ, "h")]
-    start_response(params(environ).get("status", "200 OK"), headers)
-    return [params(environ).get("body", "").encode("latin-1")]
+    write = start_response(params(environ).get("status", "200 OK"), headers)
+    body = params(environ).get("body", "").encode("latin-1")
+    form = params(environ).get("form", "one")
+    if form == "one":
+        return [body]
+    blocks = body_blocks(body)
+    if form == "many":
+        return blocks
+    if form == "generator":
+        return (block for block in blocks)
+    for block in blocks[:-1]:
+        if block:  # (what write(b"") does is WSGI-WR-002's, not this body's)
+            write(block)
+    return blocks[-1:]
+
+
+def body_blocks(body: bytes) -> list[bytes]:
+    """``body`` cut into blocks of 1, 2, 3, ... bytes, with an empty block after every other one."""
+    blocks, start, size = [], 0, 1
+    while start < len(body):
+        blocks += [body[start:start + size]] + ([b""] if size % 2 == 0 else [])
+        start, size = start + size, size + 1
+    return blocks or [b""]
 
 
 @scenario("/record")

@@ -32,8 +32,8 @@ repeated_header_last_wins = breaks("WSGI-HV-003")(environ_mutant(
 @breaks("WSGI-HV-006")
 @environ_mutant
 def header_value_utf8_decoded(environ: Environ) -> None:
-    if "HTTP_X_SNOW" in environ:
-        environ["HTTP_X_SNOW"] = environ["HTTP_X_SNOW"].encode("latin-1").decode("utf-8", "replace")
+    for key in [k for k in environ if k == "HTTP_X_SNOW" or k.startswith("HTTP_X_PROBE_")]:
+        environ[key] = environ[key].encode("latin-1").decode("utf-8", "replace")
 
 
 host_lowercased_or_empty = breaks("WSGI-HV-007")(

@@ -116,9 +116,16 @@ def head_body_closed_at_once(result: Any, environ: Environ) -> Any:
 
 # --- iterating the body -----------------------------------------------------------------------------
 
-line_endings_normalised = breaks("WSGI-IT-002")(
-    body_rewritten(lambda result, environ: [block.replace(b"\r\n", b"\n") for block in result])
-)
+@breaks("WSGI-IT-002")
+def carriage_returns_dropped(environ: Environ, start_response: Callable[..., Any]) -> Any:
+    """A server that "normalises line endings": every CR of the body is dropped, whether the app
+    returned it (in one block or many) or wrote it."""
+
+    def start(*args: Any) -> Callable[[bytes], Any]:
+        write = start_response(*args)
+        return lambda data: write(data.replace(b"\r", b""))
+
+    return [block.replace(b"\r", b"") for block in probe(environ, start)]
 
 
 @breaks("WSGI-IT-019")

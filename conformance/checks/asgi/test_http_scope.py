@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import given, reject
 
 from conformance.checks.asgi.gating import HTTP_SPEC_VERSIONS
 from conformance.checks.asgi.http2 import h2, scope_of
@@ -32,7 +32,9 @@ from conformance.servers import ServerSpec
 from conformance.strategies import (
     PROPERTY_SETTINGS,
     encoded_path,
+    has_obs_text,
     header_lists,
+    padded_fields,
     path_texts,
     query_strings,
     raw_path_segments,
@@ -322,6 +324,26 @@ def test_header_values_keep_their_order_and_duplicates(asgi: RawClient, headers:
         got_values = [v for n, v in got if n == name]
         verify(got_values == sent_values, sent=f"GET /scope with headers {headers}",
                expected=f"{name.decode()} values {sent_values}, each apart, in order", got=repr(got_values))
+
+
+@pytest.mark.requirement("ASGI-HTTP-SCOPE-020")
+@PROPERTY_SETTINGS
+@given(fields=padded_fields())
+def test_header_values_are_the_bytes_sent_over_the_range_rfc_9110_allows(
+        asgi: RawClient, fields: list[tuple[bytes, bytes, bytes]]) -> None:
+    """Values of visible ASCII and obs-text with SP and HTAB inside, sent with OWS around them: the
+    scope holds each value's bytes. (The OWS itself is HTTP1-PARSE-051's: ignored here either way;
+    a refusal of obs-text is HTTP1-PARSE-070's: such an example is set aside.)"""
+    sent = [(name, padded) for name, _, padded in fields]
+    response = asgi.request("GET", "/scope", sent)
+    if response.status == 400 and any(has_obs_text(value) for _, value, _ in fields):
+        reject()
+    scope = revive(response.json()["scope"]) if response.status == 200 else {}
+    got = {bytes(n).lower(): bytes(v) for n, v in scope.get("headers", []) if bytes(n).lower().startswith(b"x-probe-")}
+    wanted = {name: value for name, value, _ in fields}
+    verify({name: value.strip(b" \t") for name, value in got.items()} == wanted,
+           sent=f"GET /scope with the fields {sent} (the padding is OWS)", expected=f"the values {wanted}",
+           got=f"status {response.status}, values {got}")
 
 
 # --- over HTTP/2 (www.rst, "HTTP"), in cleartext with prior knowledge (h2c) -----------------------

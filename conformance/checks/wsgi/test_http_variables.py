@@ -14,10 +14,12 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, reject
 
 from conformance.clients.raw import RawClient, Response
 from conformance.probe_data import revive
 from conformance.probing import fetch_environ
+from conformance.strategies import PROPERTY_SETTINGS, has_obs_text, padded_fields
 from conformance.verify import verify
 
 
@@ -68,6 +70,28 @@ def test_header_octets_arrive_as_latin1(wsgi: RawClient) -> None:
         round_trip = None
     verify(round_trip == octets, sent=f"GET /environ with X-Snow: {octets!r}",
            expected=f"HTTP_X_SNOW {octets.decode('latin-1')!r} (the octets as latin-1)", got=f"HTTP_X_SNOW {value!r}")
+
+
+@pytest.mark.requirement("WSGI-HV-006")
+@PROPERTY_SETTINGS
+@given(fields=padded_fields())
+def test_header_values_arrive_as_latin1_over_the_range_rfc_9110_allows(
+        wsgi: RawClient, fields: list[tuple[bytes, bytes, bytes]]) -> None:
+    """Values of visible ASCII and obs-text with SP and HTAB inside, sent with OWS around them: each
+    HTTP_ variable, encoded as latin-1, gives the value's octets back. (The OWS itself is
+    HTTP1-PARSE-051's: ignored here either way; a refusal of obs-text is HTTP1-PARSE-070's: such an
+    example is set aside.)"""
+    sent = [(name, padded) for name, _, padded in fields]
+    response = wsgi.request("GET", "/environ", sent)
+    if response.status == 400 and any(has_obs_text(value) for _, value, _ in fields):
+        reject()
+    environ = environ_of(response) if response.status == 200 else {}
+    got = {name: environ.get("HTTP_" + name.decode().upper().replace("-", "_")) for name, _, _ in fields}
+    octets = {name: value.encode("latin-1", "replace").strip(b" \t") if isinstance(value, str) else value
+              for name, value in got.items()}
+    wanted = {name: value for name, value, _ in fields}
+    verify(octets == wanted, sent=f"GET /environ with the fields {sent} (the padding is OWS)",
+           expected=f"HTTP_ variables that encode as latin-1 to {wanted}", got=f"status {response.status}, {got}")
 
 
 @pytest.mark.requirement("WSGI-HV-007")
