@@ -204,7 +204,7 @@ NUL_IN_VALUE = case("nul-in-value", post("X-Probe-Field: a\x00b"),
 CR_IN_VALUE = case("cr-in-value", post("X-Probe-Field: a\rb"),
                    Either(ANY_4XX, Accept(value_is("x-probe-field", "a b"), "x-probe-field: 'a b'")),
                    "'X-Probe-Field: a\\rb'")
-OBS_TEXT = case("obs-text", post("X-Probe-Opaque: caf\xe9 \x80\xff"),
+OBS_TEXT = case("obs-text", message("GET /parsed", "X-Probe-Opaque: caf\xe9 \x80\xff"),
                 Accept(value_is("x-probe-opaque", "caf\xe9 \x80\xff"), "x-probe-opaque: 'caf\\xe9 \\x80\\xff'"),
                 "'X-Probe-Opaque: caf\\xe9 \\x80\\xff' (obs-text)")
 NAME_NOT_TOKEN = case("name-not-token", post("X-Probe@Field: v"), REFUSE, "'X-Probe@Field: v'")
