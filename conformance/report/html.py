@@ -110,6 +110,7 @@ def _scores(document: Mapping[str, Any]) -> str:
         f'<td data-count="pass">{tally.passed}</td><td data-count="fail">{tally.failed}</td>'
         f'<td data-count="not_applicable">{tally.not_applicable}</td>'
         f'<td data-count="informational">{tally.informational}</td>'
+        f'<td data-count="error">{tally.errors}</td>'
         f'<td class="score {_tone(tally)}" data-score="{level}">{tally.score()}</td></tr>'
         for level, tally in levels.items()
     )
@@ -137,7 +138,7 @@ def _scores(document: Mapping[str, Any]) -> str:
     return (
         '<section id="scores"><h2>Scores</h2>'
         '<table id="level-scores"><thead><tr><th>level</th><th>pass</th><th>fail</th><th>not applicable</th>'
-        f"<th>informational</th><th>score</th></tr></thead><tbody>{level_rows}</tbody></table>"
+        f"<th>informational</th><th>no verdict</th><th>score</th></tr></thead><tbody>{level_rows}</tbody></table>"
         '<table id="area-scores"><thead><tr><th>area</th><th>MUST</th><th>SHOULD</th>'
         "<th>MAY (informational)</th><th>not applicable</th></tr></thead>"
         f"<tbody>{''.join(area_rows)}</tbody></table>{failed_html}</section>"
