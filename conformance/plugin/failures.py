@@ -34,12 +34,13 @@ from conformance.verify import ConformanceFailure, rendered, shown
 FAILURE = "failure"  # the user property that carries a failure's parts
 CHECK_ERROR = "check_error"  # the user property of a check that reached no verdict, and why
 
-# What a check may raise for what the server did: its verdict (pytest's own outcomes included), or
-# what the server's answer made of a client (a closed or reset connection, a wait that timed out,
-# bytes that are no valid HTTP or WebSocket). Anything else is the check's own error.
+# What the server's answer can make a client raise: a closed or reset connection, a wait that timed
+# out, bytes that are no valid HTTP or WebSocket.
+CLIENT_ERRORS = (WebSocketException, ConnectionError, TimeoutError, h11.ProtocolError)
+# What a check may raise for what the server did: its verdict (pytest's own outcomes included), or a
+# client's error. Anything else is the check's own error.
 SERVER_DOING = (AssertionError, pytest.skip.Exception, pytest.fail.Exception, pytest.xfail.Exception,
-                RecordTimeout, httpx.HTTPError, WebSocketException, ConnectionError, TimeoutError,
-                h11.ProtocolError)
+                RecordTimeout, httpx.HTTPError, *CLIENT_ERRORS)
 
 
 def _headings(item: pytest.Item, only: str | None) -> str:
@@ -104,7 +105,7 @@ def _parts(item: pytest.Item, error: BaseException | None) -> dict[str, str]:
         sent, got = _last_sent(item), str(error)
     elif isinstance(error, httpx.HTTPError):
         sent, got = _requested(error), f"{type(error).__name__}: {str(error) or 'no answer'}"
-    elif isinstance(error, (WebSocketException, ConnectionError, TimeoutError, h11.ProtocolError)):
+    elif isinstance(error, CLIENT_ERRORS):
         sent, got = _last_sent(item), f"{type(error).__name__}: {str(error) or 'no answer'}"
     else:
         return {}

@@ -22,8 +22,6 @@ from conformance.report import badge, scoring
 
 VERDICT_LABELS = {"pass": "pass", "fail": "fail", "not_applicable": "not applicable", "informational": "informational",
                   "error": "no verdict"}
-VERDICT_FIELDS = {"pass": "passed", "fail": "failed", "not_applicable": "not_applicable",
-                  "informational": "informational", "error": "errors"}
 
 
 def area_link(area: str) -> str:
@@ -84,7 +82,7 @@ def _header(document: Mapping[str, Any]) -> str:
         for name, value in facts if value
     )
     counts = ", ".join(f"{getattr(summary, field)} {VERDICT_LABELS[verdict]}" for verdict, field in
-                       VERDICT_FIELDS.items() if verdict != "error" or summary.errors)
+                       scoring.TALLY_FIELDS.items() if verdict != "error" or summary.errors)
     error = (document.get("harness") or {}).get("error")
     error_html = (f'<p class="harness-error" role="alert"><strong>Harness error</strong> (the run stopped; '
                   f"not a conformance result): {escape(error)}</p>") if error else ""
@@ -159,7 +157,7 @@ def _requirements(rows: list[Mapping[str, Any]]) -> str:
     verdict_counts = scoring.tally(rows)
     verdict_options = "".join(
         f'<option value="{verdict}">{label} ({getattr(verdict_counts, field)})</option>'
-        for (verdict, label), field in zip(VERDICT_LABELS.items(), VERDICT_FIELDS.values(), strict=True)
+        for (verdict, label), field in zip(VERDICT_LABELS.items(), scoring.TALLY_FIELDS.values(), strict=True)
         if verdict != "error" or verdict_counts.errors
     )
     area_options = "".join(f'<option value="{escape(a)}">{escape(a)}</option>' for a in scoring.areas(rows))

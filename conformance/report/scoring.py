@@ -66,14 +66,15 @@ class Tally:
         return "-" if self.percent is None else f"{self.percent}%"
 
 
-_FIELD = {"pass": "passed", "fail": "failed", "not_applicable": "not_applicable", "informational": "informational",
-          "error": "errors"}
+# Each verdict and the Tally field that counts it, in the order renderings list them.
+TALLY_FIELDS = {"pass": "passed", "fail": "failed", "not_applicable": "not_applicable",
+                "informational": "informational", "error": "errors"}
 
 
 def tally(rows: Iterable[Mapping[str, Any]]) -> Tally:
-    counts = dict.fromkeys(_FIELD.values(), 0)
+    counts = dict.fromkeys(TALLY_FIELDS.values(), 0)
     for row in rows:
-        field = _FIELD.get(row["verdict"])
+        field = TALLY_FIELDS.get(row["verdict"])
         if field is not None:
             counts[field] += 1
     return Tally(**counts)
