@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 
 from conformance.servers import lookup
-from tests.mutants.declare import DECLARATIONS, breaks
+from tests.mutants.declare import DECLARATIONS, allows, breaks
 from tests.mutants.lenient_front import Front, refuses, repairs, run_before
 
 # --- chunked framing: what must be decoded is refused; what must be refused, repaired -----------
@@ -106,6 +106,12 @@ value_whitespace_kept = breaks("HTTP1-PARSE-051")(repairs(rb"X-Probe-Field: \t v
 obs_text_refused = breaks("HTTP1-PARSE-070")(refuses(rb"X-Probe-Opaque: caf\xe9"))
 obs_text_replaced = breaks("HTTP1-PARSE-070")(repairs(rb"X-Probe-Opaque: caf\xe9 \x80\xff",
                                                       rb"X-Probe-Opaque: caf? ??"))
+# A server refusing every obs-text value fails HTTP1-PARSE-070 alone: the header-value properties
+# set such examples aside and still give a verdict (on both interfaces).
+every_obs_text_refused = allows("WSGI-HV-006", observes="", only=(
+    "test_header_values_arrive_as_latin1_over_the_range_rfc_9110_allows",))(refuses(rb"[\x80-\xff]"))
+every_obs_text_refused_asgi = allows("ASGI-HTTP-SCOPE-020", observes="", only=(
+    "test_header_values_are_the_bytes_sent_over_the_range_rfc_9110_allows",))(refuses(rb"[\x80-\xff]"))
 
 # --- request line ---------------------------------------------------------------------------------
 empty_line_refused = breaks("HTTP1-PARSE-052")(refuses(rb"\A\r\nGET /parsed"))
@@ -138,7 +144,8 @@ unread_body_left_in_stream = breaks("HTTP1-PARSE-067")(repairs(
 long_target_refused_with_400 = breaks("HTTP1-PARSE-068")(refuses(rb"GET /parsed\?q=aaaaaaaa"))
 long_field_crashes = breaks("HTTP1-PARSE-069")(refuses(rb"X-Probe-Long: aaaaaaaa", status=500))
 
-BEHIND = {name: "uvicorn" for name in ("host_supplied", "second_host_dropped", "invalid_host_taken")}
+BEHIND = {name: "uvicorn" for name in ("host_supplied", "second_host_dropped", "invalid_host_taken",
+                                       "every_obs_text_refused_asgi")}
 
 
 def interface(name: str) -> str:

@@ -133,6 +133,10 @@ def _from_client(front: Front, client: socket.socket, server: socket.socket, ref
                 client.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+            try:  # wakes the relay blocked in recv on it: a close alone leaves the connection open
+                server.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             server.close()
             return
         try:

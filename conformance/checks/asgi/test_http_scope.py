@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from hypothesis import given, reject
+from hypothesis import given
 
 from conformance.checks.asgi.gating import HTTP_SPEC_VERSIONS
 from conformance.checks.asgi.http2 import h2, scope_of
@@ -337,7 +337,7 @@ def test_header_values_are_the_bytes_sent_over_the_range_rfc_9110_allows(
     sent = [(name, padded) for name, _, padded in fields]
     response = asgi.request("GET", "/scope", sent)
     if response.status == 400 and any(has_obs_text(value) for _, value, _ in fields):
-        reject()
+        return  # set aside, not rejected: a server refusing all obs-text must still get a verdict
     scope = revive(response.json()["scope"]) if response.status == 200 else {}
     got = {bytes(n).lower(): bytes(v) for n, v in scope.get("headers", []) if bytes(n).lower().startswith(b"x-probe-")}
     wanted = {name: value for name, value, _ in fields}

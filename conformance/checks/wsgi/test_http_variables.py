@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import given, reject
+from hypothesis import given
 
 from conformance.clients.raw import RawClient, Response
 from conformance.probe_data import revive
@@ -84,7 +84,7 @@ def test_header_values_arrive_as_latin1_over_the_range_rfc_9110_allows(
     sent = [(name, padded) for name, _, padded in fields]
     response = wsgi.request("GET", "/environ", sent)
     if response.status == 400 and any(has_obs_text(value) for _, value, _ in fields):
-        reject()
+        return  # set aside, not rejected: a server refusing all obs-text must still get a verdict
     environ = environ_of(response) if response.status == 200 else {}
     got = {name: environ.get("HTTP_" + name.decode().upper().replace("-", "_")) for name, _, _ in fields}
     octets = {name: value.encode("latin-1", "replace").strip(b" \t") if isinstance(value, str) else value
