@@ -75,3 +75,20 @@ def test_every_mutant_targets_an_existing_check(tmp_path: Path) -> None:
     checks = [check for interface in INTERFACES for check in collected_checks(interface, tmp_path)]
     stale = [t for m in MUTANTS for t in targets(m, CHECKS) if not any(matches(c, t) for c in checks)]
     assert not stale, f"mutant targets that are not checks: {stale}"
+
+
+def test_a_dropped_pipelined_request_is_charged_to_pipelining_alone(tmp_path: Path) -> None:
+    """A server that answers only the last of the requests in one write (bjoern) fails
+    HTTP1-PARSE-066, and every other parsing check as the same server without that fault does."""
+    def parsing_outcomes(front: str) -> dict[str, str]:
+        command = f"{{python}} -m tests.mutants.http_parsing {front} {{host}} {{port}} probe_apps.wsgi_probe:app"
+        run = run_suite([f"--server-cmd={command}", "--interface=wsgi", str(CHECKS_DIR / "http")], tmp_path / front)
+        assert run.outcomes(), run.output[-3000:]
+        return run.outcomes()
+
+    (tmp_path / "first_pipelined_dropped").mkdir()
+    (tmp_path / "host_as_received").mkdir()  # no fault but the server behind's own
+    dropping, faultless = parsing_outcomes("first_pipelined_dropped"), parsing_outcomes("host_as_received")
+    changed = {check: (faultless.get(check), outcome) for check, outcome in dropping.items()
+               if outcome != faultless.get(check)}
+    assert changed == {"http/test_parsing.py::test_pipelined_requests_are_answered_in_order[wsgi]": ("passed", "failed")}

@@ -50,6 +50,17 @@ class Repairs(Front):
 
 
 @dataclass
+class DropsFirstPipelined(Front):
+    """Passes on only the last of the requests that arrive in one burst, as a server that parses
+    only the newest request in its buffer (bjoern). A request starts a burst, or is one of the
+    parsing probe's (/parsed, or the request sent after each case) after a line end."""
+
+    def client_bytes(self, burst: bytes) -> bytes | int:
+        later = [m.start() for m in re.finditer(rb"(?<=\n)(?:GET|POST) /(?:parsed|record\?event=after)", burst)]
+        return burst[later[-1]:] if later else burst
+
+
+@dataclass
 class Refuses(Front):
     """Answers ``status`` itself, and closes, to a burst in which ``pattern`` is found."""
 

@@ -288,7 +288,7 @@ INVALID_HOST = case("invalid-host", message("GET /parsed", host=False, lead=("Ho
 
 
 def three_pipelined(host: str, token: str) -> Sent:
-    return Sent(b"".join(message(f"GET /parsed?n={n}")(host, token).raw for n in (1, 2, 3)))
+    return Sent(b"".join(message(f"GET /parsed?n={n}")(host, token).raw for n in (1, 2, 3)), several=True)
 
 
 PIPELINED = case("pipelined", three_pipelined, InOrder(("1", "2", "3")), "three GET requests in one segment")
