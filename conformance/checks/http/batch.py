@@ -39,7 +39,6 @@ from conformance.clients.raw import response_parser
 from conformance.recorder import TOKEN_HEADER, Recorder
 
 DEADLINE = 3.0  # seconds a case has for its answers and the close, on a loaded 2-core machine
-PARALLEL = 32
 
 
 @dataclass(frozen=True)
@@ -180,12 +179,15 @@ def read_first_answer(sock: socket.socket) -> tuple[bytes, bool]:
     return data, False
 
 
-def answers_ready(host: str, port: int) -> bool:
-    """Whether the server answers GET /ready on another connection within DEADLINE."""
+STUCK_AFTER = 1.0  # seconds without an answer to GET /ready that make an instance stuck (and replaced)
+
+
+def answers_ready(host: str, port: int, timeout: float = DEADLINE) -> bool:
+    """Whether the server answers GET /ready on another connection within ``timeout``."""
     try:
-        with socket.create_connection((host, port), timeout=DEADLINE) as sock:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
             sock.sendall(f"GET /ready HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
-            data, _ = read_until_closed(sock, DEADLINE)
+            data, _ = read_until_closed(sock, timeout)
     except OSError:
         return False
     return data.startswith(b"HTTP/1.") and b" 200 " in data.split(b"\r\n", 1)[0]
@@ -226,8 +228,9 @@ class Monitor:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        # Not waited for: a probe still out (a stuck server) can only be answered after every
+        # case ended, so it counts for none of them.
         self._done.set()
-        self._thread.join(2 * DEADLINE)
 
     def _watch(self) -> None:
         while not self._done.is_set():
@@ -259,9 +262,10 @@ Passes = Callable[[str, Outcome], bool]  # (a case's name, its outcome) -> wheth
 
 def send_all(endpoint: Endpoint, cases: Mapping[str, Build], recorder: Recorder,
              passes: Passes) -> dict[str, Outcome]:
-    """Every case's outcome by name: all at once, then one by one each that got nothing, where the
-    server served no one else either or where nothing fails the case (queued, or the server stuck:
-    then on a fresh instance)."""
+    """Every case's outcome by name: all at once, then (all together, then one by one) each that got
+    nothing, where the server served no one else either or where nothing fails the case (queued, or
+    the server stuck: then on a fresh instance). ``cases`` in the order they are sent: put those a
+    server may stay stuck on last, so that one serving a connection at a time serves the rest first."""
     host, port = endpoint(False)
 
     def run(names: list[str], parallel: int, alone: bool = False) -> dict[str, Outcome]:
@@ -275,15 +279,24 @@ def send_all(endpoint: Endpoint, cases: Mapping[str, Build], recorder: Recorder,
             outcome.serving = outcome.nothing and monitor.serving_during(outcome)
         return outcomes
 
-    outcomes = run(list(cases), PARALLEL)
-    for name in cases:
-        outcome = outcomes[name]
-        queued = not outcome.called and not outcome.serving
-        if outcome.nothing and (queued or not passes(name, outcome)):
-            if not answers_ready(host, port):
+    def unsettled(names: list[str]) -> list[str]:
+        """Those that got nothing, where that may be a queue's doing (or fails them)."""
+        return [name for name in names if outcomes[name].nothing
+                and ((not outcomes[name].called and not outcomes[name].serving) or not passes(name, outcomes[name]))]
+
+    outcomes = run(list(cases), len(cases))
+    again = unsettled(list(cases))
+    if again:
+        # All together first: a server that took one connection at a time and stuck on one case
+        # serves the rest at once; then one by one, those that still got nothing.
+        if not answers_ready(host, port, STUCK_AFTER):  # a wrong guess costs a restart only
+            host, port = endpoint(True)
+        outcomes.update(run(again, len(again)))
+        for name in unsettled(again):
+            if not answers_ready(host, port, STUCK_AFTER):  # a wrong guess costs a restart only
                 host, port = endpoint(True)
             outcomes.update(run([name], 1))
     dropped = [name for name, o in outcomes.items() if not o.called and o.after and not passes(name, o)]
     if dropped and drops_pipelined(host, port):
-        outcomes.update(run(dropped, PARALLEL, alone=True))
+        outcomes.update(run(dropped, len(dropped), alone=True))
     return outcomes

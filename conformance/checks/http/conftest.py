@@ -13,7 +13,7 @@ import pytest
 from conformance.checks.http import cases as cases_module
 from conformance.checks.http.batch import Outcome, send_all
 from conformance.checks.http.cases import CASES, Case
-from conformance.checks.http.judging import Parsing
+from conformance.checks.http.judging import Parsing, Waits
 from conformance.errors import HarnessError
 from conformance.plugin.fixtures import stop_for_harness_error
 from conformance.plugin.stash import run_key
@@ -58,7 +58,9 @@ def run_batch(conformance_run: ConformanceRun, interface: str, recorder: Recorde
                     current[0] = stack.enter_context(conformance_run.dedicated(interface))
                 return current[0].host, current[0].port
 
-            BATCHES[interface] = send_all(endpoint, {name: c.build for name, c in wanted.items()}, recorder,
+            # The cases a server may rightly sit waiting on go last (send_all's docstring says why).
+            ordered = sorted(wanted.items(), key=lambda item: isinstance(item[1].rule, Waits))
+            BATCHES[interface] = send_all(endpoint, {name: c.build for name, c in ordered}, recorder,
                                           lambda name, outcome: wanted[name].rule.judge(outcome).ok)
     except HarnessError as error:
         errors.append(error)
