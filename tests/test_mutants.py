@@ -91,4 +91,5 @@ def test_a_dropped_pipelined_request_is_charged_to_pipelining_alone(tmp_path: Pa
     dropping, faultless = parsing_outcomes("first_pipelined_dropped"), parsing_outcomes("host_as_received")
     changed = {check: (faultless.get(check), outcome) for check, outcome in dropping.items()
                if outcome != faultless.get(check)}
-    assert changed == {"http/test_parsing.py::test_pipelined_requests_are_answered_in_order[wsgi]": ("passed", "failed")}
+    pipelining = "http/test_parsing.py::test_pipelined_requests_are_answered_in_order[wsgi]"
+    assert changed == {pipelining: ("passed", "failed")}

@@ -9,7 +9,8 @@ Does not belong here: the CGI variables (wsgi_environ.py), even those that come 
 
 from __future__ import annotations
 
-from tests.mutants.declare import breaks
+from tests.mutants import http_parsing as fronts  # (not `launch` itself: the registry reads a module's own)
+from tests.mutants.declare import allows, breaks
 from tests.mutants.wsgi_middleware import Environ, drop, environ_mutant, unchanged
 
 # What a server that copies os.environ into every environ does when HTTP_X_PROBE_A is set there.
@@ -55,3 +56,8 @@ def hop_by_hop_removed(environ: Environ) -> None:
 authorization_removed = breaks("WSGI-HV-010", observes="removed")(environ_mutant(drop("HTTP_AUTHORIZATION")))
 # wsgiref copies its OS environment, HTTP_ variables included
 unchanged = breaks("WSGI-HV-011")(unchanged)
+
+# A server refusing every obs-text value fails HTTP1-PARSE-070 alone: the property sets such
+# examples aside, and still gives a verdict.
+every_obs_text_refused = allows("WSGI-HV-006", observes="", server=fronts.launch("obs_text_refused_everywhere"), only=(
+    "test_header_values_arrive_as_latin1_over_the_range_rfc_9110_allows",))(environ_mutant(lambda e: None))

@@ -125,6 +125,11 @@ CHUNKED_PARAMETER = chunk_case("chunked-parameter",
                                post("Transfer-Encoding: chunked;x=1", body=b"5\r\nhello\r\n0\r\n\r\n"),
                                Refuse((400, 501), close=False), "Transfer-Encoding: chunked;x=1")
 
+LONG_EXTENSION = chunk_case("chunk-extension-long",
+                            chunked_post(b"5;probe=" + b"a" * (1 << 20) + b"\r\nhello\r\n0\r\n\r\n"),
+                            Either(Refuse(tuple(range(400, 500)), close=False), body_is(HELLO)),
+                            "a chunk extension of 1 MiB (5;probe=aaa...)")
+
 # --- Content-Length -----------------------------------------------------------------------------
 
 
@@ -180,6 +185,11 @@ HTTP10_CHUNKED = case("http10-transfer-encoding",
                       post("Connection: keep-alive", "Transfer-Encoding: chunked", "Content-Length: 5",
                            body=b"0\r\n\r\n", version="HTTP/1.0"),  # its keep-alive must not hold
                       Closes(), "POST HTTP/1.0, Connection: keep-alive, Transfer-Encoding: chunked, Content-Length: 5")
+# The inner chunked body as one chunk of 0xF bytes: decoded once, it is the inner framing.
+CHUNKED_TWICE = chunk_case("chunked-twice", post("Transfer-Encoding: chunked, chunked",
+                                                 body=b"F\r\n5\r\nhello\r\n0\r\n\r\n\r\n0\r\n\r\n"),
+                           Either(Refuse((*range(400, 500), 501), close=False), body_is(HELLO)),
+                           "Transfer-Encoding: chunked, chunked; the body 5 CRLF hello CRLF 0 CRLF CRLF chunked again")
 CHUNKED_CASE = chunk_case("chunked-letter-case", post("Transfer-Encoding: Chunked", body=b"5\r\nhello\r\n0\r\n\r\n"),
                     body_is(HELLO), "Transfer-Encoding: Chunked")
 CHUNKED_WHITESPACE = chunk_case("chunked-whitespace", post("Transfer-Encoding: \t chunked \t",

@@ -364,3 +364,13 @@ def test_an_overlong_header_section_gets_a_4xx_or_is_served_whole(parsing: Parsi
 @pytest.mark.requirement("HTTP1-PARSE-070")
 def test_obs_text_in_a_value_reaches_the_app_as_it_came(parsing: Parsing) -> None:
     parsing.verify(cases.OBS_TEXT)
+
+
+@pytest.mark.requirement("HTTP1-PARSE-071")
+def test_chunked_applied_twice_is_refused_or_decoded_twice(parsing: Parsing) -> None:
+    parsing.verify(cases.CHUNKED_TWICE)
+
+
+@pytest.mark.requirement("HTTP1-PARSE-072")
+def test_a_long_chunk_extension_is_ignored_or_refused_with_a_4xx(parsing: Parsing) -> None:
+    parsing.verify(cases.LONG_EXTENSION)
