@@ -264,8 +264,7 @@ def send_all(endpoint: Endpoint, cases: Mapping[str, Build], recorder: Recorder,
              passes: Passes) -> dict[str, Outcome]:
     """Every case's outcome by name: all at once, then (all together, then one by one) each that got
     nothing, where the server served no one else either or where nothing fails the case (queued, or
-    the server stuck: then on a fresh instance). ``cases`` in the order they are sent: put those a
-    server may stay stuck on last, so that one serving a connection at a time serves the rest first."""
+    the server stuck: then on a fresh instance)."""
     host, port = endpoint(False)
 
     def run(names: list[str], parallel: int, alone: bool = False) -> dict[str, Outcome]:

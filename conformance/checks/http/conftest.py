@@ -46,8 +46,26 @@ def cases_checked(session: pytest.Session) -> dict[str, Case]:
 
 def run_batch(conformance_run: ConformanceRun, interface: str, recorder: Recorder, wanted: dict[str, Case],
               errors: list[HarnessError]) -> None:
-    """The batch on an instance of its own (a case may leave a server stuck: the shared one, which
-    the other areas' checks use, is never put at risk), and on a fresh one whenever it sticks."""
+    """The batch on instances of its own (a case may leave a server stuck: the shared one, which
+    the other areas' checks use, is never put at risk), and on a fresh one whenever one sticks.
+    Each case a server may rightly sit waiting on (a Waits rule: it holds a worker for the whole
+    deadline) gets an instance of its own, all at once: a server of one worker would otherwise
+    keep the next such case queued for a deadline more."""
+    waiting = [name for name, case in wanted.items() if isinstance(case.rule, Waits)]
+    groups = [[name for name in wanted if name not in waiting], *([name] for name in waiting)]
+    outcomes: dict[str, Outcome] = {}
+    threads = [threading.Thread(target=run_group, args=(conformance_run, interface, recorder,
+                                                       {name: wanted[name] for name in group}, errors, outcomes))
+               for group in groups if group]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    BATCHES[interface] = outcomes
+
+
+def run_group(conformance_run: ConformanceRun, interface: str, recorder: Recorder, group: dict[str, Case],
+              errors: list[HarnessError], outcomes: dict[str, Outcome]) -> None:
     try:
         with contextlib.ExitStack() as stack:
             current = [stack.enter_context(conformance_run.dedicated(interface))]
@@ -58,10 +76,8 @@ def run_batch(conformance_run: ConformanceRun, interface: str, recorder: Recorde
                     current[0] = stack.enter_context(conformance_run.dedicated(interface))
                 return current[0].host, current[0].port
 
-            # The cases a server may rightly sit waiting on go last (send_all's docstring says why).
-            ordered = sorted(wanted.items(), key=lambda item: isinstance(item[1].rule, Waits))
-            BATCHES[interface] = send_all(endpoint, {name: c.build for name, c in ordered}, recorder,
-                                          lambda name, outcome: wanted[name].rule.judge(outcome).ok)
+            outcomes.update(send_all(endpoint, {name: c.build for name, c in group.items()}, recorder,
+                                     lambda name, outcome: group[name].rule.judge(outcome).ok))
     except HarnessError as error:
         errors.append(error)
 
