@@ -93,3 +93,17 @@ def test_a_dropped_pipelined_request_is_charged_to_pipelining_alone(tmp_path: Pa
                if outcome != faultless.get(check)}
     pipelining = "http/test_parsing.py::test_pipelined_requests_are_answered_in_order[wsgi]"
     assert changed == {pipelining: ("passed", "failed")}
+
+
+def test_an_empty_block_sent_as_the_last_chunk_is_charged_to_its_own_requirement(tmp_path: Path) -> None:
+    """A server that writes an empty block as a zero-length chunk ends the body there: that is
+    WSGI-IT-022's failure, and the byte-for-byte check of the forms with empty blocks is then not
+    applicable, never failed."""
+    mutant = next(m for m in MUTANTS if m.requirement == "WSGI-IT-022")
+    run = run_suite([f"--server-cmd={mutant_command(mutant)}", "--interface=wsgi",
+                     str(CHECKS_DIR / "wsgi" / "test_iterable.py")], tmp_path)
+    outcomes = run.outcomes()
+    forms = {c.rsplit("[", 1)[1].rstrip("]"): o for c, o in outcomes.items() if "byte_for_byte" in c}
+    assert forms["many"] == forms["generator"] == "skipped", (forms, run.output[-3000:])
+    own = [o for c, o in outcomes.items() if any(matches(c, t) for t in targets(mutant, CHECKS))]
+    assert own and set(own) == {"failed"}, f"the mutant's own checks: {own}"

@@ -16,7 +16,7 @@ import pytest
 from conformance.checks.wire import Exchange, read_until_closed, split_head, target
 from conformance.checks.wsgi.wire import CLOSE_TIMEOUT, request, wait_closed
 from conformance.clients.raw import RawClient
-from conformance.recorder import Recorder
+from conformance.recorder import Recorder, RecordTimeout
 from conformance.verify import verify
 
 
@@ -36,10 +36,14 @@ def test_iteration_stops_at_content_length(wsgi: RawClient, recorder: Recorder) 
     """Content-Length: 8, and a body of three 8-byte blocks: only the first is needed."""
     token = recorder.new_token()
     response = request(wsgi, "GET", "/stream?chunks=3&size=8&cl=8", token)
-    events = wait_closed(recorder, token, CLOSE_TIMEOUT)
+    try:
+        wait_closed(recorder, token, CLOSE_TIMEOUT)
+    except RecordTimeout:  # close() is WSGI-IT-014's: the blocks asked for are judged all the same
+        wsgi.request("GET", "/ready")  # a later request answered: the first one is long finished
+    events = [r.event for r in recorder.records(token)]
     asked = [r.data["index"] for r in recorder.records(token) if r.event == "next"]
     verify(asked == [0], sent="GET /stream?chunks=3&size=8&cl=8",
-           expected="only block 0 asked for, then close()",
+           expected="only block 0 asked for",
            got=f"blocks asked for: {asked}; events {events}; "
                f"{'no valid response' if response is None else f'{len(response.body)} body bytes'}")
 

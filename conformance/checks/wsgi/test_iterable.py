@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 
 from conformance.checks.wire import Exchange, read_until_closed, split_head, target
-from conformance.checks.wsgi.wire import CLOSE_TIMEOUT, request, wait_closed
+from conformance.checks.wsgi.wire import CLOSE_TIMEOUT, closed_or_not_applicable, request, wait_closed
 from conformance.clients.raw import RawClient
 from conformance.recorder import Recorder, RecordTimeout
 from conformance.verify import shown, verify
@@ -34,6 +34,16 @@ BODY_FORMS = {
 }
 
 
+def empty_block_offsets() -> set[int]:
+    """Where, in BINARY as body_blocks cuts it, the app hands an empty block."""
+    offsets, sent = set(), 0
+    for block in body_blocks(BINARY):
+        sent += len(block)
+        if not block:
+            offsets.add(sent)
+    return offsets
+
+
 @pytest.mark.requirement("WSGI-IT-002")
 @pytest.mark.parametrize("form", list(BODY_FORMS))
 def test_the_body_goes_out_byte_for_byte(wsgi: RawClient, form: str) -> None:
@@ -43,6 +53,11 @@ def test_the_body_goes_out_byte_for_byte(wsgi: RawClient, form: str) -> None:
     if form == "write" and len(response.body) <= len(body_blocks(BINARY)[-1]):
         pytest.skip(f"not applicable: nothing the app wrote reached the client ({len(response.body)} bytes came; its "
                     "failure is WSGI-WR-001's)")
+    cut_at_empty_block = len(response.body) in empty_block_offsets() and BINARY.startswith(response.body)
+    if form in ("many", "generator") and response.body != BINARY and cut_at_empty_block:
+        pytest.skip(f"not applicable: the body ended, unchanged, where the app handed an empty block "
+                    f"({len(response.body)} bytes came: an empty block sent as a zero-length chunk is WSGI-IT-022's "
+                    "failure)")
     verify(response.body == BINARY, sent=f"GET /respond: the 256 byte values, then CR LF, LF, CR, CR LF, as "
                                          f"{BODY_FORMS[form]}",
            expected=f"those {len(BINARY)} bytes, unchanged",
@@ -128,13 +143,12 @@ def test_close_is_called_for_a_response_without_body(wsgi: RawClient, recorder: 
 
 @pytest.mark.requirement("WSGI-IT-016")
 def test_close_is_called_after_the_body_was_written(wsgi: RawClient, recorder: Recorder) -> None:
-    """write(b'x'), then return an empty list that has a close()."""
+    """write(b'x'), then return an empty list that has a close(). Only close() is judged: whether
+    b'x' reached the client is WSGI-WR-001's."""
     token = recorder.new_token()
-    response = request(wsgi, "GET", "/write?w=x", token)
+    request(wsgi, "GET", "/write?w=x", token)
     events = wait_closed(recorder, token, CLOSE_TIMEOUT)
-    verify(response is not None and response.body == b"x" and events.count("close") == 1, sent="GET /write?w=x",
-           expected="body b'x', close() called once",
-           got=f"{'no valid response' if response is None else f'body {response.body!r}'}, events {events}")
+    verify(events.count("close") == 1, sent="GET /write?w=x", expected="close() called once", got=f"events {events}")
 
 
 @pytest.mark.requirement("WSGI-IT-017")
@@ -158,7 +172,7 @@ def test_how_much_of_a_head_body_is_asked_for_is_reported(wsgi: RawClient, recor
     """HEAD to a body of three blocks: the server may close it without asking for them all."""
     token = recorder.new_token()
     request(wsgi, "HEAD", "/stream?chunks=3", token)
-    wait_closed(recorder, token, CLOSE_TIMEOUT)
+    closed_or_not_applicable(recorder, token, "WSGI-IT-015", CLOSE_TIMEOUT)
     asked = len([r for r in recorder.records(token) if r.event == "next"])
     observe("for HEAD, the server asked for every block before close()" if asked >= 3 else
             f"for HEAD, the server closed the body early, after asking for {asked} of its 3 blocks")
