@@ -27,7 +27,8 @@ def write_then_return(environ: Environ, start_response: StartResponse) -> Iterab
     """/write?w=A&w=B&r=C&r=D: write() each w, then return an iterable of the r blocks (close()
     recorded). ?gap=S sleeps between the writes and the return, recording "returning" first;
     ?cl=N declares a Content-Length; ?extra=X writes X after the rest, reporting if it raised;
-    ?rgap=S returns a PacedBody instead, with S seconds between its blocks."""
+    ?rgap=S returns a PacedBody instead, with S seconds between its blocks; ?mark=1 records "wrote"
+    once every write() returned."""
     query = params(environ)
     headers = [("Content-Type", "application/octet-stream")]
     if "cl" in query:
@@ -35,6 +36,8 @@ def write_then_return(environ: Environ, start_response: StartResponse) -> Iterab
     write = start_response("200 OK", headers)
     for part in all_params(environ, "w"):
         write(part.encode("latin-1"))
+    if "mark" in query:
+        record(token(environ), "wrote")
     if "extra" in query:
         try:
             write(query["extra"].encode("latin-1"))
