@@ -17,7 +17,7 @@ import sys
 
 from conformance.servers import lookup
 from tests.mutants.declare import breaks
-from tests.mutants.lenient_front import DropsFirstPipelined, Front, refuses, repairs, run_before
+from tests.mutants.lenient_front import DropsFirstPipelined, Front, ResetsWhenCrowded, refuses, repairs, run_before
 
 # --- chunked framing: what must be decoded is refused; what must be refused, repaired -----------
 leading_zeros_refused = breaks("HTTP1-PARSE-001")(refuses(rb"\r\n0006\r\n"))
@@ -143,6 +143,9 @@ answers_out_of_order = breaks("HTTP1-PARSE-066")(Front(reorder=True))
 first_pipelined_dropped = breaks("HTTP1-PARSE-066")(DropsFirstPipelined())
 unread_body_left_in_stream = breaks("HTTP1-PARSE-067")(repairs(
     rb"(POST /respond\?body=ok HTTP/1\.1\r\n(?:[^\r\n]+\r\n)*?)Content-Length: \d+\r\n", rb"\1"))
+# breaks nothing: the batch sends again a case whose connection was reset before a byte was read
+# (tests/test_mutants.py)
+connections_reset_when_crowded = ResetsWhenCrowded()
 long_target_refused_with_400 = breaks("HTTP1-PARSE-068")(refuses(rb"GET /parsed\?q=aaaaaaaa"))
 long_field_crashes = breaks("HTTP1-PARSE-069")(refuses(rb"X-Probe-Long: aaaaaaaa", status=500))
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 import socket
+import struct
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from conformance.launcher import free_port
 
@@ -61,6 +62,28 @@ class DropsFirstPipelined(Front):
 
 
 @dataclass
+class ResetsWhenCrowded(Front):
+    """Resets a connection that arrives while ``room`` others are open, before the server reads a
+    byte of it: what a kernel does to the connections a full accept queue dropped (a server with a
+    short listen backlog, sent many connections at once). It breaks nothing: a case sent again on
+    its own is served."""
+
+    room: int = 8
+    open: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def opened(self) -> bool:
+        """Count a new connection in; whether it is to be reset."""
+        with self._lock:
+            self.open += 1
+            return self.open > self.room
+
+    def closed(self) -> None:
+        with self._lock:
+            self.open -= 1
+
+
+@dataclass
 class Refuses(Front):
     """Answers ``status`` itself, and closes, to a burst in which ``pattern`` is found."""
 
@@ -100,6 +123,21 @@ def serve(front: Front, host: str, port: int, upstream: tuple[str, int]) -> None
 
 
 def _connection(front: Front, client: socket.socket, upstream: tuple[str, int]) -> None:
+    if isinstance(front, ResetsWhenCrowded):
+        try:
+            if front.opened():
+                client.recv(65536)  # the client's first bytes came: the reset answers them
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = reset
+                client.close()
+                return
+            _relay(front, client, upstream)
+        finally:
+            front.closed()
+    else:
+        _relay(front, client, upstream)
+
+
+def _relay(front: Front, client: socket.socket, upstream: tuple[str, int]) -> None:
     try:
         server = socket.create_connection(upstream)
     except OSError:

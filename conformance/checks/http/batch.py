@@ -12,7 +12,9 @@ and the app never called, is sent again alone afterwards: a queue must never pas
 (A case whose app was called was read by the server, which is waiting: that is its answer.)
 Nor must a queue fail a server: a case that got nothing and fails for it is sent again alone too,
 whatever else was seen (a server of several processes may serve the probe from one while the case
-waits in another's queue, or call the app for it just after its deadline).
+waits in another's queue, or call the app for it just after its deadline); and so is one that
+failed on a close before any byte came, the app never called: a server with a short listen backlog
+(wsgiref's is 5) has the kernel reset the connections its full accept queue dropped.
 
 And one defect is charged once: a server that drops the first of two pipelined requests (and
 answers the second) fails HTTP1-PARSE-066 for it, and would fail every case after which AFTER
@@ -83,8 +85,13 @@ class Outcome:
         return "after" in self.events
 
     @property
+    def silent(self) -> bool:
+        """No byte came back (the connection may have been closed)."""
+        return not self.answers and not self.stray
+
+    @property
     def nothing(self) -> bool:
-        return not self.answers and not self.stray and not self.closed
+        return self.silent and not self.closed
 
 
 def after_request(host: str, token: str) -> bytes:
@@ -279,9 +286,12 @@ def send_all(endpoint: Endpoint, cases: Mapping[str, Build], recorder: Recorder,
         return outcomes
 
     def unsettled(names: list[str]) -> list[str]:
-        """Those that got nothing, where that may be a queue's doing (or fails them)."""
-        return [name for name in names if outcomes[name].nothing
-                and ((not outcomes[name].called and not outcomes[name].serving) or not passes(name, outcomes[name]))]
+        """Those that got nothing, where that may be a queue's doing (or fails them); and those
+        that got no byte before a close and fail for it: a kernel resets a connection that its
+        full accept queue dropped, before the server read a byte of it."""
+        return [name for name in names if (outcomes[name].nothing
+                and ((not outcomes[name].called and not outcomes[name].serving) or not passes(name, outcomes[name])))
+                or (outcomes[name].silent and not outcomes[name].called and not passes(name, outcomes[name]))]
 
     outcomes = run(list(cases), len(cases))
     again = unsettled(list(cases))
