@@ -38,6 +38,13 @@ class Front:
         """What to pass on for a burst of client bytes, or a status to answer the client with instead."""
         return burst
 
+    def opened(self) -> bool:
+        """A new connection came; whether to reset it once its first bytes come, passing none on."""
+        return False
+
+    def closed(self) -> None:
+        """A connection ended (each one ``opened`` counted)."""
+
 
 @dataclass
 class Repairs(Front):
@@ -69,18 +76,17 @@ class ResetsWhenCrowded(Front):
     its own is served."""
 
     room: int = 8
-    open: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    connections: int = 0  # open now
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def opened(self) -> bool:
-        """Count a new connection in; whether it is to be reset."""
-        with self._lock:
-            self.open += 1
-            return self.open > self.room
+        with self.lock:
+            self.connections += 1
+            return self.connections > self.room
 
     def closed(self) -> None:
-        with self._lock:
-            self.open -= 1
+        with self.lock:
+            self.connections -= 1
 
 
 @dataclass
@@ -123,18 +129,15 @@ def serve(front: Front, host: str, port: int, upstream: tuple[str, int]) -> None
 
 
 def _connection(front: Front, client: socket.socket, upstream: tuple[str, int]) -> None:
-    if isinstance(front, ResetsWhenCrowded):
-        try:
-            if front.opened():
-                client.recv(65536)  # the client's first bytes came: the reset answers them
-                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = reset
-                client.close()
-                return
+    try:
+        if front.opened():
+            client.recv(65536)  # the client's first bytes came: the reset answers them
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = reset
+            client.close()
+        else:
             _relay(front, client, upstream)
-        finally:
-            front.closed()
-    else:
-        _relay(front, client, upstream)
+    finally:
+        front.closed()
 
 
 def _relay(front: Front, client: socket.socket, upstream: tuple[str, int]) -> None:

@@ -289,9 +289,13 @@ def send_all(endpoint: Endpoint, cases: Mapping[str, Build], recorder: Recorder,
         """Those that got nothing, where that may be a queue's doing (or fails them); and those
         that got no byte before a close and fail for it: a kernel resets a connection that its
         full accept queue dropped, before the server read a byte of it."""
-        return [name for name in names if (outcomes[name].nothing
-                and ((not outcomes[name].called and not outcomes[name].serving) or not passes(name, outcomes[name])))
-                or (outcomes[name].silent and not outcomes[name].called and not passes(name, outcomes[name]))]
+        def queued(o: Outcome) -> bool:
+            return o.nothing and not o.called and not o.serving
+
+        def failed_unread(name: str, o: Outcome) -> bool:
+            return o.silent and (o.nothing or not o.called) and not passes(name, o)
+
+        return [name for name in names if queued(outcomes[name]) or failed_unread(name, outcomes[name])]
 
     outcomes = run(list(cases), len(cases))
     again = unsettled(list(cases))
